@@ -1,0 +1,1 @@
+"""The Omega language runtime: reader, expander, CESK machine and the OmegaRuntime facade."""

@@ -1,0 +1,71 @@
+"""The table of built-in procedures and the decorator that fills it.
+
+A primitive is one of three kinds:
+* `pure`: `fn(*args) -> value`; no access to machine state (arithmetic, strings, pairs);
+* `ctx`: `fn(ctx, *args) -> value`; reads and writes the store and registers through the
+  `PrimContext` the machine passes (vectors, hash tables, records, output, gensym, random, facts);
+* `control`: implemented inside the machine (apply, call/cc, dynamic-wind, error, eval, ...);
+  registered here so every host sees one table (names, arities, docs), `fn` unused.
+Higher-order procedures (map, sort, fold, ...) are written in Omega in `prelude.omega`, so that
+the procedures they call run as machine steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ..values import Procedure, Store, Value
+
+
+class PrimContext(Protocol):
+    """What a `ctx` primitive may use of the machine."""
+
+    @property
+    def store(self) -> Store: ...
+
+    def write_cell(self, key: Any, value: Value, kind: str, target: Value) -> None:
+        """Store write; in a transaction also a proposal `(kind target old new)`."""
+
+    def delete_cell(self, key: Any) -> None: ...
+
+    def output(self, text: str) -> None: ...
+
+    def next_counter(self, name: str) -> int:
+        """Run-wide counters kept in the machine state (e.g. `gensym`, from 1)."""
+
+    def random_call(self, fn: Callable[[Any], Value]) -> Value:
+        """Run `fn(random.Random)` on the machine's generator state, saving the new state."""
+
+
+class Primitive(Procedure):
+    __slots__ = ("fn", "min_args", "max_args", "kind", "doc", "signature", "derives")
+
+    def __init__(self, name: str, fn: Callable[..., Value], min_args: int, max_args: int | None,
+                 kind: str, doc: str, signature: str, derives: bool) -> None:
+        super().__init__(name)
+        self.fn = fn
+        self.min_args = min_args
+        self.max_args = max_args  # None: any number
+        self.kind = kind  # pure | ctx | control
+        self.doc = doc
+        self.signature = signature  # e.g. "(substring s start [end])"
+        self.derives = derives  # result derives provenance from arguments (LANGUAGE.md 5.7)
+
+
+BUILTINS: dict[str, Primitive] = {}
+
+
+def primitive(name: str, min_args: int, max_args: int | None = -1, *, kind: str = "pure", doc: str = "",
+              signature: str = "", derives: bool = True) -> Callable[[Callable[..., Value]], Callable[..., Value]]:
+    """Register `fn` as the built-in `name`. `max_args=-1` means "same as min_args"."""
+    hi = min_args if max_args == -1 else max_args
+
+    def register(fn: Callable[..., Value]) -> Callable[..., Value]:
+        if name in BUILTINS:
+            raise ValueError(f"primitive {name} registered twice")
+        BUILTINS[name] = Primitive(name, fn, min_args, hi, kind, doc or (fn.__doc__ or "").strip(),
+                                   signature or f"({name} ...)", derives)
+        return fn
+
+    return register

@@ -1,0 +1,302 @@
+"""Omega runtime values (LANGUAGE.md 2.1).
+
+Representation choices, chosen for the machine's speed and for exact time travel:
+* booleans, integers, floats and strings are Python's own (`bool` is checked before `int`);
+  oracle-derived strings and numbers are the subclasses `PStr`/`PInt`/`PFloat` carrying provenance;
+* symbols and keywords are interned objects compared by identity; `gensym` makes uninterned ones;
+* pairs are immutable; vectors, records and hash tables keep their *initial* contents in the
+  object and every later write in the machine's persistent store, keyed `(object, index)`
+  (vectors, records) or by the object itself (hash tables), so that restoring an old store
+  restores every mutable container exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+# Values are dynamically typed; `Value` documents intent without constraining.
+Value = Any
+
+
+class Symbol:
+    __slots__ = ("name", "interned")
+
+    def __init__(self, name: str, interned: bool = True) -> None:
+        self.name = name
+        self.interned = interned
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_symbols: dict[str, Symbol] = {}
+
+
+def sym(name: str) -> Symbol:
+    """The interned symbol `name`."""
+    s = _symbols.get(name)
+    if s is None:
+        s = _symbols[name] = Symbol(name)
+    return s
+
+
+class Keyword:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return ":" + self.name
+
+
+_keywords: dict[str, Keyword] = {}
+
+
+def keyword(name: str) -> Keyword:
+    """The interned keyword `:name` (`name` without the colon)."""
+    k = _keywords.get(name)
+    if k is None:
+        k = _keywords[name] = Keyword(name)
+    return k
+
+
+class Nil:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "()"
+
+    def __bool__(self) -> bool:  # Omega truth is "not #f"; never use Python truth on values
+        return True
+
+
+NIL = Nil()
+
+
+class Void:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "#<void>"
+
+
+VOID = Void()
+
+
+class Pair:
+    __slots__ = ("car", "cdr", "provenance")
+
+    def __init__(self, car: Value, cdr: Value, provenance: Value = None) -> None:
+        self.car = car
+        self.cdr = cdr
+        self.provenance = provenance
+
+    def __repr__(self) -> str:
+        return f"Pair({self.car!r}, {self.cdr!r})"
+
+
+class PStr(str):
+    """A string from the oracle or derived from one (LANGUAGE.md 5.7)."""
+
+    provenance: Value
+
+    def __new__(cls, value: str, provenance: Value) -> PStr:
+        obj = super().__new__(cls, value)
+        obj.provenance = provenance
+        return obj
+
+
+class PInt(int):
+    provenance: Value
+
+    def __new__(cls, value: int, provenance: Value) -> PInt:
+        obj = super().__new__(cls, value)
+        obj.provenance = provenance
+        return obj
+
+
+class PFloat(float):
+    provenance: Value
+
+    def __new__(cls, value: float, provenance: Value) -> PFloat:
+        obj = super().__new__(cls, value)
+        obj.provenance = provenance
+        return obj
+
+
+class Store(Protocol):
+    """What value readers need of the machine's store (an `immutables.Map`)."""
+
+    def get(self, key: Any, default: Any = None) -> Any: ...
+
+
+MISSING: Any = object()
+
+
+class Vector:
+    """Mutable, fixed length. `items` is the initial content; slot i's current value is
+    `store[(self, i)]` when present, else `items[i]`."""
+
+    __slots__ = ("items", "provenance", "__weakref__")
+
+    def __init__(self, items: Iterable[Value], provenance: Value = None) -> None:
+        self.items: tuple[Value, ...] = tuple(items)
+        self.provenance = provenance
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def ref(self, store: Store, i: int) -> Value:
+        v = store.get((self, i), MISSING)
+        return self.items[i] if v is MISSING else v
+
+    def elements(self, store: Store) -> list[Value]:
+        return [self.ref(store, i) for i in range(len(self.items))]
+
+
+class RecordType:
+    __slots__ = ("name", "fields", "uid")
+
+    def __init__(self, name: str, fields: tuple[str, ...]) -> None:
+        self.name = name  # without the angle brackets
+        self.fields = fields
+
+
+class Record:
+    """A record instance; field writes live in the store as for vectors."""
+
+    __slots__ = ("rtype", "items")
+
+    def __init__(self, rtype: RecordType, items: Iterable[Value]) -> None:
+        self.rtype = rtype
+        self.items: tuple[Value, ...] = tuple(items)
+
+    def ref(self, store: Store, i: int) -> Value:
+        v = store.get((self, i), MISSING)
+        return self.items[i] if v is MISSING else v
+
+
+class HashTable:
+    """Its whole content is one store cell keyed by the table itself: a `HashContent`."""
+
+    __slots__ = ("__weakref__",)
+
+
+class PromptTag:
+    __slots__ = ("name",)
+
+    def __init__(self, name: Value) -> None:
+        self.name = name
+
+
+class Procedure:
+    """Base of everything `procedure?` holds for. `write_tag` gives `#<procedure f>`,
+    `#<continuation>`, `#<oracle-procedure f>`."""
+
+    __slots__ = ("name",)
+    write_tag = "procedure"
+    show_name = True  # continuations print without a name
+
+    def __init__(self, name: str | None) -> None:
+        self.name = name
+
+
+class Promise:
+    """`store[self]` holds its state once it changes: ("value", v) when forced; before that the
+    initial state is `self.initial` (("value", v) for make-promise, ("thunk", code, env) else)."""
+
+    __slots__ = ("initial", "is_stream_tail")
+
+    def __init__(self, initial: tuple[Any, ...]) -> None:
+        self.initial = initial
+        self.is_stream_tail = False
+
+    def state(self, store: Store) -> tuple[Any, ...]:
+        st = store.get(self, MISSING)
+        return self.initial if st is MISSING else st
+
+
+class Condition:
+    """A signalled condition (LANGUAGE.md 10.1)."""
+
+    __slots__ = ("ctype", "message", "data", "supertypes", "span", "restarts")
+
+    def __init__(self, ctype: Symbol, message: str, data: Value, supertypes: tuple[Symbol, ...],
+                 span: Any = None) -> None:
+        self.ctype = ctype
+        self.message = message
+        self.data = data  # an Omega list
+        self.supertypes = supertypes
+        self.span = span
+        self.restarts: tuple[Any, ...] = ()  # runtime restarts offered at the signal point
+
+    def is_a(self, t: Symbol) -> bool:
+        return t is self.ctype or t in self.supertypes
+
+
+class Restart:
+    __slots__ = ("name", "params", "span", "target")
+
+    def __init__(self, name: Symbol, params: tuple[str, ...], span: Any, target: Any) -> None:
+        self.name = name
+        self.params = params
+        self.span = span
+        self.target = target  # machine-private: where invoking it transfers
+
+
+class Proposal:
+    """An external side effect proposed inside a transaction (LANGUAGE.md 7)."""
+
+    __slots__ = ("pid", "kind", "target", "payload")
+
+    def __init__(self, pid: int, kind: str, target: Value, payload: Any) -> None:
+        self.pid = pid
+        self.kind = kind  # shell | tool | file-write
+        self.target = target
+        self.payload = payload
+
+
+def is_true(v: Value) -> bool:
+    return v is not False
+
+
+def is_int(v: Value) -> bool:
+    return isinstance(v, int) and v.__class__ is not bool
+
+
+def is_float(v: Value) -> bool:
+    return isinstance(v, float)
+
+
+def is_number(v: Value) -> bool:
+    return (isinstance(v, int) and v.__class__ is not bool) or isinstance(v, float)
+
+
+def make_list(items: Iterable[Value], tail: Value = NIL) -> Value:
+    result = tail
+    for item in reversed(list(items)):
+        result = Pair(item, result)
+    return result
+
+
+def iter_list(v: Value) -> Iterator[Value]:
+    """Elements of a proper or improper list (stops at the first non-pair)."""
+    while isinstance(v, Pair):
+        yield v.car
+        v = v.cdr
+
+
+def list_to_python(v: Value) -> list[Value] | None:
+    """Elements of a proper list, or None when `v` is not one."""
+    out = []
+    while isinstance(v, Pair):
+        out.append(v.car)
+        v = v.cdr
+    return out if v is NIL else None
+
+
+def provenance_of(v: Value) -> Value:
+    """The provenance tree attached to `v`, or None."""
+    return getattr(v, "provenance", None) if isinstance(v, (PStr, PInt, PFloat, Pair, Vector)) else None
