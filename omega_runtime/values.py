@@ -221,7 +221,7 @@ class Promise:
 class Condition:
     """A signalled condition (LANGUAGE.md 10.1)."""
 
-    __slots__ = ("ctype", "message", "data", "supertypes", "span", "restarts")
+    __slots__ = ("ctype", "message", "data", "supertypes", "span", "restarts", "user_made")
 
     def __init__(self, ctype: Symbol, message: str, data: Value, supertypes: tuple[Symbol, ...],
                  span: Any = None) -> None:
@@ -231,6 +231,7 @@ class Condition:
         self.supertypes = supertypes
         self.span = span
         self.restarts: tuple[Any, ...] = ()  # runtime restarts offered at the signal point
+        self.user_made = False  # made by error/warn/signal: reports add the data items
 
     def is_a(self, t: Symbol) -> bool:
         return t is self.ctype or t in self.supertypes

@@ -1,0 +1,36 @@
+"""Hover: signature and docstring of procedures, the shape of special forms, the kind of locals."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types as lsp
+
+from ..describe import describe
+from .common import symbol_at
+
+if TYPE_CHECKING:
+    from ..server import OmegaServer
+
+
+def register(server: OmegaServer) -> None:
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(params: lsp.HoverParams) -> lsp.Hover | None:
+        doc = server.document(params.text_document.uri)
+        a = doc.analysis()
+        offset = server.offset(doc, params.position)
+        occ = a.occurrence_at(offset)
+        if occ is not None:
+            desc, start, end = describe(a, occ.target), occ.start, occ.end
+        else:
+            atom = symbol_at(a, offset)
+            if atom is None:
+                return None
+            desc, start, end = describe(a, atom.value.name), atom.span.start_offset, atom.span.end_offset
+        if desc is None:
+            return None
+        parts = [f"```omega\n{desc.title}\n```", f"*{desc.detail}*"]
+        if desc.doc:
+            parts.append(desc.doc)
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n".join(parts)),
+                         range=server.range(doc, start, end))

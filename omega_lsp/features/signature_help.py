@@ -1,0 +1,76 @@
+"""Signature help: the parameters of the procedure (or special form) being called at the cursor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types as lsp
+
+from omega_runtime import core
+from omega_runtime.syntax import Atom, SList
+from omega_runtime.values import Symbol
+
+from ..describe import FORM_SYNTAX, describe_local
+from ..knowledge import SPECIAL_FORM_SET
+from ..walk import datum_path
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
+    from ..server import OmegaServer
+
+
+def parameters(signature: str) -> list[str]:
+    """The parameter words of `(name p1 [p2] . rest)`: everything after the name, dots dropped."""
+    words = signature.strip().strip("()").split()
+    return [w for w in words[1:] if w not in (".", "|")]
+
+
+def signature_for(a: Analysis, head: Atom) -> tuple[str, str, bool] | None:
+    """(signature, documentation, variadic) of what `head` calls."""
+    occ = a.occurrence_at(head.span.start_offset)
+    name = head.value.name
+    if occ is not None and not isinstance(occ.target, str):
+        li = a.local_info.get(id(occ.target))
+        if li is None or not isinstance(li.init, core.Lambda):
+            return None
+        return describe_local(li).title, li.init.doc or "", li.init.rest is not None
+    if name in SPECIAL_FORM_SET and (occ is None or name not in a.definitions):
+        return FORM_SYNTAX.get(name, f"({name} ...)"), "special form", True
+    info = a.proc_info(name)
+    if info is None:
+        return None
+    return info.signature, info.doc, info.max_args is None
+
+
+def register(server: OmegaServer) -> None:
+    @server.feature(lsp.TEXT_DOCUMENT_SIGNATURE_HELP,
+                    lsp.SignatureHelpOptions(trigger_characters=["(", " "], retrigger_characters=[" "]))
+    def signature_help(params: lsp.SignatureHelpParams) -> lsp.SignatureHelp | None:
+        doc = server.document(params.text_document.uri)
+        a = doc.analysis()
+        offset = server.offset(doc, params.position)
+        unclosed = {d.span.start_offset for d in a.read.diagnostics if d.code == "E0002"}
+        for datum in reversed(datum_path(a.read.data, offset)):
+            if not isinstance(datum, SList) or datum.span.start_offset == offset:
+                continue
+            if datum.span.start_offset not in unclosed and offset >= datum.span.end_offset:
+                continue
+            if not datum.items or not isinstance(datum.items[0], Atom) or not isinstance(datum.items[0].value, Symbol):
+                continue
+            if datum.items[0].span.start_offset <= offset <= datum.items[0].span.end_offset:
+                continue  # on the operator itself
+            found = signature_for(a, datum.items[0])
+            if found is None:
+                continue
+            label, docs, variadic = found
+            words = parameters(label)
+            active = sum(1 for item in datum.items[1:] if item.span.end_offset < offset)
+            if words and active >= len(words) and variadic:
+                active = len(words) - 1
+            return lsp.SignatureHelp(
+                signatures=[lsp.SignatureInformation(
+                    label=label,
+                    documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=docs) if docs else None,
+                    parameters=[lsp.ParameterInformation(label=w) for w in words])],
+                active_signature=0, active_parameter=active)
+        return None

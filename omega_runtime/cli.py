@@ -1,0 +1,190 @@
+"""The `omega` command: run, eval, repl, check, debug and serve (LANGUAGE.md 2.4, 15)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .config import CAPABILITIES
+
+EXIT_OK, EXIT_CONDITION, EXIT_USAGE = 0, 1, 2
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow", action="append", default=[], metavar="CAP", choices=CAPABILITIES,
+                   help="grant a capability: file.read, file.write, shell, tool or net (repeatable); none by default")
+    p.add_argument("--oracle", choices=("scripted", "replay", "openai"),
+                   help="oracle kind (default: $OMEGA_ORACLE or scripted)")
+    p.add_argument("--oracle-script", metavar="FILE", help="scripted-oracle rules file (default: $OMEGA_ORACLE_SCRIPT)")
+    p.add_argument("--replay", metavar="FILE", help="receipts file the replay oracle answers from "
+                   "(default: $OMEGA_REPLAY_RECEIPTS)")
+    p.add_argument("--receipts", metavar="FILE", help="write this run's oracle receipts to FILE (JSON Lines)")
+    p.add_argument("--cache", metavar="DIR", help="answer identical oracle requests from a persistent cache in DIR")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="omega", description="The Omega language: run, check, debug and serve programs.")
+    p.add_argument("-e", dest="expr", metavar="EXPR", help="evaluate EXPR and print its value")
+    sub = p.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run a program file", description="Run FILE: prints what the program writes, then "
+                         "the write form of the last form's value unless it is void. Exit 0, 1 on an uncaught "
+                         "condition, 2 on reader errors or bad usage.")
+    _add_run_options(run)
+    run.add_argument("file", help="the .omega program")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the program ((command-line) lists them)")
+    check = sub.add_parser("check", help="report reader and expansion diagnostics",
+                           description="Read and expand FILE without running it; print every diagnostic as "
+                           "FILE:LINE:COL: error CODE: MESSAGE. Exit 2 when there is any, else 0.")
+    check.add_argument("file")
+    repl = sub.add_parser("repl", help="interactive read-eval-print loop",
+                          description="Read forms until balanced, print `=> ` and the value's write form. Ctrl-C "
+                          "interrupts a running evaluation and keeps the session; Ctrl-D exits.")
+    _add_run_options(repl)
+    debug = sub.add_parser("debug", help="debug a program in the terminal (like pdb)",
+                           description="Debug FILE on the runtime's debug controller; type `help` at the prompt.")
+    _add_run_options(debug)
+    debug.add_argument("file")
+    debug.add_argument("args", nargs=argparse.REMAINDER)
+    serve = sub.add_parser("serve", help="serve JSON-lines evaluation sessions over TCP",
+                           description="A JSON-lines eval server (ops: eval, load-file, complete, describe, "
+                           "interrupt, close); one session per connection.")
+    _add_run_options(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7888)
+    return p
+
+
+def _config(ns: argparse.Namespace) -> dict[str, Any]:
+    cfg: dict[str, Any] = {"capabilities": tuple(ns.allow), "seed": ns.seed}
+    if ns.oracle:
+        cfg["oracle"] = ns.oracle
+    if ns.oracle_script:
+        cfg["oracle_script"] = ns.oracle_script
+    if ns.replay:
+        cfg["replay_receipts"] = ns.replay
+    if ns.receipts:
+        cfg["receipts"] = ns.receipts
+    if ns.cache:
+        cfg["cache_dir"] = ns.cache
+    return cfg
+
+
+def _write_out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _write_err(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()
+
+
+def _make_runtime(ns: argparse.Namespace, argv: Sequence[str] = ()) -> Any:
+    from .oracle import OracleConfigError
+    from .runtime import OmegaRuntime, RuntimeProviders
+
+    try:
+        rt = OmegaRuntime.create(config=_config(ns), providers=RuntimeProviders(stdout=_write_out, stderr=_write_err))
+    except OracleConfigError as exc:
+        _write_err(f"omega: {exc.detail}\n")
+        return None
+    rt.host.argv = list(argv)
+    return rt
+
+
+def cmd_run(ns: argparse.Namespace) -> int:
+    try:
+        with open(ns.file, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        _write_err(f"omega: cannot read {ns.file}: {exc.strerror}\n")
+        return EXIT_USAGE
+    rt = _make_runtime(ns, [ns.file, *ns.args])
+    if rt is None:
+        return EXIT_USAGE
+    with rt:
+        result = rt.eval(text, source=ns.file)
+        if result.diagnostics:
+            for d in result.diagnostics:
+                _write_err(d.format() + "\n")
+            return EXIT_USAGE
+        if result.exit_code is not None:
+            return result.exit_code
+        if result.condition is not None:
+            _write_err(result.report + "\n")
+            return EXIT_CONDITION
+        if result.printed:
+            prefix = "" if not result.output or result.output.endswith("\n") else "\n"
+            _write_out(prefix + result.printed + "\n")
+    return EXIT_OK
+
+
+def cmd_eval(expr: str) -> int:
+    ns = _parser().parse_args(["run", "-"])
+    rt = _make_runtime(ns)
+    if rt is None:
+        return EXIT_USAGE
+    with rt:
+        result = rt.eval(expr, source="<eval>")
+        if result.diagnostics:
+            for d in result.diagnostics:
+                _write_err(d.format() + "\n")
+            return EXIT_USAGE
+        if result.exit_code is not None:
+            return result.exit_code
+        if result.condition is not None:
+            _write_err(result.report + "\n")
+            return EXIT_CONDITION
+        if result.printed:
+            prefix = "" if not result.output or result.output.endswith("\n") else "\n"
+            _write_out(prefix + result.printed + "\n")
+    return EXIT_OK
+
+
+def cmd_check(ns: argparse.Namespace) -> int:
+    from .analysis import check_file
+
+    try:
+        with open(ns.file, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        _write_err(f"omega: cannot read {ns.file}: {exc.strerror}\n")
+        return EXIT_USAGE
+    diagnostics = check_file(text, ns.file)
+    for d in diagnostics:
+        _write_err(d.format() + "\n")
+    return EXIT_USAGE if diagnostics else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    ns = parser.parse_args(args)
+    if ns.expr is not None:
+        return cmd_eval(ns.expr)
+    if ns.command == "run":
+        return cmd_run(ns)
+    if ns.command == "check":
+        return cmd_check(ns)
+    if ns.command == "repl":
+        from .repl import run_repl
+
+        rt = _make_runtime(ns)
+        return EXIT_USAGE if rt is None else run_repl(rt)
+    if ns.command == "debug":
+        from .debug.terminal import run_terminal_debugger
+
+        return run_terminal_debugger(ns, _config(ns))
+    if ns.command == "serve":
+        from .protocol import serve_forever
+
+        return serve_forever(ns.host, ns.port, _config(ns))
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Runtime configuration and presets (RUNTIME.md "Presets")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+CAPABILITIES = ("file.read", "file.write", "shell", "tool", "net")
+
+
+@attrs.frozen
+class RuntimeConfig:
+    oracle: str | None = None  # scripted | replay | openai (None: OMEGA_ORACLE or scripted)
+    oracle_script: str | None = None
+    replay_receipts: str | None = None
+    receipts: str | None = None  # where the run's receipts are written (JSON Lines)
+    cache_dir: str | None = None  # artifact cache (off when None)
+    capabilities: tuple[str, ...] = ()
+    seed: int = 0
+    budget: Mapping[str, float] = attrs.field(factory=dict)  # steps llm-calls tokens seconds
+    history: bool = True
+    history_limit: int = 1_000_000
+    tracing: bool = False
+    break_on_uncaught: bool = False
+    snapshots: bool = True
+    features: tuple[str, ...] = ("amb", "streams", "transactions", "debug")
+    server: bool = False
+    host: str = "127.0.0.1"
+    port: int = 7888
+    session_store: str = "file"  # file | memory
+
+
+@attrs.define
+class RuntimeProviders:
+    oracle: Any = None  # an OracleProvider; None: built from the config
+    stdout: Callable[[str], None] | None = None
+    stderr: Callable[[str], None] | None = None
+    env: Mapping[str, str] | None = None
+    tools: list[Any] = attrs.field(factory=list)
+
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "minimal": {"features": (), "history": False, "snapshots": False},
+    "debug": {"history": True, "tracing": True, "break_on_uncaught": True},
+    "production": {"history": False, "tracing": False, "cache_dir": ".omega-cache"},
+    "testing": {"oracle": "scripted", "session_store": "memory"},
+    "repl": {"history": True, "snapshots": True, "history_limit": 1000},
+    "server": {"server": True, "host": "127.0.0.1", "port": 7888},
+}
+
+FIELDS = [f.name for f in attrs.fields(RuntimeConfig)]
+
+
+def build_config(config: Mapping[str, Any] | RuntimeConfig | None, preset: str | None) -> RuntimeConfig:
+    """The preset's settings, overridden by `config`. Unknown keys and presets are ValueErrors."""
+    if preset is not None and preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; accepted presets: {', '.join(PRESETS)}")
+    values: dict[str, Any] = dict(PRESETS[preset or "default"])
+    if isinstance(config, RuntimeConfig):
+        values.update(attrs.asdict(config, recurse=False))
+    elif config is not None:
+        for key, value in config.items():
+            if key not in FIELDS:
+                raise ValueError(f"unknown config key {key!r}; accepted keys: {', '.join(FIELDS)}")
+            values[key] = value
+    for cap in values.get("capabilities", ()):
+        if cap not in CAPABILITIES:
+            raise ValueError(f"unknown capability {cap!r}; accepted: {', '.join(CAPABILITIES)}")
+    if "capabilities" in values:
+        values["capabilities"] = tuple(values["capabilities"])
+    if "features" in values:
+        values["features"] = tuple(values["features"])
+    return RuntimeConfig(**values)

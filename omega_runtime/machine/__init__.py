@@ -1,0 +1,1 @@
+"""The CESK machine: compiled nodes, continuation frames, registers and the step loop."""

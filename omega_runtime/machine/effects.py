@@ -1,0 +1,191 @@
+"""The runtime's built-in operations (LANGUAGE.md 4.3): oracle, amb, files, shell, tools, commit.
+
+They run when no `handle` clause takes the effect. Oracle requests go through the host's oracle
+session (provider, receipts, replay of this session's answers after time travel); external
+effects check capabilities when performed or proposed, and inside a transaction become proposals
+performed at the outermost commit.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from typing import TYPE_CHECKING, Any
+
+from ..conditions import OmegaError, arity_error
+from ..values import NIL, VOID, Condition, PStr, Proposal, Restart, Symbol, list_to_python, make_list, sym
+
+if TYPE_CHECKING:
+    from .machine import Machine
+
+CAPABILITY_OF = {"file.read.op": "file.read", "file.write.op": "file.write", "shell.op": "shell", "tool.op": "tool"}
+ARITY = {"infer.op": (1, 1), "search.op": (1, 2), "amb.choose": (1, 1), "amb.fail": (0, 1), "file.read.op": (1, 1),
+         "file.write.op": (2, 2), "shell.op": (1, 1), "tool.op": (1, None), "commit.op": (0, 0)}
+
+
+def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> None:
+    name = op.name
+    arity = ARITY.get(name)
+    if arity is None:
+        err = OmegaError("unhandled-effect", f"unhandled effect: {name}", (op, make_list(list(args))))
+        m.raise_error(err, node)
+        return
+    lo, hi = arity
+    if len(args) < lo or (hi is not None and len(args) > hi):
+        m.raise_error(arity_error(name, lo, hi, len(args), VOID), node)
+        return
+    cap = CAPABILITY_OF.get(name)
+    if cap is not None and cap not in m.capabilities():
+        m.raise_error(OmegaError("capability-denied", f"{name} requires capability {cap}", (op, sym(cap))), node)
+        return
+    if name == "infer.op" or name == "search.op":
+        m.services.oracle_effect(m, name, args, node)
+    elif name == "amb.choose":
+        thunks = list_to_python(args[0])
+        if thunks is None:
+            from ..conditions import wrong_type
+
+            m.raise_error(wrong_type("amb.choose", "list", args[0]), node)
+            return
+        m.choose(thunks, node)
+    elif name == "amb.fail":
+        m.fail(args[0] if args else sym("amb"), node)
+    elif name == "commit.op":
+        commit_now(m, node)
+    elif name == "file.read.op":
+        file_read(m, args[0], node)
+    elif name == "file.write.op":
+        external(m, "file-write", args[0], (args[0], args[1]), node)
+    elif name == "shell.op":
+        external(m, "shell", args[0], (args[0],), node)
+    elif name == "tool.op":
+        tool_effect(m, args, node)
+
+
+def commit_now(m: Machine, node: Any) -> None:
+    if not m.r.txs:
+        m.raise_error(OmegaError("transaction-error", "transaction: commit! outside a transaction"), node)
+        return
+    m.v, m.c = VOID, None
+    m.commit_tx(m.r.txs[-1].tid, VOID)
+    if m.c is None and m.v is VOID:
+        m.v = VOID
+
+
+def _check_string(m: Machine, prim: str, v: Any, node: Any) -> bool:
+    if not isinstance(v, str):
+        from ..conditions import wrong_type
+
+        m.raise_error(wrong_type(prim, "string", v), node)
+        return False
+    return True
+
+
+def file_read(m: Machine, path: Any, node: Any) -> None:
+    if not _check_string(m, "file.read.op", path, node):
+        return
+    # Open transactions' proposed contents win (newest first).
+    for tx in reversed(m.r.txs):
+        for prop in reversed(tx.external):
+            if prop.kind == "file-write" and prop.payload[0] == path:
+                m.v, m.c = prop.payload[1], None
+                return
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        detail = f"{path}: {exc.strerror or exc}"
+        m.raise_error(OmegaError("file-error", f"file: {detail}", (path, detail)), node)
+        return
+    m.v, m.c = text, None
+
+
+def external(m: Machine, kind: str, target: Any, payload: tuple[Any, ...], node: Any) -> None:
+    """file.write.op / shell.op: performed now, or proposed inside a transaction."""
+    if kind == "file-write":
+        if not _check_string(m, "file.write.op", payload[0], node) or not _check_string(m, "file.write.op", payload[1], node):
+            return
+    elif not _check_string(m, "shell.op", payload[0], node):
+        return
+    if m.r.txs:
+        pid = m.next_counter("proposal")
+        proposal = Proposal(pid, kind, target, payload)
+        m.propose_external(proposal, target)
+        m.v, m.c = (VOID if kind == "file-write" else proposal), None
+        return
+    ok, result = perform_one(kind, payload, m)
+    if not ok:
+        m.raise_error(result, node)
+        return
+    m.v, m.c = result, None
+
+
+def perform_one(kind: str, payload: tuple[Any, ...], m: Machine) -> tuple[bool, Any]:
+    """Perform one external effect now: (True, value) or (False, OmegaError)."""
+    if kind == "file-write":
+        path, content = payload
+        try:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(content)
+        except OSError as exc:
+            detail = f"{path}: {exc.strerror or exc}"
+            return False, OmegaError("file-error", f"file: {detail}", (path, detail))
+        return True, VOID
+    if kind == "shell":
+        proc = subprocess.run(["/bin/sh", "-c", payload[0]], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            return False, OmegaError("shell-failed", f"shell: exit status {proc.returncode}",
+                                     (proc.returncode, proc.stdout, proc.stderr), restarts=())
+        return True, proc.stdout.rstrip()
+    # tools
+    name, tool_args = payload
+    return m.services.run_tool(name, tool_args)
+
+
+def tool_effect(m: Machine, args: tuple[Any, ...], node: Any) -> None:
+    name = args[0]
+    tool = m.services.tools.get(name.name if isinstance(name, Symbol) else str(name))
+    label = name.name if isinstance(name, Symbol) else str(name)
+    if tool is None:
+        m.raise_error(OmegaError("tool-error", f"tool {label}: no such tool", (name, "no such tool")), node)
+        return
+    missing = [c for c in tool.capabilities if c not in m.capabilities()]
+    if missing:
+        m.raise_error(OmegaError("capability-denied", f"tool.op requires capability {missing[0]}",
+                                 (sym("tool.op"), sym(missing[0]))), node)
+        return
+    if tool.side_effecting and m.r.txs:
+        pid = m.next_counter("proposal")
+        proposal = Proposal(pid, "tool", name, (label, args[1:]))
+        m.propose_external(proposal, name)
+        m.v, m.c = proposal, None
+        return
+    ok, result = m.services.run_tool(label, args[1:])
+    if not ok:
+        m.raise_error(result, node)
+        return
+    m.v, m.c = result, None
+
+
+def oracle_value(text: str, receipt_id: str) -> PStr:
+    return PStr(text, make_list([sym("oracle"), receipt_id]))
+
+
+def search_value(texts: list[PStr], ids: list[str]) -> Any:
+    from ..values import Pair
+
+    lst = make_list(texts)
+    if isinstance(lst, Pair):
+        lst.provenance = make_list([sym("oracle"), *ids])
+    return lst
+
+
+def oracle_restarts(m: Machine, node: Any) -> tuple[Restart, ...]:
+    """`retry` re-performs the effect at `node` with the same continuation."""
+    return (Restart(sym("retry"), (), None, ("retry_effect", (m.k, node, m.e))),)
+
+
+def condition_of(err: OmegaError, m: Machine, node: Any) -> Condition:
+    return m.make_condition(err, node)
+
+
+__all__ = ["builtin_effect", "perform_one", "oracle_value", "search_value", "NIL"]

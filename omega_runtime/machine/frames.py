@@ -1,0 +1,401 @@
+"""Continuation frames (LANGUAGE.md 16.3). Frames are immutable: a frame that advances (the next
+argument of an application, the next form of a sequence) is replaced by a new frame, so every
+past state's continuation stays intact for time travel. `resume(m, v)` is rule 3/4 of 16.2: a
+value meets the top frame.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from ..values import VOID, Pair
+from .layout import SLOT0
+
+if TYPE_CHECKING:
+    from .machine import Machine
+
+
+# Callbacks defined outside the Machine class (control primitives): name -> fn(m, value, *args).
+CALLBACKS: dict[str, Any] = {}
+
+
+class Frame:
+    __slots__ = ("next",)
+    kind = "frame"
+    label = ""  # extent frames: shown between activations in a stack trace
+    is_activation = False
+
+    def resume(self, m: Machine, v: Any) -> None:
+        raise NotImplementedError
+
+    def rebased(self, next_frame: Frame | None) -> Frame:
+        """The same frame over another continuation (resumptions reinstall copies)."""
+        f = copy.copy(self)
+        f.next = next_frame
+        return f
+
+
+class NodeFrame(Frame):
+    __slots__ = ("node", "env")
+
+    def __init__(self, node: Any, env: Any, next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.next = next_frame
+
+
+class IfFrame(NodeFrame):
+    __slots__ = ()
+    kind = "if"
+
+    def resume(self, m: Machine, v: Any) -> None:
+        node = self.node
+        m.k = self.next
+        m.e = self.env
+        if v is not False:
+            m.c = node.then
+        elif node.else_ is not None:
+            m.c = node.else_
+        else:
+            m.v = VOID
+
+
+class SeqFrame(NodeFrame):
+    __slots__ = ("i",)
+    kind = "seq"
+
+    def __init__(self, node: Any, env: Any, i: int, next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.i = i
+        self.next = next_frame
+
+    def resume(self, m: Machine, v: Any) -> None:
+        exprs = self.node.exprs
+        i = self.i
+        m.e = self.env
+        if i + 1 >= len(exprs):
+            m.k = self.next  # the last form is in tail position
+        else:
+            m.k = SeqFrame(self.node, self.env, i + 1, self.next)
+        m.c = exprs[i]
+
+
+class LetFrame(NodeFrame):
+    __slots__ = ("vals",)
+    kind = "let"
+
+    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.vals = vals
+        self.next = next_frame
+
+    def resume(self, m: Machine, v: Any) -> None:
+        node = self.node
+        vals = self.vals + (v,)
+        n = len(vals)
+        if n < len(node.inits):
+            m.k = LetFrame(node, self.env, vals, self.next)
+            m.e = self.env
+            m.c = node.inits[n]
+            return
+        m.k = self.next
+        layout = node.layout
+        if any(layout.boxed):
+            vals = m.box_values(layout, vals)
+        m.e = (self.env, layout, *vals)
+        m.c = node.body
+
+
+class LetrecFrame(NodeFrame):
+    __slots__ = ("i",)
+    kind = "letrec"
+
+    def __init__(self, node: Any, env: Any, i: int, next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.i = i
+        self.next = next_frame
+
+    def resume(self, m: Machine, v: Any) -> None:
+        node = self.node
+        env = self.env
+        i = self.i
+        m.write_cell(env[SLOT0 + i], v, ("set", node.layout.bindings[i].name, None, v), init=True)
+        m.e = env
+        if i + 1 < len(node.inits):
+            m.k = LetrecFrame(node, env, i + 1, self.next)
+            m.c = node.inits[i + 1]
+        else:
+            m.k = self.next
+            m.c = node.body
+
+
+class SetFrame(NodeFrame):
+    __slots__ = ()
+    kind = "set"
+
+    def resume(self, m: Machine, v: Any) -> None:
+        m.k = self.next
+        m.e = self.env
+        m.assign(self.node, self.env, v)
+
+
+class AppFrame(NodeFrame):
+    __slots__ = ("vals",)
+    kind = "app"
+
+    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.vals = vals
+        self.next = next_frame
+
+    def resume(self, m: Machine, v: Any) -> None:
+        node = self.node
+        vals = self.vals + (v,)
+        n = len(vals)
+        if n <= node.nargs:
+            m.k = AppFrame(node, self.env, vals, self.next)
+            m.e = self.env
+            m.c = node.args[n - 1]
+            return
+        m.k = self.next
+        m.apply(vals[0], vals[1:], node)
+
+
+class AndOrFrame(NodeFrame):
+    __slots__ = ("i",)
+    kind = "and"
+
+    def __init__(self, node: Any, env: Any, i: int, next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.i = i
+        self.next = next_frame
+
+    def resume(self, m: Machine, v: Any) -> None:
+        node = self.node
+        is_and = node.kind == "and"
+        if (v is False) if is_and else (v is not False):
+            m.k = self.next
+            m.v = v
+            return
+        exprs = node.exprs
+        i = self.i
+        m.e = self.env
+        if i + 1 >= len(exprs):
+            m.k = self.next
+        else:
+            m.k = AndOrFrame(node, self.env, i + 1, self.next)
+        m.c = exprs[i]
+
+
+class EffectFrame(NodeFrame):
+    __slots__ = ("vals",)
+    kind = "effect"
+
+    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.vals = vals
+        self.next = next_frame
+
+    def resume(self, m: Machine, v: Any) -> None:
+        node = self.node
+        vals = self.vals + (v,)
+        if len(vals) < len(node.args):
+            m.k = EffectFrame(node, self.env, vals, self.next)
+            m.e = self.env
+            m.c = node.args[len(vals)]
+            return
+        m.k = self.next
+        m.e = self.env
+        m.perform(node.op, vals, node)
+
+
+class HandleFrame(NodeFrame):
+    """The delimiter of a `handle` form; a value reaching it runs the return clause."""
+
+    __slots__ = ()
+    kind = "handle"
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return "handle (" + " ".join(op.name for op in self.node.clauses) + ")"
+
+    def resume(self, m: Machine, v: Any) -> None:
+        m.k = self.next
+        node = self.node
+        if node.ret_body is None:
+            m.v = v
+            return
+        m.e = (self.env, node.ret_layout, v)
+        m.c = node.ret_body
+
+
+class MatchFrame(NodeFrame):
+    __slots__ = ()
+    kind = "match"
+
+    def resume(self, m: Machine, v: Any) -> None:
+        m.k = self.next
+        m.e = self.env
+        m.match(self.node, self.env, v)
+
+
+class OracleLambdaFrame(NodeFrame):
+    __slots__ = ()
+    kind = "oracle-lambda"
+
+    def resume(self, m: Machine, v: Any) -> None:
+        from .procedures import OracleProcedure
+
+        node = self.node
+        m.k = self.next
+        m.e = self.env
+        m.v = OracleProcedure(node.name, node.params, node.rest, v, node.span)
+
+
+class ExtentPreFrame(NodeFrame):
+    __slots__ = ("vals",)
+    kind = "extent-pre"
+
+    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.vals = vals
+        self.next = next_frame
+
+    def resume(self, m: Machine, v: Any) -> None:
+        node = self.node
+        vals = self.vals + (v,)
+        m.e = self.env
+        if len(vals) < len(node.pre):
+            m.k = ExtentPreFrame(node, self.env, vals, self.next)
+            m.c = node.pre[len(vals)]
+            return
+        m.k = self.next
+        m.enter_extent(node, vals, self.env)
+
+
+class Activation(Frame):
+    """A procedure activation: the closure, the call site, the original arguments (restartFrame)."""
+
+    __slots__ = ("proc", "site", "args")
+    kind = "activation"
+    is_activation = True
+
+    def __init__(self, proc: Any, site: Any, args: tuple[Any, ...], next_frame: Frame | None) -> None:
+        self.proc = proc
+        self.site = site  # the application node (its span is the call site)
+        self.args = args
+        self.next = next_frame
+
+    @property
+    def name(self) -> str:
+        return self.proc.name or "<lambda>"
+
+    def resume(self, m: Machine, v: Any) -> None:
+        m.k = self.next
+
+
+class ReturnValueFrame(Frame):
+    """Discard the value reaching it and return `value` instead (used after thunks run)."""
+
+    __slots__ = ("value",)
+    kind = "return-value"
+
+    def __init__(self, value: Any, next_frame: Frame | None) -> None:
+        self.value = value
+        self.next = next_frame
+
+    def resume(self, m: Machine, v: Any) -> None:
+        m.k = self.next
+        m.v = self.value
+
+
+class ActionsFrame(Frame):
+    """Run the machine actions of an unwinding plan one by one (after-thunks, rollbacks, ...),
+    each as ordinary machine steps, then the final transfer. See `Machine.run_plan`."""
+
+    __slots__ = ("plan", "i")
+    kind = "unwind"
+
+    def __init__(self, plan: Any, i: int, next_frame: Frame | None) -> None:
+        self.plan = plan
+        self.i = i
+        self.next = next_frame
+
+    def resume(self, m: Machine, v: Any) -> None:
+        m.k = self.next
+        m.run_plan(self.plan, self.i)
+
+
+class CallbackFrame(Frame):
+    """A value reaching it is passed to a machine method: `getattr(m, method)(v, *args)`.
+    Used by higher-order primitives implemented in the machine (force, fixpoint, handlers...)."""
+
+    __slots__ = ("method", "args", "tag")
+    kind = "primitive"
+
+    def __init__(self, method: str, args: tuple[Any, ...], next_frame: Frame | None, tag: str = "") -> None:
+        self.method = method
+        self.args = args
+        self.next = next_frame
+        self.tag = tag
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return self.tag
+
+    def resume(self, m: Machine, v: Any) -> None:
+        m.k = self.next
+        fn = CALLBACKS.get(self.method)
+        if fn is not None:
+            fn(m, v, *self.args)
+        else:
+            getattr(m, self.method)(v, *self.args)
+
+
+class ExtentFrame(Frame):
+    """An extent: transaction, budget, capabilities, handler-bind, restart-case/bind, guard,
+    amb-collect, prompt, dynamic-wind. `data` holds what the kind needs; a value reaching it runs
+    `Machine.exit_extent`."""
+
+    __slots__ = ("ekind", "node", "env", "data")
+    kind = "extent"
+
+    def __init__(self, ekind: str, node: Any, env: Any, data: Any, next_frame: Frame | None) -> None:
+        self.ekind = ekind
+        self.node = node
+        self.env = env
+        self.data = data
+        self.next = next_frame
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return self.ekind
+
+    def resume(self, m: Machine, v: Any) -> None:
+        m.k = self.next
+        m.exit_extent(self, v)
+
+
+def frames_of(k: Frame | None) -> list[Frame]:
+    out = []
+    while k is not None:
+        out.append(k)
+        k = k.next
+    return out
+
+
+def list_from(values: list[Any]) -> Any:
+    from ..values import NIL
+
+    result: Any = NIL
+    for x in reversed(values):
+        result = Pair(x, result)
+    return result

@@ -1,0 +1,1154 @@
+"""The CESK machine: its registers as attributes, the step loop, application, effects, conditions,
+restarts, non-local transfers and the extents (LANGUAGE.md 4, 6-12, 16).
+
+The machine state is (c, v, e, k, s, r, nc, t): control node (None while returning `v`),
+environment, continuation, store, registers, next cell key, transition count. Every field is an
+immutable or persistent structure, so `snapshot()` is O(1) and `restore()` is exact.
+"""
+
+from __future__ import annotations
+
+import math
+import random as _random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import immutables
+
+from ..conditions import OmegaError, arity_error, not_a_procedure
+from ..span import Span
+from ..values import (MISSING, NIL, VOID, Condition, Pair, Procedure, Promise, PromptTag, Restart, Symbol,
+                      Vector, list_to_python, make_list, sym)
+from . import frames as F
+from .layout import GLOBAL_ENV, SLOT0, Layout
+from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
+from .registers import Registers
+from .state import Budget, ChoicePoint, ProposalRecord, State, Transaction
+
+S_ERROR = sym("error")
+S_CONDITION = sym("condition")
+S_WARNING = sym("warning")
+ERROR_SUPERS = (S_ERROR, S_CONDITION)
+
+
+class MachineHalt(Exception):
+    """Raised inside the step loop to stop it: the program exits, or a host asked to stop."""
+
+
+class ProgramExit(MachineHalt):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Uncaught(MachineHalt):
+    """An error no handler took: the program stops (LANGUAGE.md 10.5)."""
+
+    def __init__(self, condition: Condition, backtrace: list[tuple[str, Span | None]]) -> None:
+        super().__init__(condition.ctype.name)
+        self.condition = condition
+        self.backtrace = backtrace
+
+
+class Machine:
+    """One evaluation context. Hosts drive it through `OmegaRuntime`; the debug controller drives
+    `step_once`/`run` and reads states through `snapshot`."""
+
+    def __init__(self, services: Any) -> None:
+        self.services = services  # host services: output, oracle, capabilities, tools, expander
+        self.c: Any = None
+        self.v: Any = VOID
+        self.e: Any = GLOBAL_ENV
+        self.k: Any = None
+        self.s: immutables.Map[Any, Any] = immutables.Map()
+        self.r = Registers()
+        self.nc = 1
+        self.t = 0
+        self.check_at: float = math.inf  # the loop's slow path runs when t reaches this
+        self.poll_every = 1024
+        self.hooks: list[Callable[[Machine], None]] = []  # called on every slow path (debugger, pause)
+        self.current_form: Any = None  # the top-level node being evaluated
+
+    # ---- state --------------------------------------------------------------------------
+
+    def snapshot(self) -> State:
+        return State(self.c, self.v, self.e, self.k, self.s, self.r, self.nc, self.t)
+
+    def restore(self, st: State) -> None:
+        self.c, self.v, self.e, self.k, self.s, self.r, self.nc, self.t = st
+        self.reset_check()
+
+    def reset_check(self) -> None:
+        self.check_at = min(self.r.step_deadline, self.t + self.poll_every) if not self.hooks else self.t + 1
+
+    # ---- the loop -----------------------------------------------------------------------
+
+    def start(self, node: Any) -> None:
+        """Make `node` (a compiled top-level form) the control, with an empty continuation."""
+        self.c = node
+        self.e = GLOBAL_ENV
+        self.k = None
+        self.current_form = node
+        self.reset_check()
+
+    def finished(self) -> bool:
+        return self.c is None and self.k is None
+
+    def run(self) -> Any:
+        """Run the current top-level form to its value. Halting conditions raise MachineHalt."""
+        while True:
+            c = self.c
+            if c is not None:
+                c.step(self)
+            else:
+                k = self.k
+                if k is None:
+                    return self.v
+                k.resume(self, self.v)
+            self.t += 1
+            if self.t >= self.check_at:
+                self.slow_path()
+
+    def step_once(self) -> bool:
+        """One transition; False when the form has already finished (not a step)."""
+        c = self.c
+        if c is not None:
+            c.step(self)
+        else:
+            k = self.k
+            if k is None:
+                return False
+            k.resume(self, self.v)
+        self.t += 1
+        if self.t >= self.check_at:
+            self.slow_path()
+        return True
+
+    def slow_path(self) -> None:
+        if self.t >= self.r.step_deadline:
+            self.check_step_budget()
+        for hook in self.hooks:
+            hook(self)
+        if self.t % self.poll_every < 1 or self.hooks:
+            self.check_seconds_budget()
+        self.reset_check()
+
+    # ---- cells and store writes ------------------------------------------------------------
+
+    def new_cell(self, value: Any = MISSING) -> int:
+        key = self.nc
+        self.nc = key + 1
+        if value is not MISSING:
+            self.s = self.s.set(key, value)
+        return key
+
+    def box_values(self, layout: Layout, vals: tuple[Any, ...]) -> tuple[Any, ...]:
+        out = list(vals)
+        for i, boxed in enumerate(layout.boxed):
+            if boxed:
+                out[i] = self.new_cell(vals[i])
+        return tuple(out)
+
+    def write_cell(self, key: Any, value: Any, proposal: tuple[Any, ...] | None = None, init: bool = False) -> None:
+        """Every program write to the store goes through here: in a transaction it is also a
+        proposal with its undo record (LANGUAGE.md 7)."""
+        r = self.r
+        if r.txs and not init:
+            old = self.s.get(key, MISSING)
+            kind, target, pold, pnew = proposal if proposal is not None else ("set", key, old, value)
+            rec = ProposalRecord(kind, target, pold, pnew, self.current_span())
+            self._update_tx(lambda tx: attrs.evolve(tx, undo=tx.undo + (("cell", key, old),),
+                                                    proposals=tx.proposals + (rec,)))
+        self.s = self.s.set(key, value)
+        for watcher in self.services.write_watchers:
+            watcher(self, key)
+
+    def delete_cell(self, key: Any) -> None:
+        self.write_cell(key, MISSING)
+
+    def _update_tx(self, fn: Callable[[Transaction], Transaction]) -> None:
+        txs = self.r.txs
+        self.r = attrs.evolve(self.r, txs=txs[:-1] + (fn(txs[-1]),))
+
+    # PrimContext ------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Any:
+        return self.s
+
+    def output(self, text: str) -> None:
+        self.services.write_output(text)
+
+    def next_counter(self, name: str) -> int:
+        n = self.r.counters.get(name, 0) + 1
+        self.r = attrs.evolve(self.r, counters=self.r.counters.set(name, n))
+        return n
+
+    def next_id(self, name: str) -> int:
+        """Run-wide ids (cp, tx, fp, collect): never reused, not restored by backtracking."""
+        mono = self.r.mono
+        n = mono.ids.get(name, 0) + 1
+        self.r = attrs.evolve(self.r, mono=attrs.evolve(mono, ids=mono.ids.set(name, n)))
+        return n
+
+    def random_call(self, fn: Callable[[Any], Any]) -> Any:
+        rng = _random.Random(self.services.seed)
+        if self.r.random_state is not None:
+            rng.setstate(self.r.random_state)
+        result = fn(rng)
+        self.r = attrs.evolve(self.r, random_state=rng.getstate())
+        return result
+
+    # ---- variables --------------------------------------------------------------------------
+
+    def unbound(self, name: str, node: Any) -> None:
+        self.raise_error(OmegaError("unbound-variable", f"unbound variable: {name}", (sym(name),)), node)
+
+    def assign(self, node: Any, env: Any, v: Any) -> None:
+        if node.kind == "setlocal":
+            e = env
+            for _ in range(node.depth):
+                e = e[0]
+            self.write_cell(e[node.slot], v, ("set", sym(node.binding.name), self.s.get(e[node.slot], VOID), v))
+        elif node.define:
+            old = self.s.get(node.name, MISSING)
+            self.write_cell(node.name, v, ("set", node.name, VOID if old is MISSING else old, v))
+            if isinstance(v, Closure) and v.name is None:
+                v.name = node.name.name
+        else:
+            old = self.s.get(node.name, MISSING)
+            if old is MISSING:
+                self.unbound(node.name.name, node)
+                return
+            self.write_cell(node.name, v, ("set", node.name, old, v))
+        self.v = VOID
+
+    # ---- application ------------------------------------------------------------------------
+
+    def apply(self, f: Any, args: tuple[Any, ...], node: Any) -> None:
+        """Apply `f` to `args` with the current continuation; `node` is the call site."""
+        cls = f.__class__
+        if cls is Closure:
+            lam = f.lam
+            n = lam.nparams
+            if lam.rest:
+                if len(args) < n:
+                    self.raise_error(arity_error(f.name or "<lambda>", n, None, len(args), f), node)
+                    return
+                args = args[:n] + (make_list(args[n:]),)
+            elif len(args) != n:
+                self.raise_error(arity_error(f.name or "<lambda>", n, n, len(args), f), node)
+                return
+            layout = lam.layout
+            if layout.boxed and True in layout.boxed:
+                args = self.box_values(layout, args)
+            k = self.k
+            if k.__class__ is F.Activation:  # tail call: replace the caller's activation
+                k = k.next
+            self.k = F.Activation(f, node, args, k)
+            self.e = (f.env, layout, *args)
+            self.c = lam.body
+            return
+        prim_kind = getattr(f, "kind", None)
+        if prim_kind is not None and isinstance(f, Procedure) and hasattr(f, "fn"):
+            nargs = len(args)
+            if nargs < f.min_args or (f.max_args is not None and nargs > f.max_args):
+                self.raise_error(arity_error(f.name, f.min_args, f.max_args, nargs, f), node)
+                return
+            try:
+                if prim_kind == "pure":
+                    result = f.fn(*args)
+                elif prim_kind == "ctx":
+                    result = f.fn(self, *args)
+                else:
+                    f.fn(self, args, node)
+                    return
+            except OmegaError as err:
+                self.raise_error(err, node)
+                return
+            except RecursionError:
+                self.raise_error(OmegaError("value-error", f"{f.name}: data nested too deeply"), node)
+                return
+            if f.derives and self.services.provenance_seen:
+                result = self.services.derive_provenance(f, args, result)
+            self.v = result
+            self.c = None
+            return
+        if cls is ContinuationProc:
+            self.invoke_continuation(f, args, node)
+            return
+        if cls is Resumption:
+            self.invoke_resumption(f, args, node)
+            return
+        if cls is OracleProcedure:
+            self.services.call_oracle_procedure(self, f, args, node)
+            return
+        self.raise_error(not_a_procedure(f), node)
+
+    # ---- conditions -------------------------------------------------------------------------
+
+    def make_condition(self, err: OmegaError, node: Any) -> Condition:
+        data = make_list(list(err.data))
+        if err.ctype == "error-condition-object":  # never used; placeholder for clarity
+            raise AssertionError
+        cond = Condition(sym(err.ctype), err.message(self.s), data, ERROR_SUPERS, self.span_of(node))
+        return cond
+
+    def raise_error(self, err: OmegaError, node: Any) -> None:
+        """A runtime error at `node`: signal it as by `error`, offering its restarts at the signal
+        point (the failing expression's continuation is `self.k`)."""
+        cond = self.make_condition(err, node)
+        k = self.k
+        cond.restarts = tuple(Restart(sym(name), ("value",), cond.span, ("resume_with", (k,)))
+                              for name in err.restarts if name == "use-value")
+        extra = getattr(err, "extra_restarts", ())
+        cond.restarts += tuple(extra)
+        self.signal(cond, "error")
+
+    def span_of(self, node: Any) -> Span | None:
+        """The span of `node`, or of the innermost enclosing user expression that has one."""
+        if node is not None and node.span is not None and not node.builtin:
+            return node.span  # type: ignore[no-any-return]
+        k = self.k
+        while k is not None:
+            if k.__class__ is F.Activation and not k.site.builtin and k.site.span is not None:
+                return k.site.span  # type: ignore[no-any-return]
+            n = getattr(k, "node", None)
+            if n is not None and getattr(n, "span", None) is not None and not n.builtin:
+                return n.span  # type: ignore[no-any-return]
+            k = k.next
+        form = self.current_form
+        return form.span if form is not None else None
+
+    def current_span(self) -> Span | None:
+        return self.span_of(self.c if self.c is not None else None)
+
+    def signal(self, cond: Condition, severity: str) -> None:
+        """Search the active handlers from the signal point (LANGUAGE.md 10.2/10.4)."""
+        for watcher in self.services.signal_watchers:
+            watcher(self, cond, severity)
+        self.search_handlers(cond, severity, self.k, self.k, 0)
+
+    def search_handlers(self, cond: Condition, severity: str, frame: Any, signal_k: Any, start: int) -> None:
+        is_error = cond.is_a(S_ERROR)
+        while frame is not None:
+            fc = frame.__class__
+            if fc is F.CallbackFrame and frame.method in ("handler_declined", "guard_declined"):
+                frame = frame.args[4]  # handlers running: their own and inner ones are inactive
+                start = 0
+                continue
+            if fc is F.ExtentFrame:
+                if frame.ekind == "handler-bind":
+                    types, procs = frame.data
+                    for i in range(start, len(types)):
+                        if cond.is_a(types[i]):
+                            marker = F.CallbackFrame("handler_declined", (cond, severity, frame, i + 1, frame.next, signal_k),
+                                                     signal_k, "handler")
+                            self.k = marker
+                            self.apply(procs[i], (cond,), frame.node)
+                            return
+                elif frame.ekind == "guard" and is_error and start == 0:
+                    self.k = F.CallbackFrame("guard_declined", (cond, severity, frame, 0, frame.next, signal_k),
+                                             signal_k, "guard")
+                    self.guard_test(cond, frame, 0)
+                    return
+            start = 0
+            frame = frame.next
+        self.k = signal_k
+        if severity == "signal":
+            self.v, self.c = VOID, None
+        elif severity == "warn":
+            self.services.write_error(self.format_warning(cond) + "\n")
+            self.v, self.c = VOID, None
+        else:
+            self.uncaught(cond)
+
+    def handler_declined(self, _v: Any, cond: Condition, severity: str, frame: Any, i: int, _skip: Any,
+                         signal_k: Any) -> None:
+        self.search_handlers(cond, severity, frame, signal_k, i)
+
+    def guard_declined(self, _v: Any, cond: Condition, severity: str, frame: Any, i: int, _skip: Any,
+                       signal_k: Any) -> None:
+        self.search_handlers(cond, severity, frame.next, signal_k, 0)
+
+    def guard_test(self, cond: Condition, gframe: Any, i: int) -> None:
+        """Evaluate guard clause `i`'s test at the signal point (the guard-declined marker on top)."""
+        info = gframe.node.info
+        if i >= len(info.shapes):
+            # No clause applies: the guard declines; the marker below continues the search.
+            self.v, self.c = VOID, None
+            return
+        test_node, _body = self._guard_clause_nodes(info, i)
+        env = (gframe.env, info.layout, cond)
+        self.k = F.CallbackFrame("guard_tested", (cond, gframe, i, env), self.k, "guard")
+        self.e = env
+        self.c = test_node
+
+    @staticmethod
+    def _guard_clause_nodes(info: Any, i: int) -> tuple[Any, Any]:
+        pos = 0
+        for j, (has_body, _arrow) in enumerate(info.shapes):
+            test = info.compiled[pos]
+            body = info.compiled[pos + 1] if has_body else None
+            if j == i:
+                return test, body
+            pos += 2 if has_body else 1
+        raise IndexError(i)
+
+    def guard_tested(self, v: Any, cond: Condition, gframe: Any, i: int, env: Any) -> None:
+        if v is False:
+            self.guard_test(cond, gframe, i + 1)
+            return
+        info = gframe.node.info
+        _test, body = self._guard_clause_nodes(info, i)
+        arrow = info.shapes[i][1]
+
+        def then(m: Machine) -> None:
+            m.e = env
+            if body is None:
+                m.v, m.c = v, None
+            elif arrow:
+                m.k = F.CallbackFrame("apply_to", (v, gframe.node), m.k)
+                m.c = body
+            else:
+                m.c = body
+
+        self.unwind_to(gframe.next, then)
+
+    def retry_effect(self, _args: tuple[Any, ...], k: Any, node: Any, e: Any, op: str, eargs: tuple[Any, ...]) -> None:
+        """The `retry` restart of an oracle error: perform the effect again."""
+        self.k, self.e = k, e
+        self.perform(sym(op), eargs, node)
+
+    def fp_continue(self, args: tuple[Any, ...], fp: Any, node: Any, k: Any) -> None:
+        from .control import fp_continue
+
+        fp_continue(self, args, fp, node, k)
+
+    def apply_to(self, proc: Any, arg: Any, node: Any) -> None:
+        self.apply(proc, (arg,), node)
+
+    def format_warning(self, cond: Condition) -> str:
+        loc = cond.span.location() if cond.span is not None else "<unknown>"
+        label = "warning" if cond.ctype is S_WARNING else cond.ctype.name
+        return f"{loc}: {label}: {self.condition_text(cond)}"
+
+    def condition_text(self, cond: Condition) -> str:
+        """The message plus, for conditions made by error/warn/signal, each data item written."""
+        from ..printer import write_repr
+
+        text = cond.message
+        if cond.user_made:
+            for item in list_to_python(cond.data) or []:
+                text += " " + write_repr(item, self.s)
+        return text
+
+    def uncaught(self, cond: Condition) -> None:
+        for watcher in self.services.uncaught_watchers:
+            if watcher(self, cond):
+                return  # a debugger took control at the signal point
+        raise Uncaught(cond, self.backtrace(cond))
+
+    def backtrace(self, cond: Condition | None = None) -> list[tuple[str, Span | None]]:
+        """Activations innermost first with the span each is evaluating (LANGUAGE.md 15.3)."""
+        out: list[tuple[str, Span | None]] = []
+        here = cond.span if cond is not None else self.current_span()
+        k = self.k
+        while k is not None:
+            if k.__class__ is F.Activation:
+                if not getattr(k.proc.lam.body, "builtin", False):
+                    out.append((k.name, here))
+                    here = k.site.span if not k.site.builtin else here
+                elif not k.site.builtin and k.site.span is not None:
+                    here = k.site.span
+            k = k.next
+        out.append(("<top-level>", here))
+        return out
+
+    # ---- restarts ---------------------------------------------------------------------------
+
+    def active_restarts(self) -> list[Restart]:
+        out: list[Restart] = []
+        k = self.k
+        while k is not None:
+            kc = k.__class__
+            if kc is F.CallbackFrame and k.method in ("handler_declined", "guard_declined"):
+                out.extend(k.args[0].restarts)
+            elif kc is F.ExtentFrame:
+                if k.ekind == "restart-case":
+                    for i, (name, nparams, rest, _layout, span) in enumerate(k.node.info.clauses):
+                        out.append(Restart(name, (), span, ("restart_case_transfer", (k, i))))
+                elif k.ekind == "restart-bind":
+                    names, procs = k.data
+                    for i, name in enumerate(names):
+                        out.append(Restart(name, (), k.node.span, ("restart_bind_transfer", (k, i))))
+                elif k.ekind == "signal-restarts":
+                    out.extend(k.data)
+            k = k.next
+        return out
+
+    def invoke_restart(self, target: Any, args: tuple[Any, ...], node: Any) -> None:
+        restarts = self.active_restarts()
+        chosen = None
+        if isinstance(target, Restart):
+            for r in restarts:
+                if r is target or (r.target == target.target):
+                    chosen = r
+                    break
+            name = target.name.name
+        else:
+            name = target.name if isinstance(target, Symbol) else str(target)
+            for r in restarts:
+                if r.name.name == name:
+                    chosen = r
+                    break
+        if chosen is None:
+            self.raise_error(OmegaError("no-such-restart", f"no active restart named {name}", (sym(name),)), node)
+            return
+        method, extra = chosen.target
+        getattr(self, method)(args, *extra)
+
+    def resume_with(self, args: tuple[Any, ...], k: Any) -> None:
+        """`use-value` of a runtime error: the value of the failing expression."""
+        self.k = k
+        self.v = args[0] if args else VOID
+        self.c = None
+
+    def restart_case_transfer(self, args: tuple[Any, ...], frame: Any, i: int) -> None:
+        name, nparams, rest, layout, _span = frame.node.info.clauses[i]
+        body = frame.node.info.compiled[i]
+        if len(args) < nparams or (not rest and len(args) > nparams):
+            self.raise_error(arity_error(name.name, nparams, None if rest else nparams, len(args), VOID), frame.node)
+            return
+        vals = args[:nparams] + ((make_list(args[nparams:]),) if rest else ())
+        entry_store = frame.data
+
+        def then(m: Machine) -> None:
+            m.undo_writes_since(entry_store)
+            vs = m.box_values(layout, vals) if True in layout.boxed else vals
+            m.e = (frame.env, layout, *vs)
+            m.c = body
+
+        self.unwind_to(frame.next, then)
+
+    def restart_bind_transfer(self, args: tuple[Any, ...], frame: Any, i: int) -> None:
+        names, procs = frame.data[0], frame.data[1]
+        entry_store = frame.data[2]
+        proc = procs[i]
+
+        def then(m: Machine) -> None:
+            m.undo_writes_since(entry_store)
+            m.apply(proc, args, frame.node)
+
+        self.unwind_to(frame.next, then)
+
+    def undo_writes_since(self, old: immutables.Map[Any, Any]) -> None:
+        """Writes to cells that existed at the restart point are undone; newer cells keep theirs."""
+        cur = self.s
+        if cur is old:
+            return
+        new = old
+        for key, value in cur.items():
+            if key not in old:
+                new = new.set(key, value)
+        self.s = new
+
+    # ---- non-local transfers --------------------------------------------------------------
+
+    def unwind_to(self, target_k: Any, then: Callable[[Machine], None], value: Any = VOID) -> None:
+        """Leave every frame above `target_k` (after-thunks run, transactions roll back), then
+        call `then` with the continuation set to `target_k`."""
+        plan = self.exit_actions(self.k, target_k) + [("final", target_k, then)]
+        self.run_plan(plan, 0)
+
+    def exit_actions(self, from_k: Any, to_k: Any) -> list[tuple[Any, ...]]:
+        keep = set()
+        k = to_k
+        while k is not None:
+            keep.add(id(k))
+            k = k.next
+        actions: list[tuple[Any, ...]] = []
+        k = from_k
+        while k is not None and id(k) not in keep:
+            if k.__class__ is F.ExtentFrame:
+                if k.ekind == "dynamic-wind":
+                    actions.append(("call", k.data[1], k.next))
+                elif k.ekind == "with-transaction":
+                    actions.append(("rollback", k.data, k.next))
+            k = k.next
+        return actions
+
+    def enter_actions(self, from_k: Any, to_k: Any) -> list[tuple[Any, ...]]:
+        keep = set()
+        k = from_k
+        while k is not None:
+            keep.add(id(k))
+            k = k.next
+        entering = []
+        k = to_k
+        while k is not None and id(k) not in keep:
+            if k.__class__ is F.ExtentFrame:
+                if k.ekind == "dynamic-wind":
+                    entering.append(("call", k.data[0], k.next))
+                elif k.ekind == "with-transaction":
+                    entering.append(("check-open", k.data, k.next))
+            k = k.next
+        entering.reverse()  # befores outermost first
+        return entering
+
+    def run_plan(self, plan: list[tuple[Any, ...]], i: int) -> None:
+        while i < len(plan):
+            action = plan[i]
+            kind = action[0]
+            if kind == "call":
+                self.k = F.ActionsFrame(plan, i + 1, action[2])
+                self.apply(action[1], (), None)
+                return
+            if kind == "rollback":
+                self.k = action[2]
+                self.rollback_tx(action[1], "exit")
+            elif kind == "check-open":
+                if not self.tx_is_open(action[1]):
+                    self.k = action[2]
+                    self.raise_error(OmegaError("transaction-error",
+                                                "transaction: cannot re-enter a transaction that is no longer open"),
+                                     None)
+                    return
+            elif kind == "final":
+                self.k = action[1]
+                action[2](self)
+                return
+            i += 1
+
+    def invoke_continuation(self, f: ContinuationProc, args: tuple[Any, ...], node: Any) -> None:
+        if len(args) > 1:
+            self.raise_error(arity_error("continuation", 0, 1, len(args), f), node)
+            return
+        value = args[0] if args else VOID
+        target = f.k
+        plan = self.exit_actions(self.k, target) + self.enter_actions(self.k, target)
+
+        def then(m: Machine) -> None:
+            m.v, m.c = value, None
+
+        plan.append(("final", target, then))
+        self.run_plan(plan, 0)
+
+    def invoke_resumption(self, f: Resumption, args: tuple[Any, ...], node: Any) -> None:
+        if len(args) > 1:
+            self.raise_error(arity_error("continuation", 0, 1, len(args), f), node)
+            return
+        value = args[0] if args else VOID
+        segment = []
+        k = f.top
+        while k is not f.base:
+            segment.append(k)
+            k = k.next
+        if f.include_base:
+            segment.append(f.base)
+        base = self.k
+        for frame in reversed(segment):
+            base = frame.rebased(base)
+        self.k = base
+        self.v, self.c = value, None
+
+    # ---- effects --------------------------------------------------------------------------
+
+    def perform(self, op: Symbol, args: tuple[Any, ...], node: Any) -> None:
+        """Dispatch an effect: the innermost `handle` with a clause for `op`, else a built-in
+        operation, else `unhandled-effect` (LANGUAGE.md 4.1)."""
+        k = self.k
+        while k is not None:
+            if k.__class__ is F.HandleFrame:
+                clause = k.node.clauses.get(op)
+                if clause is not None:
+                    if len(args) != clause.nparams:
+                        self.raise_error(arity_error(op.name, clause.nparams, clause.nparams, len(args), VOID), node)
+                        return
+                    resumption = Resumption(self.k, k, True)
+                    self.k = k.next
+                    self.e = (k.env, clause.layout, *args, resumption)
+                    if True in clause.layout.boxed:
+                        self.e = (k.env, clause.layout, *self.box_values(clause.layout, (*args, resumption)))
+                    self.c = clause.body
+                    return
+            k = k.next
+        from .effects import builtin_effect
+
+        builtin_effect(self, op, args, node)
+
+    # ---- match ----------------------------------------------------------------------------
+
+    def match(self, node: Any, env: Any, value: Any) -> None:
+        from ..equality import equal
+
+        for pattern, layout, body in node.clauses:
+            slots: list[Any] = [MISSING] * len(layout.bindings)
+            if _match(pattern, value, slots, self.s, equal):
+                vals = tuple(slots)
+                if True in layout.boxed:
+                    vals = self.box_values(layout, vals)
+                self.e = (env, layout, *vals)
+                self.c = body
+                return
+        from ..printer import write_repr
+
+        self.raise_error(OmegaError("match-failure", f"match: no clause matches {write_repr(value, self.s)}",
+                                    (value,)), node)
+
+    # ---- extents --------------------------------------------------------------------------
+
+    def enter_extent(self, node: Any, vals: tuple[Any, ...], env: Any) -> None:
+        kind = node.kind
+        info = node.info
+        self.e = env
+        data: Any = None
+        if kind == "with-transaction":
+            data = self.open_tx(node)
+        elif kind == "with-budget":
+            data = self.open_budget(node, info.dims, vals)
+            if data is None:
+                return
+        elif kind == "with-capabilities":
+            data = frozenset(info.caps)
+        elif kind == "handler-bind":
+            data = (tuple(info.types), vals)
+        elif kind == "restart-bind":
+            data = (tuple(info.names), vals, self.s)
+        elif kind == "restart-case":
+            data = self.s
+        elif kind == "amb-collect":
+            cid = self.next_id("collect")
+            data = (cid, self.s, self.r)
+        self.k = F.ExtentFrame(kind, node, env, data, self.k)
+        self.c = node.body
+
+    def exit_extent(self, frame: Any, v: Any) -> None:
+        kind = frame.ekind
+        self.v, self.c = v, None
+        if kind == "with-transaction":
+            if self.tx_is_open(frame.data):
+                self.commit_tx(frame.data, v)
+        elif kind == "amb-collect":
+            self.k = frame  # stay inside: collect the value and force a failure
+            cid = frame.data[0]
+            mono = self.r.mono
+            got = mono.collected.get(cid, ()) + (v,)
+            self.r = attrs.evolve(self.r, mono=attrs.evolve(mono, collected=mono.collected.set(cid, got)))
+            self.fail(sym("amb-collect"), None)
+        elif kind == "dynamic-wind":
+            self.k = F.ReturnValueFrame(v, self.k)
+            self.apply(frame.data[1], (), None)
+        elif kind == "prompt":
+            pass
+
+    # ---- transactions ---------------------------------------------------------------------
+
+    def open_tx(self, node: Any) -> int:
+        tid = self.next_id("tx")
+        cp_mark = self.r.mono.ids.get("cp", 0) + 1
+        tx = Transaction(tid, node.span, "open", cp_mark=cp_mark)
+        self.r = attrs.evolve(self.r, txs=self.r.txs + (tx,))
+        self.services.emit("transaction-begin", {"id": f"tx-{tid}"})
+        return tid
+
+    def mark_tx(self, tid: int, status: str) -> None:
+        """Closed transactions' statuses live in the store (restored with it)."""
+        self.s = self.s.set(("tx-status", tid), status)
+
+    def tx_status(self, tid: int) -> str:
+        for tx in self.r.txs:
+            if tx.tid == tid:
+                return tx.status
+        return str(self.s.get(("tx-status", tid), "open"))
+
+    def tx_is_open(self, tid: int) -> bool:
+        return any(tx.tid == tid for tx in self.r.txs)
+
+    def _tx_index(self, tid: int) -> int:
+        for i, tx in enumerate(self.r.txs):
+            if tx.tid == tid:
+                return i
+        raise KeyError(tid)
+
+    def commit_tx(self, tid: int, value: Any) -> None:
+        i = self._tx_index(tid)
+        txs = self.r.txs
+        # Inner transactions still open (an early exit through commit of an outer one) commit too.
+        while len(txs) - 1 > i:
+            self._commit_innermost()
+            txs = self.r.txs
+        self._commit_innermost()
+
+    def _commit_innermost(self) -> None:
+        txs = self.r.txs
+        tx = txs[-1]
+        if len(txs) > 1:
+            parent = txs[-2]
+            merged = attrs.evolve(parent, undo=parent.undo + tx.undo, proposals=parent.proposals + tx.proposals,
+                                  external=parent.external + tx.external)
+            self.r = attrs.evolve(self.r, txs=txs[:-2] + (merged,))
+            self.services.emit("transaction-commit", {"id": f"tx-{tx.tid}", "nested": True})
+            return
+        self.r = attrs.evolve(self.r, txs=())
+        failure = self.services.perform_external(self, tx.external)
+        if failure is not None:
+            self._undo(tx.undo)
+            self.mark_tx(tx.tid, "failed")
+            kind, target, detail = failure
+            self.raise_error(OmegaError("commit-failed", f"commit failed: {detail}", (sym(kind), target, detail)), None)
+            return
+        self.mark_tx(tx.tid, "committed")
+        # A committed world cannot be backtracked into.
+        self.r = attrs.evolve(self.r, choices=tuple(cp for cp in self.r.choices if cp.cid < tx.cp_mark))
+        self.services.emit("transaction-commit", {"id": f"tx-{tx.tid}", "nested": False})
+
+    def rollback_tx(self, tid: int, why: str) -> None:
+        """Roll back `tid` and every transaction opened inside it."""
+        if not self.tx_is_open(tid):
+            return
+        i = self._tx_index(tid)
+        for watcher in self.services.rollback_watchers:
+            watcher(self, self.r.txs[i], why)
+        while len(self.r.txs) > i:
+            tx = self.r.txs[-1]
+            self.r = attrs.evolve(self.r, txs=self.r.txs[:-1])
+            self._undo(tx.undo)
+            self.mark_tx(tx.tid, "rolled-back")
+            self.services.emit("transaction-rollback", {"id": f"tx-{tx.tid}"})
+
+    def _undo(self, undo: tuple[tuple[Any, ...], ...]) -> None:
+        s = self.s
+        facts = self.r.facts
+        for kind, key, old in reversed(undo):
+            if kind == "cell":
+                s = s.delete(key) if old is MISSING and key in s else (s if old is MISSING else s.set(key, old))
+            else:
+                facts = facts.delete(key) if old is None and key in facts else (facts if old is None else facts.set(key, old))
+        self.s = s
+        self.r = attrs.evolve(self.r, facts=facts)
+        for watcher in self.services.write_watchers:
+            for kind, key, _old in undo:
+                if kind == "cell":
+                    watcher(self, key)
+
+    def record_fact_change(self, key: Any, old_entry: Any, kind: str, old: Any, new: Any) -> None:
+        if self.r.txs:
+            rec = ProposalRecord(kind, key, old, new, self.current_span())
+            self._update_tx(lambda tx: attrs.evolve(tx, undo=tx.undo + (("fact", key, old_entry),),
+                                                    proposals=tx.proposals + (rec,)))
+
+    def propose_external(self, proposal: Any, target: Any) -> None:
+        rec = ProposalRecord(proposal.kind, target, VOID, proposal, self.current_span())
+        self._update_tx(lambda tx: attrs.evolve(tx, proposals=tx.proposals + (rec,),
+                                                external=tx.external + (proposal,)))
+
+    # ---- budgets --------------------------------------------------------------------------
+
+    def open_budget(self, node: Any, dims: list[str], vals: tuple[Any, ...]) -> Budget | None:
+        limits = []
+        for dim, val in zip(dims, vals):
+            if val.__class__ is bool or not isinstance(val, (int, float)) or val < 0:
+                self.raise_error(OmegaError("wrong-type", f"with-budget: expected number, got {val!r}", ("number", val)), node)
+                return None
+            limits.append((dim, val))
+        order = ["steps", "llm-calls", "tokens", "seconds"]
+        limits.sort(key=lambda x: order.index(x[0]))
+        mono = self.r.mono
+        b = Budget(self.next_id("budget"), tuple(limits), self.t, mono.llm_calls, mono.tokens, time.monotonic(), node.span)
+        for dim, lim in limits:
+            if dim == "steps":
+                deadline = self.t + lim
+                if deadline < self.r.step_deadline:
+                    self.r = attrs.evolve(self.r, step_deadline=deadline)
+        self.reset_check()
+        return b
+
+    def active_budgets(self) -> list[tuple[Any, Budget]]:
+        out = []
+        k = self.k
+        while k is not None:
+            if k.__class__ is F.ExtentFrame and k.ekind == "with-budget":
+                out.append((k, k.data))
+            k = k.next
+        return out
+
+    def budget_limit(self, b: Budget, dim: str) -> float | None:
+        extra = self.s.get(("budget-extra", b.bid, dim), 0)
+        for d, lim in b.limits:
+            if d == dim:
+                return lim + extra  # type: ignore[no-any-return]
+        return None
+
+    def budget_used(self, b: Budget, dim: str) -> float:
+        mono = self.r.mono
+        if dim == "steps":
+            return self.t - b.start_t
+        if dim == "llm-calls":
+            return mono.llm_calls - b.start_llm
+        if dim == "tokens":
+            return mono.tokens - b.start_tokens
+        return time.monotonic() - b.start_time
+
+    def check_step_budget(self) -> None:
+        deadline = math.inf
+        for frame, b in self.active_budgets():
+            lim = self.budget_limit(b, "steps")
+            if lim is None:
+                continue
+            if self.budget_used(b, "steps") > lim:
+                self.r = attrs.evolve(self.r, step_deadline=math.inf)
+                self.budget_exceeded(frame, b, "steps", lim)
+                return
+            deadline = min(deadline, b.start_t + lim + 1)
+        self.r = attrs.evolve(self.r, step_deadline=deadline)
+
+    def check_seconds_budget(self) -> None:
+        for frame, b in self.active_budgets():
+            lim = self.budget_limit(b, "seconds")
+            if lim is not None and self.budget_used(b, "seconds") > lim:
+                self.budget_exceeded(frame, b, "seconds", lim)
+                return
+
+    def check_budget_before_oracle(self, node: Any) -> bool:
+        """True when an oracle request may be sent; else signals budget-exceeded."""
+        for frame, b in self.active_budgets():
+            lim = self.budget_limit(b, "llm-calls")
+            if lim is not None and self.budget_used(b, "llm-calls") + 1 > lim:
+                self.budget_exceeded(frame, b, "llm-calls", lim, retry_node=node)
+                return False
+            lim = self.budget_limit(b, "seconds")
+            if lim is not None and self.budget_used(b, "seconds") > lim:
+                self.budget_exceeded(frame, b, "seconds", lim, retry_node=node)
+                return False
+        return True
+
+    def check_tokens_after_oracle(self) -> None:
+        for frame, b in self.active_budgets():
+            lim = self.budget_limit(b, "tokens")
+            if lim is not None and self.budget_used(b, "tokens") > lim:
+                self.budget_exceeded(frame, b, "tokens", lim)
+                return
+
+    def budget_exceeded(self, frame: Any, b: Budget, dim: str, limit: float, retry_node: Any = None) -> None:
+        used = self.budget_used(b, dim)
+        shown = _num_text(limit)
+        err = OmegaError("budget-exceeded", f"{dim} budget of {shown} exceeded",
+                         (sym(dim), limit, used if dim != "seconds" else float(used)), restarts=())
+        k = self.k
+        saved_c = self.c
+        saved_v = self.v
+        err.extra_restarts = (  # type: ignore[attr-defined]
+            Restart(sym("increase-budget"), ("amount",), None, ("increase_budget", (b, dim, k, saved_c, saved_v))),
+            Restart(sym("abort"), ("value",), None, ("abort_budget", (frame,))),
+        )
+        self.services.emit("budget-exceeded", {"dimension": dim, "limit": limit})
+        self.raise_error(err, retry_node if retry_node is not None else self.c)
+
+    def increase_budget(self, args: tuple[Any, ...], b: Budget, dim: str, k: Any, c: Any, v: Any) -> None:
+        amount = args[0] if args else 0
+        key = ("budget-extra", b.bid, dim)
+        self.s = self.s.set(key, self.s.get(key, 0) + amount)
+        self.k, self.c, self.v = k, c, v
+        if dim == "steps":
+            self.r = attrs.evolve(self.r, step_deadline=self.t + 1)
+        if c is not None and c.kind == "effect":
+            pass
+        self.reset_check()
+
+    def abort_budget(self, args: tuple[Any, ...], frame: Any) -> None:
+        value = args[0] if args else False
+
+        def then(m: Machine) -> None:
+            m.v, m.c = value, None
+
+        self.unwind_to(frame.next, then)
+
+    def budget_remaining(self) -> list[tuple[str, float]]:
+        dims: dict[str, float] = {}
+        for _frame, b in self.active_budgets():
+            for dim, _lim in b.limits:
+                lim = self.budget_limit(b, dim)
+                assert lim is not None
+                left = lim - self.budget_used(b, dim)
+                if dim != "seconds":
+                    left = max(0, left)
+                dims[dim] = min(dims.get(dim, math.inf), left)
+        order = ["steps", "llm-calls", "tokens", "seconds"]
+        return [(d, float(dims[d]) if d == "seconds" else int(dims[d])) for d in order if d in dims]
+
+    # ---- capabilities ---------------------------------------------------------------------
+
+    def capabilities(self) -> frozenset[str]:
+        caps = frozenset(self.services.granted_capabilities)
+        k = self.k
+        while k is not None:
+            if k.__class__ is F.ExtentFrame and k.ekind == "with-capabilities":
+                caps = caps & k.data
+            k = k.next
+        return caps
+
+    # ---- amb ------------------------------------------------------------------------------
+
+    def current_boundary(self) -> tuple[int, Any]:
+        k = self.k
+        while k is not None:
+            if k.__class__ is F.ExtentFrame and k.ekind == "amb-collect":
+                return k.data[0], k
+            k = k.next
+        return 0, None
+
+    def choose(self, thunks: list[Any], node: Any) -> None:
+        if not thunks:
+            self.fail(sym("amb"), node)
+            return
+        if len(thunks) > 1:
+            cid = self.next_id("cp")
+            boundary, _ = self.current_boundary()
+            alt_spans = tuple(getattr(getattr(t, "lam", None), "span", None) for t in thunks)
+            cp = ChoicePoint(cid, self.span_of(node), alt_spans, self.snapshot(), tuple(thunks[1:]), len(thunks), 1,
+                             self.t, boundary)
+            self.r = attrs.evolve(self.r, choices=self.r.choices + (cp,))
+            self.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": len(thunks)})
+        self.apply(thunks[0], (), node)
+
+    def fail(self, reason: Any, node: Any) -> None:
+        for watcher in self.services.fail_watchers:
+            watcher(self, reason, node)
+        boundary, bframe = self.current_boundary()
+        choices = self.r.choices
+        if choices and choices[-1].boundary == boundary:
+            self.resume_choice(choices[-1], None)
+            return
+        if bframe is not None:
+            self.finish_collect(bframe)
+            return
+        self.raise_error(OmegaError("amb-exhausted", "amb: no more choices", (reason,), restarts=()), node)
+
+    def resume_choice(self, cp: ChoicePoint, index: int | None) -> None:
+        """Restore `cp`'s state and take its next untried alternative (or the one at `index`,
+        0-based among the remaining)."""
+        i = 0 if index is None else index
+        thunk = cp.remaining[i]
+        rest = cp.remaining[:i] + cp.remaining[i + 1:]
+        mono = self.r.mono
+        choices = tuple(c for c in self.r.choices if c.cid < cp.cid)
+        if rest:
+            choices += (attrs.evolve(cp, remaining=rest, tried=cp.tried + 1),)
+        st = cp.state
+        self.c, self.v, self.e, self.k, self.s, self.nc = None, VOID, st.e, st.k, st.s, st.nc
+        self.r = attrs.evolve(st.r, choices=choices, mono=mono)
+        self.services.emit("amb-backtrack", {"id": f"cp-{cp.cid}", "alternative": cp.total - len(cp.remaining) + i + 1})
+        for watcher in self.services.backtrack_watchers:
+            watcher(self, cp, i)
+        self.reset_check()
+        self.apply(thunk, (), None)
+
+    def finish_collect(self, frame: Any) -> None:
+        cid, entry_store, entry_regs = frame.data
+        mono = self.r.mono
+        values = mono.collected.get(cid, ())
+        self.s = entry_store
+        self.r = attrs.evolve(entry_regs, mono=attrs.evolve(mono, collected=mono.collected.delete(cid)
+                                                             if cid in mono.collected else mono.collected))
+        self.k = frame.next
+        self.v, self.c = make_list(list(values)), None
+        self.reset_check()
+
+    # ---- promises -------------------------------------------------------------------------
+
+    def force(self, p: Any, node: Any) -> None:
+        if not isinstance(p, Promise):
+            self.v, self.c = p, None
+            return
+        st = p.state(self.s)
+        if st[0] == "value":
+            self.v, self.c = st[1], None
+            return
+        _, body, env, chain = st
+        self.k = F.CallbackFrame("forced", (p, node, chain), self.k, "force")
+        self.e = env
+        self.c = body
+
+    def forced(self, v: Any, p: Promise, node: Any, chain: bool) -> None:
+        st = p.state(self.s)
+        if st[0] == "value":  # forced re-entrantly meanwhile: the first value wins
+            self.v, self.c = st[1], None
+            return
+        if chain:
+            if isinstance(v, Promise):
+                inner = v.state(self.s)
+                if inner[0] == "value":
+                    self.s = self.s.set(p, ("value", inner[1]))
+                    self.v, self.c = inner[1], None
+                    return
+                # Iterate: p now shares the inner promise's pending computation (constant depth).
+                self.s = self.s.set(p, inner)
+                self.force(p, node)
+                return
+        self.s = self.s.set(p, ("value", v))
+        self.v, self.c = v, None
+
+
+def _num_text(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+def _match(pattern: Any, value: Any, slots: list[Any], store: Any, equal: Callable[[Any, Any, Any], bool]) -> bool:
+    """Iterative pattern matching; fills `slots`. Repeat binders collect lists."""
+    work: list[tuple[Any, Any]] = [(pattern, value)]
+    while work:
+        pat, val = work.pop()
+        kind = pat[0]
+        if kind == "any":
+            continue
+        if kind == "bind":
+            _, slot, first = pat
+            if first and slots[slot] is MISSING:
+                slots[slot] = val
+            elif not equal(slots[slot], val, store):
+                return False
+            continue
+        if kind == "const":
+            if not equal(pat[1], val, store):
+                return False
+            continue
+        if kind == "vec":
+            if not isinstance(val, Vector) or len(val) != len(pat[1]):
+                return False
+            for sub, item in zip(pat[1], val.elements(store)):
+                work.append((sub, item))
+            continue
+        _, items, tail, repeat, repeat_slots = pat
+        cur = val
+        for sub in items:
+            if not isinstance(cur, Pair):
+                return False
+            work.append((sub, cur.car))
+            cur = cur.cdr
+        if repeat is not None:
+            elems = list_to_python(cur)
+            if elems is None:
+                return False
+            collected: list[list[Any]] = [[] for _ in repeat_slots]
+            for item in elems:
+                sub_slots = list(slots)
+                for s in repeat_slots:
+                    sub_slots[s] = MISSING
+                if not _match(repeat, item, sub_slots, store, equal):
+                    return False
+                for j, s in enumerate(repeat_slots):
+                    collected[j].append(sub_slots[s])
+            for j, s in enumerate(repeat_slots):
+                slots[s] = make_list(collected[j])
+            continue
+        if tail is not None:
+            work.append((tail, cur))
+        elif cur is not NIL:
+            return False
+    return True
+
+
+__all__ = ["Machine", "MachineHalt", "ProgramExit", "Uncaught", "PromptTag", "OracleProcedure"]

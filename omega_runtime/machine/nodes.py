@@ -1,0 +1,448 @@
+"""Compiled nodes: the control of a machine state. `step(m)` is one transition (LANGUAGE.md 16.2,
+rules 1 and 2): an atomic node becomes its value; a compound node pushes its frame and moves to
+its first subexpression. Values meeting frames are handled in `frames.py`.
+
+Each node keeps its core node's span, its `nid` (stable id for breakpoints and the line table)
+and `stmt` (an element of a body or `begin` sequence, or a top-level form: a statement stop
+candidate, LANGUAGE.md 16.4). Nodes of the prelude are `builtin`: no statement stops, no spans.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..core import Binding
+from ..span import Span
+from ..values import MISSING, VOID, Promise, Symbol, Vector
+from . import frames as F
+from .layout import SLOT0, Layout
+from .procedures import Closure
+
+if TYPE_CHECKING:
+    from .machine import Machine
+
+
+class Node:
+    __slots__ = ("span", "synthetic", "nid", "stmt", "builtin", "kind")
+
+    def __init__(self, span: Span | None, synthetic: bool) -> None:
+        self.span = span
+        self.synthetic = synthetic
+        self.nid = 0
+        self.stmt = False
+        self.builtin = False
+        self.kind = type(self).__name__[1:].lower()
+
+    def step(self, m: Machine) -> None:
+        raise NotImplementedError
+
+    def children(self) -> list[Node]:
+        return []
+
+
+class KConst(Node):
+    __slots__ = ("value",)
+
+    def __init__(self, span: Span | None, synthetic: bool, value: Any) -> None:
+        super().__init__(span, synthetic)
+        self.value = value
+
+    def step(self, m: Machine) -> None:
+        m.v = self.value
+        m.c = None
+
+
+class KVectorLiteral(Node):
+    """A vector literal: each evaluation yields a fresh mutable copy."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, span: Span | None, synthetic: bool, items: tuple[Any, ...]) -> None:
+        super().__init__(span, synthetic)
+        self.items = items
+
+    def step(self, m: Machine) -> None:
+        m.v = Vector(self.items)
+        m.c = None
+
+
+class KLocal(Node):
+    """A local variable at (depth, slot). Boxed ones hold a store cell key in the slot."""
+
+    __slots__ = ("depth", "slot", "boxed", "binding")
+
+    def __init__(self, span: Span | None, synthetic: bool, depth: int, index: int, boxed: bool,
+                 binding: Binding) -> None:
+        super().__init__(span, synthetic)
+        self.depth = depth
+        self.slot = index + SLOT0
+        self.boxed = boxed
+        self.binding = binding
+
+    def step(self, m: Machine) -> None:
+        e = m.e
+        for _ in range(self.depth):
+            e = e[0]
+        v = e[self.slot]
+        if self.boxed:
+            v = m.s.get(v, MISSING)
+            if v is MISSING:
+                m.unbound(self.binding.name, self)
+                return
+        m.v = v
+        m.c = None
+
+
+class KLocal0(KLocal):
+    __slots__ = ()
+
+    def step(self, m: Machine) -> None:
+        m.v = m.e[self.slot]
+        m.c = None
+
+
+class KLocal1(KLocal):
+    __slots__ = ()
+
+    def step(self, m: Machine) -> None:
+        m.v = m.e[0][self.slot]
+        m.c = None
+
+
+class KGlobal(Node):
+    __slots__ = ("name",)
+
+    def __init__(self, span: Span | None, synthetic: bool, name: Symbol) -> None:
+        super().__init__(span, synthetic)
+        self.name = name
+
+    def step(self, m: Machine) -> None:
+        v = m.s.get(self.name, MISSING)
+        if v is MISSING:
+            m.unbound(self.name.name, self)
+            return
+        m.v = v
+        m.c = None
+
+
+class KSetLocal(Node):
+    __slots__ = ("depth", "slot", "expr", "binding")
+
+    def __init__(self, span: Span | None, synthetic: bool, depth: int, index: int, expr: Node,
+                 binding: Binding) -> None:
+        super().__init__(span, synthetic)
+        self.depth = depth
+        self.slot = index + SLOT0
+        self.expr = expr
+        self.binding = binding
+
+    def step(self, m: Machine) -> None:
+        m.k = F.SetFrame(self, m.e, m.k)
+        m.c = self.expr
+
+    def children(self) -> list[Node]:
+        return [self.expr]
+
+
+class KSetGlobal(Node):
+    __slots__ = ("name", "expr", "define")
+
+    def __init__(self, span: Span | None, synthetic: bool, name: Symbol, expr: Node, define: bool) -> None:
+        super().__init__(span, synthetic)
+        self.name = name
+        self.expr = expr
+        self.define = define
+        self.kind = "define" if define else "set"
+
+    def step(self, m: Machine) -> None:
+        m.k = F.SetFrame(self, m.e, m.k)
+        m.c = self.expr
+
+    def children(self) -> list[Node]:
+        return [self.expr]
+
+
+class KLambda(Node):
+    __slots__ = ("nparams", "rest", "layout", "body", "name", "doc")
+
+    def __init__(self, span: Span | None, synthetic: bool, nparams: int, rest: bool, layout: Layout,
+                 body: Node, name: str | None, doc: str | None) -> None:
+        super().__init__(span, synthetic)
+        self.nparams = nparams
+        self.rest = rest
+        self.layout = layout
+        self.body = body
+        self.name = name
+        self.doc = doc
+
+    def step(self, m: Machine) -> None:
+        m.v = Closure(self, m.e)
+        m.c = None
+
+    def children(self) -> list[Node]:
+        return [self.body]
+
+
+class KIf(Node):
+    __slots__ = ("test", "then", "else_")
+
+    def __init__(self, span: Span | None, synthetic: bool, test: Node, then: Node, else_: Node | None) -> None:
+        super().__init__(span, synthetic)
+        self.test = test
+        self.then = then
+        self.else_ = else_
+
+    def step(self, m: Machine) -> None:
+        m.k = F.IfFrame(self, m.e, m.k)
+        m.c = self.test
+
+    def children(self) -> list[Node]:
+        return [self.test, self.then] + ([self.else_] if self.else_ is not None else [])
+
+
+class KSeq(Node):
+    __slots__ = ("exprs",)
+
+    def __init__(self, span: Span | None, synthetic: bool, exprs: list[Node]) -> None:
+        super().__init__(span, synthetic)
+        self.exprs = exprs
+
+    def step(self, m: Machine) -> None:
+        exprs = self.exprs
+        if not exprs:
+            m.v = VOID
+            m.c = None
+            return
+        if len(exprs) > 1:
+            m.k = F.SeqFrame(self, m.e, 1, m.k)
+        m.c = exprs[0]
+
+    def children(self) -> list[Node]:
+        return list(self.exprs)
+
+
+class KLet(Node):
+    __slots__ = ("inits", "layout", "body")
+
+    def __init__(self, span: Span | None, synthetic: bool, inits: list[Node], layout: Layout, body: Node) -> None:
+        super().__init__(span, synthetic)
+        self.inits = inits
+        self.layout = layout
+        self.body = body
+
+    def step(self, m: Machine) -> None:
+        if not self.inits:
+            m.e = (m.e, self.layout)
+            m.c = self.body
+            return
+        m.k = F.LetFrame(self, m.e, (), m.k)
+        m.c = self.inits[0]
+
+    def children(self) -> list[Node]:
+        return self.inits + [self.body]
+
+
+class KLetrec(Node):
+    """Every binding is a store cell, uninitialized (reading it is unbound-variable) until its
+    init has run; inits run in order in the new frame."""
+
+    __slots__ = ("inits", "layout", "body")
+
+    def __init__(self, span: Span | None, synthetic: bool, inits: list[Node], layout: Layout, body: Node) -> None:
+        super().__init__(span, synthetic)
+        self.inits = inits
+        self.layout = layout
+        self.body = body
+
+    def step(self, m: Machine) -> None:
+        cells = []
+        for _ in self.inits:
+            cells.append(m.nc)
+            m.nc += 1
+        env = (m.e, self.layout, *cells)
+        m.e = env
+        if not self.inits:
+            m.c = self.body
+            return
+        m.k = F.LetrecFrame(self, env, 0, m.k)
+        m.c = self.inits[0]
+
+    def children(self) -> list[Node]:
+        return self.inits + [self.body]
+
+
+class KApp(Node):
+    __slots__ = ("fn", "args", "nargs")
+
+    def __init__(self, span: Span | None, synthetic: bool, fn: Node, args: list[Node]) -> None:
+        super().__init__(span, synthetic)
+        self.fn = fn
+        self.args = args
+        self.nargs = len(args)
+
+    def step(self, m: Machine) -> None:
+        m.k = F.AppFrame(self, m.e, (), m.k)
+        m.c = self.fn
+
+    def children(self) -> list[Node]:
+        return [self.fn] + self.args
+
+
+class KAnd(Node):
+    __slots__ = ("exprs",)
+
+    def __init__(self, span: Span | None, synthetic: bool, exprs: list[Node]) -> None:
+        super().__init__(span, synthetic)
+        self.exprs = exprs
+
+    def step(self, m: Machine) -> None:
+        if not self.exprs:
+            m.v = True
+            m.c = None
+            return
+        if len(self.exprs) > 1:
+            m.k = F.AndOrFrame(self, m.e, 1, m.k)
+        m.c = self.exprs[0]
+
+    def children(self) -> list[Node]:
+        return list(self.exprs)
+
+
+class KOr(KAnd):
+    __slots__ = ()
+
+    def step(self, m: Machine) -> None:
+        if not self.exprs:
+            m.v = False
+            m.c = None
+            return
+        if len(self.exprs) > 1:
+            m.k = F.AndOrFrame(self, m.e, 1, m.k)
+        m.c = self.exprs[0]
+
+
+class KEffect(Node):
+    __slots__ = ("op", "args")
+
+    def __init__(self, span: Span | None, synthetic: bool, op: Symbol, args: list[Node]) -> None:
+        super().__init__(span, synthetic)
+        self.op = op
+        self.args = args
+
+    def step(self, m: Machine) -> None:
+        if not self.args:
+            m.perform(self.op, (), self)
+            return
+        m.k = F.EffectFrame(self, m.e, (), m.k)
+        m.c = self.args[0]
+
+    def children(self) -> list[Node]:
+        return list(self.args)
+
+
+class HandleClauseK:
+    __slots__ = ("op", "nparams", "layout", "body", "span")
+
+    def __init__(self, op: Symbol, nparams: int, layout: Layout, body: Node, span: Span | None) -> None:
+        self.op = op
+        self.nparams = nparams
+        self.layout = layout
+        self.body = body
+        self.span = span
+
+
+class KHandle(Node):
+    __slots__ = ("body", "clauses", "ret_layout", "ret_body")
+
+    def __init__(self, span: Span | None, synthetic: bool, body: Node, clauses: dict[Symbol, HandleClauseK],
+                 ret_layout: Layout | None, ret_body: Node | None) -> None:
+        super().__init__(span, synthetic)
+        self.body = body
+        self.clauses = clauses
+        self.ret_layout = ret_layout
+        self.ret_body = ret_body
+
+    def step(self, m: Machine) -> None:
+        m.k = F.HandleFrame(self, m.e, m.k)
+        m.c = self.body
+
+    def children(self) -> list[Node]:
+        out = [self.body] + [c.body for c in self.clauses.values()]
+        return out + ([self.ret_body] if self.ret_body is not None else [])
+
+
+class KMatch(Node):
+    __slots__ = ("expr", "clauses")
+
+    def __init__(self, span: Span | None, synthetic: bool, expr: Node, clauses: list[Any]) -> None:
+        super().__init__(span, synthetic)
+        self.expr = expr
+        self.clauses = clauses  # (pattern, layout, body)
+
+    def step(self, m: Machine) -> None:
+        m.k = F.MatchFrame(self, m.e, m.k)
+        m.c = self.expr
+
+    def children(self) -> list[Node]:
+        return [self.expr] + [c[2] for c in self.clauses]
+
+
+class KDelay(Node):
+    __slots__ = ("expr", "chain")
+
+    def __init__(self, span: Span | None, synthetic: bool, expr: Node, chain: bool) -> None:
+        super().__init__(span, synthetic)
+        self.expr = expr
+        self.chain = chain
+
+    def step(self, m: Machine) -> None:
+        m.v = Promise(("thunk", self.expr, m.e, self.chain))
+        m.c = None
+
+    def children(self) -> list[Node]:
+        return [self.expr]
+
+
+class KOracleLambda(Node):
+    __slots__ = ("params", "rest", "spec", "name")
+
+    def __init__(self, span: Span | None, synthetic: bool, params: tuple[str, ...], rest: str | None,
+                 spec: Node, name: str | None) -> None:
+        super().__init__(span, synthetic)
+        self.params = params
+        self.rest = rest
+        self.spec = spec
+        self.name = name
+
+    def step(self, m: Machine) -> None:
+        m.k = F.OracleLambdaFrame(self, m.e, m.k)
+        m.c = self.spec
+
+    def children(self) -> list[Node]:
+        return [self.spec]
+
+
+class KExtent(Node):
+    """Extent forms: a list of `pre` expressions evaluated first (limits, handlers, restart
+    procedures), then the machine enters the extent (`Machine.enter_extent`) and runs `body`."""
+
+    __slots__ = ("pre", "body", "info")
+
+    def __init__(self, span: Span | None, synthetic: bool, kind: str, pre: list[Node], body: Node,
+                 info: Any) -> None:
+        super().__init__(span, synthetic)
+        self.kind = kind
+        self.pre = pre
+        self.body = body
+        self.info = info
+
+    def step(self, m: Machine) -> None:
+        if not self.pre:
+            m.enter_extent(self, (), m.e)
+            return
+        m.k = F.ExtentPreFrame(self, m.e, (), m.k)
+        m.c = self.pre[0]
+
+    def children(self) -> list[Node]:
+        extra = self.info.children() if hasattr(self.info, "children") else []
+        return self.pre + [self.body] + extra

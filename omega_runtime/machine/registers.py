@@ -1,0 +1,36 @@
+"""The machine's registers: everything in a state besides control, environment, store and
+continuation (LANGUAGE.md 16.1). Immutable; a change makes a new Registers sharing the rest."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+import immutables
+
+EMPTY_MAP: immutables.Map[Any, Any] = immutables.Map()
+
+
+@attrs.frozen(slots=True)
+class Monotone:
+    """What backtracking never restores (LANGUAGE.md 6): budget usage, id counters and the values
+    an `amb-collect` has gathered. Time travel restores it like everything else."""
+
+    llm_calls: int = 0
+    tokens: int = 0
+    ids: immutables.Map[str, int] = EMPTY_MAP  # cp, tx, fp counters: never reused in a run
+    collected: immutables.Map[int, tuple[Any, ...]] = EMPTY_MAP  # amb-collect frame id -> values
+
+
+@attrs.frozen(slots=True)
+class Registers:
+    choices: tuple[Any, ...] = ()  # pending ChoicePoints, oldest first
+    facts: immutables.Map[Any, tuple[int, Any]] = EMPTY_MAP  # key symbol -> (insertion seq, value)
+    fact_seq: int = 0
+    txs: tuple[Any, ...] = ()  # open Transactions, outermost first
+    step_deadline: float = math.inf  # transition count at which the tightest steps budget trips
+    random_state: Any = None  # Mersenne Twister state, None until first use
+    counters: immutables.Map[str, int] = EMPTY_MAP  # gensym and other restorable counters
+    mono: Monotone = Monotone()
+    exit_code: int | None = None

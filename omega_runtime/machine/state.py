@@ -1,0 +1,66 @@
+"""Machine states, choice points and transactions as immutable records.
+
+A `State` is a complete machine state: restoring one is assigning its fields back (exact time
+travel and backtracking). It holds references only; every part is persistent and shared.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import attrs
+
+
+class State(NamedTuple):
+    c: Any  # control node, or None when returning the value `v`
+    v: Any
+    e: Any
+    k: Any
+    s: Any  # the store: immutables.Map
+    r: Any  # Registers
+    nc: int  # next store cell key
+    t: int  # transitions so far
+
+
+@attrs.frozen(slots=True)
+class ChoicePoint:
+    cid: int  # cp-N
+    span: Any  # the amb's span
+    alt_spans: tuple[Any, ...]  # span of every alternative, in amb order
+    state: State  # the machine at the choice (continuation = the amb's)
+    remaining: tuple[Any, ...]  # untried thunks, in order
+    total: int
+    tried: int
+    created: int  # the step that created it
+    boundary: int  # 0: the top-level form; else the amb-collect's id
+
+
+@attrs.frozen(slots=True)
+class ProposalRecord:
+    kind: str  # set vector-set hash-set hash-delete record-set fact-assert fact-retract file-write shell tool
+    target: Any
+    old: Any
+    new: Any
+    span: Any
+
+
+@attrs.frozen(slots=True)
+class Transaction:
+    tid: int  # tx-N
+    span: Any
+    status: str  # open | committed | rolled-back | failed | rolling-back
+    undo: tuple[tuple[Any, ...], ...] = ()  # ("cell", key, old) / ("fact", key, old entry), oldest first
+    proposals: tuple[ProposalRecord, ...] = ()
+    external: tuple[Any, ...] = ()  # values.Proposal objects to perform at the outermost commit
+    cp_mark: int = 0  # choice points with ids >= mark were created inside
+
+
+@attrs.frozen(slots=True)
+class Budget:
+    bid: int
+    limits: tuple[tuple[str, float], ...]  # (dimension, limit) in the order steps llm-calls tokens seconds
+    start_t: int
+    start_llm: int
+    start_tokens: int
+    start_time: float
+    span: Any

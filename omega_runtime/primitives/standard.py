@@ -1,0 +1,45 @@
+"""Loads every standard primitive module (filling `registry.BUILTINS`) and locates the prelude.
+
+The machine imports this module once, then evaluates `prelude_source()` at start-up; the
+language server can list `prelude_names()` beside `BUILTINS` as built-in globals.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from . import (  # noqa: F401  (imported for their registrations)
+    format,
+    hashtables,
+    lists,
+    numbers,
+    output,
+    predicates,
+    records,
+    strings,
+    support,
+    symbols,
+    vectors,
+)
+
+PRELUDE_FILE = "prelude.omega"
+_DEFINE = re.compile(r"^\(define \(?([^\s()]+)", re.MULTILINE)
+
+
+@cache
+def prelude_source() -> str:
+    """The text of `omega_runtime/prelude.omega`."""
+    return resources.files("omega_runtime").joinpath(PRELUDE_FILE).read_text(encoding="utf-8")
+
+
+def prelude_path() -> str:
+    """The prelude's path, for spans and editors."""
+    return str(resources.files("omega_runtime").joinpath(PRELUDE_FILE))
+
+
+@cache
+def prelude_names() -> tuple[str, ...]:
+    """The public globals the prelude defines (`map`, `sort`, `stream-map`, ...), in file order."""
+    return tuple(n for n in _DEFINE.findall(prelude_source()) if not n.startswith("%"))
