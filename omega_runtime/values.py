@@ -12,8 +12,17 @@ Representation choices, chosen for the machine's speed and for exact time travel
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
+
+# Creation serials of mutable containers: a restart undoes writes to containers that existed at
+# the restart point (LANGUAGE.md 10.3), i.e. those with a smaller serial.
+_serials = itertools.count(1)
+
+
+def next_serial() -> int:
+    return next(_serials)
 
 # Values are dynamically typed; `Value` documents intent without constraining.
 Value = Any
@@ -139,11 +148,12 @@ class Vector:
     """Mutable, fixed length. `items` is the initial content; slot i's current value is
     `store[(self, i)]` when present, else `items[i]`."""
 
-    __slots__ = ("items", "provenance", "__weakref__")
+    __slots__ = ("items", "provenance", "serial", "__weakref__")
 
     def __init__(self, items: Iterable[Value], provenance: Value = None) -> None:
         self.items: tuple[Value, ...] = tuple(items)
         self.provenance = provenance
+        self.serial = next(_serials)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -167,11 +177,12 @@ class RecordType:
 class Record:
     """A record instance; field writes live in the store as for vectors."""
 
-    __slots__ = ("rtype", "items")
+    __slots__ = ("rtype", "items", "serial")
 
     def __init__(self, rtype: RecordType, items: Iterable[Value]) -> None:
         self.rtype = rtype
         self.items: tuple[Value, ...] = tuple(items)
+        self.serial = next(_serials)
 
     def ref(self, store: Store, i: int) -> Value:
         v = store.get((self, i), MISSING)
@@ -181,7 +192,10 @@ class Record:
 class HashTable:
     """Its whole content is one store cell keyed by the table itself: a `HashContent`."""
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ("serial", "__weakref__")
+
+    def __init__(self) -> None:
+        self.serial = next(_serials)
 
 
 class PromptTag:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import immutables
 from hypothesis import given
@@ -12,7 +13,7 @@ from omega_runtime.equality import equal, eqv
 from omega_runtime.primitives.context import SimpleContext
 from omega_runtime.values import NIL, VOID, HashTable, Pair, PInt, PStr, Vector, keyword, make_list, sym
 
-EMPTY: immutables.Map = immutables.Map()
+EMPTY: Any = immutables.Map()
 
 
 def test_numbers_by_exactness_and_ieee() -> None:

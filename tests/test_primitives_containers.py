@@ -121,7 +121,8 @@ def test_old_stores_keep_old_contents(ctx: SimpleContext) -> None:
     ctx.call("hash-table-set!", h, "b", 3)
     assert hash_entries(h, before) == [("a", 1)]
     assert hash_entries(h, ctx.store) == [("a", 2), ("b", 3)]
-    assert hash_entries(HashTable(), immutables.Map()) == []
+    empty: Any = immutables.Map()
+    assert hash_entries(HashTable(), empty) == []
 
 
 @given(st.lists(st.tuples(st.integers(-3, 3) | st.text(max_size=1), st.integers()), max_size=30))

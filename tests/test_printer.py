@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import immutables
 from hypothesis import given
 from hypothesis import strategies as st
 
 from omega_runtime.primitives.context import SimpleContext
-from omega_runtime.primitives.hashtables import HashTable
 from omega_runtime.primitives.registry import BUILTINS
 from omega_runtime.printer import display_repr, write_repr
 from omega_runtime.values import (
     NIL,
     VOID,
     Condition,
+    HashTable,
     Keyword,
     Pair,
     PFloat,
@@ -33,7 +34,7 @@ from omega_runtime.values import (
     sym,
 )
 
-EMPTY: immutables.Map = immutables.Map()
+EMPTY: Any = immutables.Map()
 
 
 def w(v: object) -> str:

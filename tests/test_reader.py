@@ -496,11 +496,11 @@ def test_a_large_program_reads_in_linear_time() -> None:
 
 
 def test_the_grammar_compiles_to_an_lalr_table_without_conflicts(caplog: pytest.LogCaptureFixture) -> None:
+    from importlib import resources
+
     import lark
 
-    from omega_runtime import reader
-
-    source = (reader.resources.files("omega_runtime") / "grammar.lark").read_text(encoding="utf-8")
+    source = (resources.files("omega_runtime") / "grammar.lark").read_text(encoding="utf-8")
     with caplog.at_level(logging.DEBUG, logger="lark"):
         lark.Lark(source, parser="lalr", lexer="basic", debug=True)
     assert not [r for r in caplog.records if "conflict" in r.getMessage().lower()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..span import Span
-from ..syntax import Atom, Diagnostic, SList, SVector, Syntax
+from ..syntax import Diagnostic, Syntax
 
 E_MALFORMED = "E0101"  # wrong number or shape of parts
 E_BINDING = "E0102"  # bad binding or parameter list
@@ -36,11 +36,3 @@ def fail(code: str, message: str, where: Syntax | Span) -> ExpandError:
     span = where if isinstance(where, Span) else where.span
     return ExpandError(code, message, span)
 
-
-def describe(syn: Syntax) -> str:
-    """A short text for a syntax object in messages."""
-    if isinstance(syn, Atom):
-        return repr(syn.value) if not isinstance(syn.value, str) else '"' + syn.value + '"'
-    if isinstance(syn, SVector):
-        return "a vector"
-    return "a list" if isinstance(syn, SList) else "a form"

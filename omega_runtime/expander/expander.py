@@ -88,9 +88,6 @@ class Expander:
                        f"(over {MAX_MACRO_EXPANSIONS} expansions)", form)
         return expand_use(macro, form, env, next(self._marks))
 
-    def fresh_mark(self) -> int:
-        return next(self._marks)
-
     # ---- top level ----------------------------------------------------------------------
 
     def toplevel(self, form: Syntax) -> Gen[Node]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import attrs
 
 from ..syntax import Atom, SList, SVector, Syntax
-from ..values import NIL, Symbol, Value, Vector, make_list, sym
+from ..values import NIL, Symbol, Value, Vector, make_list
 
 
 @attrs.frozen(slots=True, repr=False)
@@ -30,10 +30,11 @@ Key = Symbol | Renamed
 
 def ident_key(syn: Syntax) -> Key | None:
     """The identifier key of `syn`, or None when it is not an identifier."""
-    if isinstance(syn, Atom):
+    if type(syn) is Atom:
         v = syn.value
-        if isinstance(v, (Symbol, Renamed)):
-            return v
+        t = type(v)
+        if t is Symbol or t is Renamed:
+            return v  # type: ignore[no-any-return]
     return None
 
 
@@ -97,5 +98,3 @@ def strip(syntax: Syntax) -> Value:
         results.append(Vector(elems) if isinstance(node, SVector) else make_list(elems, tail))
     return results[0]
 
-
-SYM_QUOTE = sym("quote")

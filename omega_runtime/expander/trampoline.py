@@ -39,8 +39,3 @@ def run(gen: Gen[T]) -> T:
         else:
             value = request
 
-
-def done(value: T) -> Gen[T]:
-    """A generator that just returns `value` (for handlers with nothing to recurse into)."""
-    return value
-    yield  # pragma: no cover - makes this a generator

@@ -347,6 +347,7 @@ class FixpointState:
     step: Any
     equal: Any
     max_iter: int
+    base_max_iter: int  # the `continue` restart's default
     iteration: int
     previous: Any
     current: Any
@@ -376,7 +377,7 @@ def _fixpoint(m: Machine, args: tuple[Any, ...], node: Any) -> None:
             from ..printer import write_repr
 
             raise OmegaError("value-error", lambda s: f"fixpoint: unknown option {write_repr(key, s)}", (key,))
-    fp = FixpointState(m.next_id("fp"), step, equal, max_iter, 0, VOID, init, False, m.span_of(node))
+    fp = FixpointState(m.next_id("fp"), step, equal, max_iter, max_iter, 0, VOID, init, False, m.span_of(node))
     fp_iterate(m, fp, node)
 
 
@@ -406,7 +407,7 @@ def fp_compared(m: Machine, same: Any, fp: FixpointState, node: Any) -> None:
 
 
 def fp_continue(m: Machine, args: tuple[Any, ...], fp: FixpointState, node: Any, k: Any) -> None:
-    more = args[0] if args else fp.max_iter
+    more = args[0] if args else fp.base_max_iter
     m.k = k
     fp_iterate(m, attrs.evolve(fp, max_iter=fp.max_iter + more), node)
 

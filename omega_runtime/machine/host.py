@@ -126,7 +126,7 @@ class Host:
         texts: list[PStr] = []
         ids: list[str] = []
         for req in requests:
-            if not m.check_budget_before_oracle(node):
+            if not m.check_budget_before_oracle(node, op, args):
                 return
             got = self.answer(m, req, node, op, args)
             if got is None:

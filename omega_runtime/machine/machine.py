@@ -20,7 +20,7 @@ import immutables
 from ..conditions import OmegaError, arity_error, not_a_procedure
 from ..span import Span
 from ..values import (MISSING, NIL, VOID, Condition, Pair, Procedure, Promise, PromptTag, Restart, Symbol,
-                      Vector, list_to_python, make_list, sym)
+                      Vector, list_to_python, make_list, next_serial, sym)
 from . import frames as F
 from .layout import GLOBAL_ENV, SLOT0, Layout
 from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
@@ -481,7 +481,7 @@ class Machine:
                     for i, (name, nparams, rest, _layout, span) in enumerate(k.node.info.clauses):
                         out.append(Restart(name, (), span, ("restart_case_transfer", (k, i))))
                 elif k.ekind == "restart-bind":
-                    names, procs = k.data
+                    names = k.data[0]
                     for i, name in enumerate(names):
                         out.append(Restart(name, (), k.node.span, ("restart_bind_transfer", (k, i))))
                 elif k.ekind == "signal-restarts":
@@ -544,15 +544,22 @@ class Machine:
 
         self.unwind_to(frame.next, then)
 
-    def undo_writes_since(self, old: immutables.Map[Any, Any]) -> None:
-        """Writes to cells that existed at the restart point are undone; newer cells keep theirs."""
+    def undo_writes_since(self, mark: tuple[immutables.Map[Any, Any], int]) -> None:
+        """Writes to cells that existed at the restart point are undone; newer cells keep theirs.
+        A container slot (vector, record, hash table) existed when its container did."""
+        old, serial = mark
         cur = self.s
         if cur is old:
             return
         new = old
         for key, value in cur.items():
-            if key not in old:
-                new = new.set(key, value)
+            if key in old:
+                continue
+            container = key[0] if key.__class__ is tuple and key and not isinstance(key[0], str) else key
+            born = getattr(container, "serial", None)
+            if born is not None and born < serial:
+                continue  # existed at the restart point: back to its (initial) content
+            new = new.set(key, value)
         self.s = new
 
     # ---- non-local transfers --------------------------------------------------------------
@@ -716,9 +723,9 @@ class Machine:
         elif kind == "handler-bind":
             data = (tuple(info.types), vals)
         elif kind == "restart-bind":
-            data = (tuple(info.names), vals, self.s)
+            data = (tuple(info.names), vals, (self.s, next_serial()))
         elif kind == "restart-case":
-            data = self.s
+            data = (self.s, next_serial())
         elif kind == "amb-collect":
             cid = self.next_id("collect")
             data = (cid, self.s, self.r)
@@ -912,16 +919,18 @@ class Machine:
                 self.budget_exceeded(frame, b, "seconds", lim)
                 return
 
-    def check_budget_before_oracle(self, node: Any) -> bool:
-        """True when an oracle request may be sent; else signals budget-exceeded."""
+    def check_budget_before_oracle(self, node: Any, op: str, args: tuple[Any, ...]) -> bool:
+        """True when an oracle request may be sent; else signals budget-exceeded, whose
+        `increase-budget` restart performs the effect again."""
+        resume = ("retry_effect", (self.k, node, self.e, op, args))
         for frame, b in self.active_budgets():
             lim = self.budget_limit(b, "llm-calls")
             if lim is not None and self.budget_used(b, "llm-calls") + 1 > lim:
-                self.budget_exceeded(frame, b, "llm-calls", lim, retry_node=node)
+                self.budget_exceeded(frame, b, "llm-calls", lim, node, resume)
                 return False
             lim = self.budget_limit(b, "seconds")
             if lim is not None and self.budget_used(b, "seconds") > lim:
-                self.budget_exceeded(frame, b, "seconds", lim, retry_node=node)
+                self.budget_exceeded(frame, b, "seconds", lim, node, resume)
                 return False
         return True
 
@@ -932,31 +941,32 @@ class Machine:
                 self.budget_exceeded(frame, b, "tokens", lim)
                 return
 
-    def budget_exceeded(self, frame: Any, b: Budget, dim: str, limit: float, retry_node: Any = None) -> None:
+    def budget_exceeded(self, frame: Any, b: Budget, dim: str, limit: float, node: Any = None,
+                        resume: tuple[str, tuple[Any, ...]] | None = None) -> None:
         used = self.budget_used(b, dim)
         shown = _num_text(limit)
         err = OmegaError("budget-exceeded", f"{dim} budget of {shown} exceeded",
                          (sym(dim), limit, used if dim != "seconds" else float(used)), restarts=())
-        k = self.k
-        saved_c = self.c
-        saved_v = self.v
+        if resume is None:  # a step or time limit: continue where the machine stands
+            resume = ("resume_state", (self.c, self.v, self.e, self.k))
         err.extra_restarts = (  # type: ignore[attr-defined]
-            Restart(sym("increase-budget"), ("amount",), None, ("increase_budget", (b, dim, k, saved_c, saved_v))),
+            Restart(sym("increase-budget"), ("amount",), None, ("increase_budget", (b, dim, resume))),
             Restart(sym("abort"), ("value",), None, ("abort_budget", (frame,))),
         )
         self.services.emit("budget-exceeded", {"dimension": dim, "limit": limit})
-        self.raise_error(err, retry_node if retry_node is not None else self.c)
+        self.raise_error(err, node if node is not None else self.c)
 
-    def increase_budget(self, args: tuple[Any, ...], b: Budget, dim: str, k: Any, c: Any, v: Any) -> None:
+    def increase_budget(self, args: tuple[Any, ...], b: Budget, dim: str, resume: tuple[str, tuple[Any, ...]]) -> None:
         amount = args[0] if args else 0
         key = ("budget-extra", b.bid, dim)
         self.s = self.s.set(key, self.s.get(key, 0) + amount)
-        self.k, self.c, self.v = k, c, v
         if dim == "steps":
             self.r = attrs.evolve(self.r, step_deadline=self.t + 1)
-        if c is not None and c.kind == "effect":
-            pass
         self.reset_check()
+        getattr(self, resume[0])((), *resume[1])
+
+    def resume_state(self, _args: tuple[Any, ...], c: Any, v: Any, e: Any, k: Any) -> None:
+        self.c, self.v, self.e, self.k = c, v, e, k
 
     def abort_budget(self, args: tuple[Any, ...], frame: Any) -> None:
         value = args[0] if args else False
@@ -1118,15 +1128,15 @@ def _match(pattern: Any, value: Any, slots: list[Any], store: Any, equal: Callab
         if kind == "vec":
             if not isinstance(val, Vector) or len(val) != len(pat[1]):
                 return False
-            for sub, item in zip(pat[1], val.elements(store)):
-                work.append((sub, item))
+            work.extend(reversed(list(zip(pat[1], val.elements(store)))))
             continue
         _, items, tail, repeat, repeat_slots = pat
         cur = val
+        pending: list[tuple[Any, Any]] = []
         for sub in items:
             if not isinstance(cur, Pair):
                 return False
-            work.append((sub, cur.car))
+            pending.append((sub, cur.car))
             cur = cur.cdr
         if repeat is not None:
             elems = list_to_python(cur)
@@ -1143,11 +1153,11 @@ def _match(pattern: Any, value: Any, slots: list[Any], store: Any, equal: Callab
                     collected[j].append(sub_slots[s])
             for j, s in enumerate(repeat_slots):
                 slots[s] = make_list(collected[j])
-            continue
-        if tail is not None:
-            work.append((tail, cur))
+        elif tail is not None:
+            pending.append((tail, cur))
         elif cur is not NIL:
             return False
+        work.extend(reversed(pending))  # left to right: a repeated ?x compares with the first
     return True
 
 

@@ -18,7 +18,8 @@ from .registry import BUILTINS, Primitive
 
 class SimpleContext:
     def __init__(self, seed: int = 0) -> None:
-        self.store: immutables.Map[Any, Any] = immutables.Map()
+        # Typed Any: immutables.Map's overloaded `get` does not match the values.Store protocol.
+        self.store: Any = immutables.Map()
         self.writes: list[tuple[Any, Value, Any]] = []  # (key, value, proposal)
         self.printed: list[str] = []
         self.counters: dict[str, int] = {}

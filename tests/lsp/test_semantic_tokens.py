@@ -12,7 +12,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 TEXT = """; ☕ comment
 (define-syntax my-if (syntax-rules () ((_ c a b) (cond (c a) (else b)))))
 (define (größe 🍕 . rest) (my-if 🍕 "tëxt" (car rest)))
-(let ((n 42)) (größe n 'quoted-sym))
+(let ((nüm 42)) (größe nüm 'quoted-sym))
 """
 
 
@@ -57,7 +57,7 @@ async def test_classification(client: LanguageClient) -> None:
     assert tok(client, t, TEXT, '"tëxt"')[1] == "string"  # type: ignore[index]
     assert tok(client, t, TEXT, "car")[1:] == ("function", 2)  # type: ignore[index]  # defaultLibrary
     assert tok(client, t, TEXT, "42")[1] == "number"  # type: ignore[index]
-    assert tok(client, t, TEXT, "n", 3)[1] == "variable"  # type: ignore[index]
+    assert tok(client, t, TEXT, "nüm", 1)[1] == "variable"  # type: ignore[index]
     assert tok(client, t, TEXT, "quoted-sym") is None
 
 
