@@ -1,14 +1,23 @@
 """One document's analysis: the runtime's reader and expander run over the text, then indexed.
 
+The text is cut into *pieces*, one per top-level datum (with the whitespace and comments before
+it) plus the trailing text. Each piece is read and expanded on its own, with offsets relative to
+its start, so that an edit re-reads and re-expands only the pieces it touches: the others are
+reused from the previous analysis of the document and only their base offset moves. A piece is
+re-expanded too when the macros defined before it change. Only facts that need the whole file
+(which globals exist, the arity of the file's procedures) are recomputed each time, from small
+per-piece summaries.
+
 Everything the features answer comes from here: diagnostics, the occurrences of every local
-binding and global name (for navigation, rename, highlights, semantic tokens), the file's
-top-level definitions, and the lexical scope of each local (for completion).
+binding and global name (navigation, rename, highlights, semantic tokens), the file's top-level
+definitions and the lexical scope of each local (completion).
 """
 
 from __future__ import annotations
 
 import logging
 from bisect import bisect_right
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -16,16 +25,17 @@ import attrs
 from omega_runtime import core
 from omega_runtime.conditions import arity_text
 from omega_runtime.reader import read
-from omega_runtime.syntax import Atom, ReadResult, SList, SVector, Syntax
+from omega_runtime.syntax import Atom, ReadResult, SList, Syntax
 from omega_runtime.values import Symbol
 
 from .knowledge import SPECIAL_FORM_SET, ProcInfo, builtin_procedures
-from .walk import iter_core, iter_syntax
+from .walk import datum_path, iter_core, iter_syntax
 
 log = logging.getLogger(__name__)
 
 Target = core.Binding | str  # a local binding, or a global name
 SKIP_UNUSED_KINDS = frozenset({"record"})
+DELIMITERS = frozenset(" \t\r\n\f()[]{}\";'`,")
 
 
 @attrs.define(slots=True)
@@ -50,7 +60,7 @@ class Occurrence:
 
 @attrs.define(slots=True)
 class Definition:
-    """A global defined by the file (first definition wins for navigation)."""
+    """A global defined by the file (the first definition is the one navigation shows)."""
 
     name: str
     start: int  # the name's occurrence in the defining form
@@ -63,8 +73,10 @@ class Definition:
     assigned: bool = False
 
 
-@attrs.define(slots=True)
+@attrs.define(slots=True, eq=False)
 class LocalInfo:
+    """A local binding; offsets are relative to its piece (see `Analysis.local`)."""
+
     binding: core.Binding
     scope_start: int
     scope_end: int
@@ -73,40 +85,102 @@ class LocalInfo:
     name_range: tuple[int, int] | None = None  # where the binding occurrence is written
 
 
-@attrs.define(slots=True)
+@attrs.define(slots=True, eq=False)
+class Piece:
+    """One top-level datum with the text before it, read (and expanded) alone: offsets are relative."""
+
+    text: str
+    read: ReadResult
+    macro_key: tuple[str, ...] | None = None  # the macro environment it was expanded in
+    diags: list[Diag] = attrs.field(factory=list)  # expansion findings local to the piece
+    occurrences: list[Occurrence] = attrs.field(factory=list)  # sorted by start
+    starts: list[int] = attrs.field(factory=list)
+    locals: list[LocalInfo] = attrs.field(factory=list)
+    global_refs: list[tuple[str, int, int]] = attrs.field(factory=list)
+    calls: list[tuple[str, int, int, int]] = attrs.field(factory=list)  # (name, argument count, start, end)
+    defines: list[tuple[str, int, int, int, int, str, ProcInfo | None]] = attrs.field(factory=list)
+    assigned: set[str] = attrs.field(factory=set)
+    macro_updates: dict[Any, Any] = attrs.field(factory=dict)  # macros this piece defines
+
+
+@attrs.define(slots=True, eq=False)
 class Analysis:
     file: str
     text: str
-    read: ReadResult
+    pieces: list[Piece]
+    bases: list[int]  # start offset of each piece
     diagnostics: list[Diag] = attrs.field(factory=list)
-    occurrences: list[Occurrence] = attrs.field(factory=list)  # sorted by start
     definitions: dict[str, Definition] = attrs.field(factory=dict)
-    locals: list[LocalInfo] = attrs.field(factory=list)
-    local_info: dict[int, LocalInfo] = attrs.field(factory=dict)  # id(binding) -> info
-    macro_heads: set[int] = attrs.field(factory=set)  # start offsets of macro-use heads
-    expanded: bool = False  # False when the expander is unavailable or failed
-    _starts: list[int] = attrs.field(factory=list)
+    expanded: bool = False  # False when the expander is unavailable
+    _local_index: dict[int, tuple[LocalInfo, int]] | None = None
 
-    # ---- queries -------------------------------------------------------------------------
+    # ---- pieces -----------------------------------------------------------------------------
+
+    def piece_index(self, offset: int) -> int:
+        return max(0, bisect_right(self.bases, offset) - 1)
+
+    def iter_pieces(self) -> Iterator[tuple[int, Piece]]:
+        """(base offset, piece) in order."""
+        return zip(self.bases, self.pieces, strict=True)
+
+    def path_at(self, offset: int, *, inclusive_end: bool = True) -> tuple[int, list[Syntax]]:
+        """(base, data containing `offset`, outermost first) in the piece holding it; spans are relative."""
+        i = self.piece_index(offset)
+        candidates = [i] + ([i - 1] if inclusive_end and i > 0 and self.bases[i] == offset else [])
+        for j in candidates:
+            base = self.bases[j]
+            path = datum_path(self.pieces[j].read.data, offset - base, inclusive_end=inclusive_end)
+            if path:
+                return base, path
+        return self.bases[i], []
+
+    def comments(self) -> list[tuple[int, int]]:
+        return [(base + c.start_offset, base + c.end_offset) for base, p in self.iter_pieces() for c in p.read.comments]
+
+    def reader_diagnostics(self) -> list[Diag]:
+        return [d for d in self.diagnostics if d.code.startswith("E000")]
+
+    # ---- occurrences and locals -----------------------------------------------------------------
 
     def occurrence_at(self, offset: int) -> Occurrence | None:
         """The occurrence under the cursor (a cursor just after an identifier counts)."""
-        i = bisect_right(self._starts, offset) - 1
+        i = self.piece_index(offset)
         for j in (i, i - 1):
-            if 0 <= j < len(self.occurrences):
-                o = self.occurrences[j]
-                if o.start <= offset <= o.end:
-                    return o
+            if j < 0:
+                continue
+            base, piece = self.bases[j], self.pieces[j]
+            rel = offset - base
+            k = bisect_right(piece.starts, rel) - 1
+            for m in (k, k - 1):
+                if 0 <= m < len(piece.occurrences):
+                    o = piece.occurrences[m]
+                    if o.start <= rel <= o.end:
+                        return Occurrence(o.start + base, o.end + base, o.target, o.write)
         return None
 
     def occurrences_of(self, target: Target) -> list[Occurrence]:
         if isinstance(target, str):
-            return [o for o in self.occurrences if o.target == target]
-        return [o for o in self.occurrences if o.target is target]
+            found = [(base, o) for base, p in self.iter_pieces() for o in p.occurrences if o.target == target]
+        else:
+            hit = self.local(target)
+            if hit is None:
+                return []
+            base = hit[1]
+            piece = self.pieces[self.piece_index(base)]
+            found = [(base, o) for o in piece.occurrences if o.target is target]
+        return [Occurrence(o.start + b, o.end + b, o.target, o.write) for b, o in found]
+
+    def local(self, binding: core.Binding) -> tuple[LocalInfo, int] | None:
+        """The binding's info (piece-relative offsets) and its piece's base."""
+        if self._local_index is None:
+            self._local_index = {id(li.binding): (li, base) for base, p in self.iter_pieces() for li in p.locals}
+        return self._local_index.get(id(binding))
 
     def locals_at(self, offset: int) -> list[LocalInfo]:
-        """Locals in scope at `offset`, innermost (latest scope start) first, shadowed names dropped."""
-        found = [li for li in self.locals if li.scope_start <= offset <= li.scope_end]
+        """Locals in scope at `offset`, innermost first, shadowed names dropped (offsets piece-relative)."""
+        i = self.piece_index(offset)
+        rel = offset - self.bases[i]
+        found = [li for li in self.pieces[i].locals if li.scope_start <= rel <= li.scope_end]
         found.sort(key=lambda li: li.scope_start, reverse=True)
         seen: set[str] = set()
         out = []
@@ -121,8 +195,11 @@ class Analysis:
         if isinstance(target, str):
             d = self.definitions.get(target)
             return (d.start, d.end) if d is not None else None
-        li = self.local_info.get(id(target))
-        return li.name_range if li is not None else None
+        hit = self.local(target)
+        if hit is None or hit[0].name_range is None:
+            return None
+        (s, e), base = hit[0].name_range, hit[1]
+        return (s + base, e + base)
 
     def proc_info(self, name: str) -> ProcInfo | None:
         """What a call of global `name` reaches: the file's definition, else a built-in."""
@@ -131,8 +208,8 @@ class Analysis:
             return d.proc if d.count == 1 and not d.assigned else None
         return builtin_procedures().get(name)
 
-    def is_known_global(self, name: str) -> bool:
-        return name in self.definitions or name in SPECIAL_FORM_SET or name in builtin_procedures()
+
+# ---- building pieces ------------------------------------------------------------------------------
 
 
 def _symbol_name(s: Syntax | None) -> str | None:
@@ -147,80 +224,95 @@ def _lambda_proc(name: str, lam: core.Lambda, origin: str) -> ProcInfo:
     return ProcInfo(name, len(params), None if lam.rest is not None else len(params), sig, lam.doc or "", origin)
 
 
-def _expand(data: tuple[Syntax, ...]) -> list[Any] | None:
-    try:
-        from omega_runtime.expander import expand_program
-    except ImportError:
-        return None
-    try:
-        results, _ = expand_program(data)
-        return list(results)
-    except Exception:  # the expander failing on odd input must not take diagnostics down
-        log.exception("expander failed")
-        return None
+def _split(text: str) -> list[Piece]:
+    """Pieces of a whole text: one per top-level datum, or one for all if the reader found errors."""
+    rr = read(text, "<piece>")
+    if rr.diagnostics or len(rr.data) < 2:
+        return [Piece(text, rr)]
+    cuts = [d.span.end_offset for d in rr.data]
+    pieces = []
+    start = 0
+    for end in cuts:
+        pieces.append(Piece(text[start:end], read(text[start:end], "<piece>")))
+        start = end
+    pieces.append(Piece(text[start:], read(text[start:], "<piece>")))
+    return pieces
 
 
-class _Builder:
-    """Builds an `Analysis` in one pass over the syntax and one over the expansion."""
-
-    def __init__(self, text: str, file: str, with_builtins: bool) -> None:
-        self.text = text
-        self.a = Analysis(file, text, read(text, file))
-        self.with_builtins = with_builtins
-        self.lists: dict[tuple[int, int], SList] = {}
-        self.macros: dict[str, tuple[int, int, int, int]] = {}
-        self.assigned: set[str] = set()
-        self.local_writes: set[tuple[int, int]] = set()
-        self.top_starts = [f.span.start_offset for f in self.a.read.data]
-
-    def run(self) -> Analysis:
-        a = self.a
-        for d in a.read.diagnostics:
-            a.diagnostics.append(Diag(d.code, d.message, d.severity, d.span.start_offset, d.span.end_offset))
-        self._scan_syntax()
-        # Expand even when the reader recovered from errors: locals and definitions stay available
-        # while the user types; expansion findings inside a form with reader errors are dropped.
-        results = _expand(a.read.data)
-        if results is not None:
-            a.expanded = True
-            self._scan_core(results)
-            self._drop_findings_in_broken_forms()
-        self._macro_uses()
-        a.occurrences.sort(key=lambda o: (o.start, o.end))
-        a._starts = [o.start for o in a.occurrences]
-        a.diagnostics.sort(key=lambda d: (d.start, d.end))
-        return a
-
-    # ---- syntax ------------------------------------------------------------------------------
-
-    def _scan_syntax(self) -> None:
-        """Index lists by span; find top-level macro and (fallback) procedure definitions."""
-        for s, _depth in iter_syntax(self.a.read.data):
-            if isinstance(s, SList):
-                self.lists[(s.span.start_offset, s.span.end_offset)] = s
-        for form in self.a.read.data:
-            if not isinstance(form, SList) or len(form.items) < 2:
-                continue
-            head = _symbol_name(form.items[0])
-            target = form.items[1]
-            if head == "define" and isinstance(target, SList) and target.items:
-                target = target.items[0]
-            name = _symbol_name(target)
-            if name is None or head not in ("define", "define-syntax", "define-record-type"):
-                continue
-            if head == "define-syntax":
-                self.macros[name] = (target.span.start_offset, target.span.end_offset,
-                                     form.span.start_offset, form.span.end_offset)
-                self._define(name, target.span.start_offset, target.span.end_offset, form, "macro", None)
-
-    def _define(self, name: str, start: int, end: int, form: Syntax | None, kind: str,
-                proc: ProcInfo | None, form_span: tuple[int, int] | None = None) -> None:
-        fs = form_span or ((form.span.start_offset, form.span.end_offset) if form is not None else (start, end))
-        d = self.a.definitions.get(name)
-        if d is None:
-            self.a.definitions[name] = Definition(name, start, end, fs[0], fs[1], kind, proc)
+def _common_affix(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common prefix and (non-overlapping) common suffix of `a` and `b`."""
+    n = min(len(a), len(b))
+    lo, hi = 0, n  # binary search on slice equality: C-speed comparisons
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
         else:
-            d.count += 1
+            hi = mid - 1
+    prefix = lo
+    lo, hi = 0, n - prefix
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[len(a) - mid:] == b[len(b) - mid:]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return prefix, lo
+
+
+def _repiece(text: str, prev: Analysis) -> list[Piece]:
+    """The pieces of `text`, re-reading only those the difference from `prev.text` touches."""
+    old = prev.text
+    if old == text:
+        return prev.pieces
+    prefix, suffix = _common_affix(old, text)
+    change_end = len(old) - suffix
+    first = prev.piece_index(prefix)
+    if first > 0 and prev.bases[first] == prefix:
+        first -= 1  # an edit at a piece's very end may extend its last token
+    last = prev.piece_index(max(change_end - 1, prefix))
+    region_start = prev.bases[first]
+    region_end_old = prev.bases[last] + len(prev.pieces[last].text)
+    is_final = last == len(prev.pieces) - 1
+    region = text[region_start:region_end_old + len(text) - len(old)]
+    rr = read(region, "<piece>")
+    clean = not rr.diagnostics and (is_final or (rr.data and rr.data[-1].span.end_offset == len(region)))
+    if clean and region_start > 0 and region[:1] and region[0] not in DELIMITERS \
+            and text[region_start - 1] not in DELIMITERS:
+        clean = False  # the region's first token would join the previous piece's last one
+    if clean and not is_final and region[-1:] not in DELIMITERS and prev.pieces[last + 1].text[:1] not in DELIMITERS:
+        clean = False  # the region's last token would join the next piece's first one
+    if not clean:
+        return _split(text)
+    if len(rr.data) == 1 and not is_final:
+        new = [Piece(region, rr)]
+    else:
+        new = []
+        start = 0
+        for d in rr.data:
+            chunk = region[start:d.span.end_offset]
+            new.append(Piece(chunk, read(chunk, "<piece>")))
+            start = d.span.end_offset
+        if is_final:
+            new.append(Piece(region[start:], read(region[start:], "<piece>")))
+    return prev.pieces[:first] + new + prev.pieces[last + 1:]
+
+
+class _PieceExpander:
+    """Expands one piece's data with the running expander and records what the whole-file pass needs."""
+
+    def __init__(self, piece: Piece) -> None:
+        self.p = piece
+        self.text = piece.text
+        self.lists: dict[tuple[int, int], SList] | None = None
+        self.local_writes: set[tuple[int, int]] = set()
+        self.broken: list[tuple[int, int]] = []  # top-level forms holding reader errors
+
+    def _list_at(self, s: int, e: int) -> SList | None:
+        if self.lists is None:
+            self.lists = {(x.span.start_offset, x.span.end_offset): x
+                          for x, _ in iter_syntax(self.p.read.data) if isinstance(x, SList)}
+        return self.lists.get((s, e))
 
     def _name_in(self, span: Any, name: str) -> tuple[int, int] | None:
         """Where identifier `name` is written inside the form at `span` (the form itself if it is the name)."""
@@ -229,7 +321,7 @@ class _Builder:
         s, e = span.start_offset, span.end_offset
         if self.text[s:e] == name:
             return (s, e)
-        form = self.lists.get((s, e))
+        form = self._list_at(s, e)
         if form is None:
             return None
         for sub, _ in iter_syntax(form.items[1:]):
@@ -237,15 +329,57 @@ class _Builder:
                 return (sub.span.start_offset, sub.span.end_offset)
         return None
 
-    def _top_form_at(self, offset: int) -> Syntax | None:
-        i = bisect_right(self.top_starts, offset) - 1
-        if i >= 0 and offset <= self.a.read.data[i].span.end_offset:
-            return self.a.read.data[i]
-        return None
+    def run(self, expander: Any) -> None:
+        p = self.p
+        for d in p.read.diagnostics:
+            for form in p.read.data:
+                if form.span.start_offset <= d.span.start_offset <= form.span.end_offset:
+                    self.broken.append((form.span.start_offset, form.span.end_offset))
+        before = dict(expander.macros)
+        for form in p.read.data:
+            try:
+                node = expander.expand_toplevel(form)
+            except Exception as exc:  # ExpandError, or a bug in the expander on odd input
+                span = getattr(exc, "span", None) or form.span
+                code = getattr(exc, "code", None)
+                if code is None:
+                    log.exception("expander failed")
+                    continue
+                p.diags.append(Diag(str(code), str(getattr(exc, "message", exc)), "error",
+                                    span.start_offset, span.end_offset))
+                self._define_from_syntax(form)
+                continue
+            for obj in iter_core([node]):
+                self._scan_node(obj)
+            self._macro_definition(form)
+        p.macro_updates = {k: v for k, v in expander.macros.items() if before.get(k) is not v}
+        self._local_occurrences()
+        self._unused_locals()
+        if self.broken:
+            self._drop_findings_in_broken_forms()
+        p.occurrences.sort(key=lambda o: (o.start, o.end))
+        p.starts = [o.start for o in p.occurrences]
 
-    def _define_from_syntax(self, offset: int) -> None:
+    def _in_broken(self, offset: int) -> bool:
+        return any(s <= offset <= e for s, e in self.broken)
+
+    def _drop_findings_in_broken_forms(self) -> None:
+        p = self.p
+        p.diags = [d for d in p.diags if not self._in_broken(d.start)]
+        p.global_refs = [r for r in p.global_refs if not self._in_broken(r[1])]
+        p.calls = [c for c in p.calls if not self._in_broken(c[2])]
+
+    def _macro_definition(self, form: Syntax) -> None:
+        if isinstance(form, SList) and len(form.items) >= 2 and _symbol_name(form.items[0]) == "define-syntax":
+            name = _symbol_name(form.items[1])
+            if name is not None:
+                sp = form.items[1].span
+                self.p.defines.append((name, sp.start_offset, sp.end_offset, form.span.start_offset,
+                                       form.span.end_offset, "macro", None))
+                self.p.occurrences.append(Occurrence(sp.start_offset, sp.end_offset, name, True))
+
+    def _define_from_syntax(self, form: Syntax) -> None:
         """A top-level definition whose expansion failed still names a global (no arity known)."""
-        form = self._top_form_at(offset)
         if not isinstance(form, SList) or len(form.items) < 2 or _symbol_name(form.items[0]) != "define":
             return
         target = form.items[1]
@@ -253,202 +387,181 @@ class _Builder:
             target = target.items[0]
         name = _symbol_name(target)
         if name is not None:
-            self._define(name, target.span.start_offset, target.span.end_offset, form, "variable", None)
+            self.p.defines.append((name, target.span.start_offset, target.span.end_offset,
+                                   form.span.start_offset, form.span.end_offset, "variable", None))
 
-    def _drop_findings_in_broken_forms(self) -> None:
-        a = self.a
-        broken: set[int] = set()
-        for d in a.read.diagnostics:
-            form = self._top_form_at(d.span.start_offset)
-            if form is not None:
-                broken.add(form.span.start_offset)
-        if not broken:
-            return
-        reader_codes = {d.code for d in a.read.diagnostics}
-
-        def keep(d: Diag) -> bool:
-            if d.code in reader_codes and d.code.startswith("E000"):
-                return True
-            form = self._top_form_at(d.start)
-            return form is None or form.span.start_offset not in broken
-
-        a.diagnostics = [d for d in a.diagnostics if keep(d)]
-
-    # ---- expansion -----------------------------------------------------------------------------
-
-    def _scan_core(self, results: list[Any]) -> None:
-        a = self.a
-        calls: list[core.App] = []
-        global_refs: list[tuple[str, Any]] = []
-        top_defines: list[core.DefineGlobal] = []
-        for r in results:
-            if not isinstance(r, core.Node):
-                span = getattr(r, "span", None)
-                start, end = (span.start_offset, span.end_offset) if span is not None else (0, 0)
-                a.diagnostics.append(Diag(str(getattr(r, "code", "E0101")), str(getattr(r, "message", r)),
-                                          "error", start, end))
-                self._define_from_syntax(start)
-                continue
-            scope_stack: list[tuple[Any, int, int, str | None]] = []
-            for obj in iter_core([r]):
-                self._scan_node(obj, calls, global_refs, top_defines, scope_stack)
-        self._local_occurrences()
-        for node in top_defines:
-            name = node.name.name
-            where = self._name_in(node.span, name)
-            lam = node.expr if isinstance(node.expr, core.Lambda) else None
-            proc = _lambda_proc(name, lam, "file") if lam is not None else None
-            start, end = where if where is not None else ((node.span.start_offset,) * 2 if node.span else (0, 0))
-            form_span = (node.span.start_offset, node.span.end_offset) if node.span else None
-            self._define(name, start, end, None, "procedure" if proc else "variable", proc, form_span)
-            if where is not None:
-                a.occurrences.append(Occurrence(start, end, name, True))
-        for name in self.assigned:
-            if name in a.definitions:
-                a.definitions[name].assigned = True  # set! of a file global: its arity may change
-        self._global_diagnostics(global_refs, calls)
-        self._unused_locals()
-
-    def _scan_node(self, obj: Any, calls: list[core.App], global_refs: list[tuple[str, Any]],
-                   top_defines: list[core.DefineGlobal], scope_stack: list[Any]) -> None:
-        a = self.a
+    def _scan_node(self, obj: Any) -> None:
+        p = self.p
         span = getattr(obj, "span", None)
         if isinstance(obj, core.GlobalRef):
             if span is not None and not obj.synthetic:
-                global_refs.append((obj.name.name, span))
-                if self.text[span.start_offset:span.end_offset] == obj.name.name:
-                    a.occurrences.append(Occurrence(span.start_offset, span.end_offset, obj.name.name, False))
+                name = obj.name.name
+                where = self._name_in(span, name) or (span.start_offset, span.end_offset)
+                p.global_refs.append((name, where[0], where[1]))
+                if self.text[span.start_offset:span.end_offset] == name:
+                    p.occurrences.append(Occurrence(span.start_offset, span.end_offset, name, False))
         elif isinstance(obj, core.SetGlobal):
-            self.assigned.add(obj.name.name)
-            where = self._name_in(span, obj.name.name)
-            if where is not None:
-                global_refs.append((obj.name.name, span))
-                a.occurrences.append(Occurrence(where[0], where[1], obj.name.name, True))
+            name = obj.name.name
+            p.assigned.add(name)
+            named = self._name_in(span, name)
+            if named is not None:
+                p.global_refs.append((name, named[0], named[1]))
+                p.occurrences.append(Occurrence(named[0], named[1], name, True))
         elif isinstance(obj, core.SetLocal) and obj.binding is not None:
-            where = self._name_in(span, obj.binding.name)
-            if where is not None:
-                self.local_writes.add(where)
+            written = self._name_in(span, obj.binding.name)
+            if written is not None:
+                self.local_writes.add(written)
         elif isinstance(obj, core.DefineGlobal):
-            top_defines.append(obj)
+            self._define_global(obj)
         elif isinstance(obj, core.App):
-            calls.append(obj)
-        scope = span if span is not None else None
-        if isinstance(obj, core.Lambda):
-            owner = obj.name
+            if isinstance(obj.fn, core.GlobalRef) and span is not None and not obj.synthetic:
+                p.calls.append((obj.fn.name.name, len(obj.args), span.start_offset, span.end_offset))
+        if isinstance(obj, core.Lambda | core.OracleLambda):
             for b in [*obj.params, *([obj.rest] if obj.rest is not None else [])]:
-                self._local(b, scope, None, owner)
-        elif isinstance(obj, core.OracleLambda):
-            for b in [*obj.params, *([obj.rest] if obj.rest is not None else [])]:
-                self._local(b, scope, None, obj.name)
+                self._local(b, span, None, obj.name)
         elif isinstance(obj, core.Let | core.Letrec):
             for b, init in zip(obj.bindings, obj.inits, strict=False):
-                self._local(b, scope, init, None)
+                self._local(b, span, init, None)
         elif isinstance(obj, core.HandleClause):
             for b in [*obj.params, obj.k]:
-                self._local(b, scope, None, None)
+                self._local(b, span, None, None)
         elif isinstance(obj, core.Handle) and obj.return_param is not None:
-            self._local(obj.return_param, scope, None, None)
+            self._local(obj.return_param, span, None, None)
         elif isinstance(obj, core.MatchClause):
             for b in obj.binders:
-                self._local(b, scope, None, None)
+                self._local(b, span, None, None)
         elif isinstance(obj, core.RestartClause):
             for b in [*obj.params, *([obj.rest] if obj.rest is not None else [])]:
-                self._local(b, scope, None, None)
+                self._local(b, span, None, None)
         elif isinstance(obj, core.Guard):
-            self._local(obj.var, scope, None, None)
+            self._local(obj.var, span, None, None)
+
+    def _define_global(self, node: core.DefineGlobal) -> None:
+        name = node.name.name
+        where = self._name_in(node.span, name)
+        lam = node.expr if isinstance(node.expr, core.Lambda) else None
+        proc = _lambda_proc(name, lam, "file") if lam is not None else None
+        fs, fe = (node.span.start_offset, node.span.end_offset) if node.span is not None else (0, 0)
+        s, e = where if where is not None else (fs, fs)
+        self.p.defines.append((name, s, e, fs, fe, "procedure" if proc else "variable", proc))
+        if where is not None:
+            self.p.occurrences.append(Occurrence(s, e, name, True))
 
     def _local(self, b: core.Binding | None, scope: Any, init: Any, owner: str | None) -> None:
-        if b is None or id(b) in self.a.local_info:
+        if b is None or b.span is None or b.macro is not None:
             return
-        a = self.a
         if scope is not None:
             s, e = scope.start_offset, scope.end_offset
-        elif b.span is not None:
-            s, e = b.span.start_offset, len(self.text)
         else:
-            s, e = 0, 0
-        info = LocalInfo(b, s, e, init, owner)
-        a.local_info[id(b)] = info
-        if b.span is None or b.macro is not None:
-            return
-        a.locals.append(info)
+            s, e = b.span.start_offset, len(self.text)
+        self.p.locals.append(LocalInfo(b, s, e, init, owner))
 
     def _local_occurrences(self) -> None:
         """Binding occurrences and references of every local (after the walk has seen each `set!`)."""
-        a = self.a
-        for info in a.locals:
+        p = self.p
+        seen_bindings: set[int] = set()
+        for info in p.locals:
             b = info.binding
+            if id(b) in seen_bindings:
+                continue
+            seen_bindings.add(id(b))
             where = info.name_range = self._name_in(b.span, b.name)
             if where is not None:
-                a.occurrences.append(Occurrence(where[0], where[1], b, True))
+                p.occurrences.append(Occurrence(where[0], where[1], b, True))
             seen: set[tuple[int, int]] = set()
             for ref in b.references:
                 w = self._name_in(ref, b.name)
                 if w is not None and w not in seen and w != where:
                     seen.add(w)
-                    a.occurrences.append(Occurrence(w[0], w[1], b, w in self.local_writes))
-
-    # ---- diagnostics -----------------------------------------------------------------------------
-
-    def _global_diagnostics(self, global_refs: list[tuple[str, Any]], calls: list[core.App]) -> None:
-        a = self.a
-        known = builtin_procedures() if self.with_builtins else {}
-        for name, span in global_refs:
-            if span is None or name in a.definitions or name in known or name in SPECIAL_FORM_SET:
-                continue
-            where = self._name_in(span, name) or (span.start_offset, span.end_offset)
-            a.diagnostics.append(Diag("W0001", f"unbound identifier: {name}", "warning", where[0], where[1]))
-        for call in calls:
-            if not isinstance(call.fn, core.GlobalRef) or call.span is None or call.synthetic:
-                continue
-            name = call.fn.name.name
-            info = a.proc_info(name) if self.with_builtins or name in a.definitions else None
-            if info is None:
-                continue
-            n = len(call.args)
-            if n < info.min_args or (info.max_args is not None and n > info.max_args):
-                a.diagnostics.append(Diag(
-                    "arity-error", f"{name}: expected {arity_text(info.min_args, info.max_args)}, got {n}",
-                    "error", call.span.start_offset, call.span.end_offset))
+                    p.occurrences.append(Occurrence(w[0], w[1], b, w in self.local_writes))
 
     def _unused_locals(self) -> None:
-        a = self.a
-        for li in a.locals:
+        seen: set[int] = set()
+        for li in self.p.locals:
             b = li.binding
-            if b.references or b.kind in SKIP_UNUSED_KINDS or b.name.startswith("_") or b.span is None:
+            if id(b) in seen or b.references or b.kind in SKIP_UNUSED_KINDS or b.name.startswith("_") \
+                    or b.span is None:
                 continue
-            a.diagnostics.append(Diag("unused", f"unused local binding: {b.name}", "hint",
-                                      b.span.start_offset, b.span.end_offset, unnecessary=True))
-
-    def _macro_uses(self) -> None:
-        """Heads of macro uses: the expansion no longer shows them, so find them in the syntax."""
-        a = self.a
-        if not self.macros:
-            return
-        bound = {o.start for o in a.occurrences}
-        quoted_until = -1
-        for s, _ in iter_syntax(a.read.data):
-            if s.span.start_offset < quoted_until:
-                continue
-            if isinstance(s, SList) and s.items:
-                head = _symbol_name(s.items[0])
-                if head in ("quote", "syntax-rules"):
-                    quoted_until = s.span.end_offset
-                elif head in self.macros and s.items[0].span.start_offset not in bound:
-                    hs = s.items[0].span
-                    a.macro_heads.add(hs.start_offset)
-                    a.occurrences.append(Occurrence(hs.start_offset, hs.end_offset, head, False))
-        for name, (s0, e0, _fs, _fe) in self.macros.items():
-            a.occurrences.append(Occurrence(s0, e0, name, True))
+            seen.add(id(b))
+            where = li.name_range or (b.span.start_offset, b.span.end_offset)
+            self.p.diags.append(Diag("unused", f"unused local binding: {b.name}", "hint", where[0], where[1],
+                                     unnecessary=True))
 
 
-def analyze(text: str, file: str, *, with_builtins: bool = True) -> Analysis:
-    """Read and expand `text` (named `file` in spans) and index the result."""
-    return _Builder(text, file, with_builtins).run()
+def _expander() -> Any:
+    try:
+        from omega_runtime.expander import Expander
+    except ImportError:
+        return None
+    return Expander()
+
+
+def _expand_pieces(pieces: list[Piece]) -> bool:
+    """Expand every piece whose macro environment changed; False if there is no expander."""
+    expander = _expander()
+    if expander is None:
+        return False
+    key: tuple[str, ...] = ()
+    for i, p in enumerate(pieces):
+        if p.macro_key != key:
+            p = pieces[i] = Piece(p.text, p.read)  # a new object: earlier analyses keep theirs
+            _PieceExpander(p).run(expander)
+            p.macro_key = key
+        else:
+            expander.macros.update(p.macro_updates)
+        if p.macro_updates:
+            key = (*key, p.text)
+    return True
+
+
+def _whole_file(a: Analysis, with_builtins: bool) -> None:
+    """Definitions and the diagnostics that need the whole file: W0001 and arity."""
+    known = builtin_procedures() if with_builtins else {}
+    assigned: set[str] = set()
+    for base, p in a.iter_pieces():
+        for rd in p.read.diagnostics:
+            a.diagnostics.append(Diag(rd.code, rd.message, rd.severity, rd.span.start_offset + base,
+                                      rd.span.end_offset + base))
+        for d in p.diags:
+            a.diagnostics.append(Diag(d.code, d.message, d.severity, d.start + base, d.end + base, d.unnecessary))
+        for name, s, e, fs, fe, kind, proc in p.defines:
+            old = a.definitions.get(name)
+            if old is None:
+                a.definitions[name] = Definition(name, s + base, e + base, fs + base, fe + base, kind, proc)
+            else:
+                old.count += 1
+        assigned |= p.assigned
+    for name in assigned:
+        if name in a.definitions:
+            a.definitions[name].assigned = True  # set! of a file global: its arity may change
+    defs = a.definitions
+    for base, p in a.iter_pieces():
+        for name, s, e in p.global_refs:
+            if name not in defs and name not in known and name not in SPECIAL_FORM_SET:
+                a.diagnostics.append(Diag("W0001", f"unbound identifier: {name}", "warning", s + base, e + base))
+        for name, n, s, e in p.calls:
+            info = a.proc_info(name) if with_builtins or name in defs else None
+            if info is not None and (n < info.min_args or (info.max_args is not None and n > info.max_args)):
+                a.diagnostics.append(Diag(
+                    "arity-error", f"{name}: expected {arity_text(info.min_args, info.max_args)}, got {n}",
+                    "error", s + base, e + base))
+    a.diagnostics.sort(key=lambda d: (d.start, d.end))
+
+
+def analyze(text: str, file: str, *, previous: Analysis | None = None, with_builtins: bool = True) -> Analysis:
+    """Read and expand `text` and index the result, reusing what `previous` (an analysis of an
+    earlier version of the same document) knows about the parts the edit did not touch."""
+    pieces = _repiece(text, previous) if previous is not None and previous.pieces else _split(text)
+    bases = []
+    offset = 0
+    for p in pieces:
+        bases.append(offset)
+        offset += len(p.text)
+    a = Analysis(file, text, pieces, bases)
+    a.expanded = _expand_pieces(pieces)
+    _whole_file(a, with_builtins)
+    return a
 
 
 def is_list_of(s: Syntax, head: str) -> bool:
     return isinstance(s, SList) and bool(s.items) and _symbol_name(s.items[0]) == head
-
-
-__all__ = ["Analysis", "Diag", "Definition", "LocalInfo", "Occurrence", "analyze", "SVector", "is_list_of"]

@@ -95,8 +95,8 @@ def describe_local(li: LocalInfo) -> Description:
 
 def describe(a: Analysis, target: Target) -> Description | None:
     if not isinstance(target, str):
-        li = a.local_info.get(id(target))
-        return describe_local(li) if li is not None else None
+        hit = a.local(target)
+        return describe_local(hit[0]) if hit is not None else None
     d = a.definitions.get(target)
     if d is not None:
         if d.kind == "macro":

@@ -51,6 +51,7 @@ class Document:
     index: LineIndex
     generation: int = 0
     analysis_: Analysis | None = None
+    previous: Analysis | None = None  # the last analysis, reused for the parts an edit did not touch
     publish_handle: asyncio.TimerHandle | None = None
     tokens: tuple[str, list[int]] | None = None  # last semantic tokens: (result id, data)
 
@@ -61,7 +62,7 @@ class Document:
 
     def analysis(self) -> Analysis:
         if self.analysis_ is None:
-            self.analysis_ = analyze(self.text, self.file)
+            self.analysis_ = self.previous = analyze(self.text, self.file, previous=self.previous)
         return self.analysis_
 
     def set_text(self, text: str, version: int) -> None:

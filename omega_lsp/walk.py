@@ -11,33 +11,40 @@ from omega_runtime import core
 from omega_runtime.syntax import Atom, SList, SVector, Syntax
 
 _WALKED = (core.Node, core.HandleClause, core.MatchClause, core.RestartClause, core.GuardClause)
-_field_cache: dict[type, tuple[str, ...]] = {}
+_plans: dict[type, tuple[tuple[str, int], ...]] = {}
+_ONE, _MANY, _PAIRS = 0, 1, 2
 
 
-def _fields(cls: type) -> tuple[str, ...]:
-    names = _field_cache.get(cls)
-    if names is None:
-        names = tuple(f.name for f in attrs.fields(cls) if f.name not in ("span", "synthetic"))
-        _field_cache[cls] = names
-    return names
+def _plan(cls: type) -> tuple[tuple[str, int], ...]:
+    """Which fields of `cls` can hold nodes or clauses, and how (read from the attrs annotations)."""
+    plan = _plans.get(cls)
+    if plan is None:
+        steps = []
+        for f in attrs.fields(cls):
+            t = str(f.type)
+            if "Node" not in t and "Clause" not in t:
+                continue  # spans, bindings, names, patterns: nothing to walk
+            steps.append((f.name, _PAIRS if "tuple[" in t else _MANY if t.startswith("list[") else _ONE))
+        plan = _plans[cls] = tuple(steps)
+    return plan
 
 
 def children(obj: Any) -> list[Any]:
     """The core nodes and clauses directly under a node or clause, in field order.
 
-    Generic over the node classes (attrs fields), so node kinds added to `core` later are walked too.
+    Generic over the node classes (their attrs annotations), so node kinds added to `core` later are walked too.
     """
     out: list[Any] = []
-    for name in _fields(type(obj)):
+    for name, how in _plan(type(obj)):
         value = getattr(obj, name)
-        if isinstance(value, _WALKED):
+        if value is None:
+            continue
+        if how == _ONE:
             out.append(value)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                if isinstance(item, _WALKED):
-                    out.append(item)
-                elif isinstance(item, tuple):
-                    out.extend(x for x in item if isinstance(x, core.Node))
+        elif how == _MANY:
+            out.extend(value)
+        else:
+            out.extend(x for pair in value for x in pair if isinstance(x, _WALKED))
     return out
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,21 +105,19 @@ class Interpreter:
             return PreparedForm(form, node, None, exc.diagnostic())
         return PreparedForm(form, self.compiler.compile(core), core, None)
 
-    def forms(self, result: ReadResult) -> Iterator[PreparedForm]:
-        """Prepare forms lazily: a macro defined by one form is usable from the next."""
-        for form in result.data:
-            yield self.prepare(form)
+    def prepare_all(self, result: ReadResult) -> list[PreparedForm]:
+        """Expand and compile every form in order (a macro defined by one form is usable from
+        the next): the whole program's nodes exist before it runs, so a debugger has its line
+        table at launch."""
+        return [self.prepare(form) for form in result.data]
 
-    def run_node(self, node: N.Node) -> Any:
-        """Evaluate one compiled top-level form to its value (MachineHalt propagates)."""
-        m = self.machine
-        m.start(node)
-        try:
-            return m.run()
-        finally:
-            # A finished (or abandoned) top-level form discards its pending choice points.
-            if m.r.choices:
-                m.r = attrs.evolve(m.r, choices=())
+    def start_program(self, prepared: list[PreparedForm]) -> None:
+        self.machine.start_program([p.node for p in prepared])
+
+    def run_program(self, prepared: list[PreparedForm]) -> Any:
+        """Run every form; the last one's value (MachineHalt propagates)."""
+        self.start_program(prepared)
+        return self.machine.run()
 
     def _expand_eval(self, m: Machine, datum: Any, node: Any) -> N.Node | None:
         from .expander import ExpandError, datum_to_syntax

@@ -124,14 +124,14 @@ class OmegaRuntime:
         result = self.interpreter.read(code, source)
         if result.diagnostics:
             return EvalResult(diagnostics=list(result.diagnostics))
-        return self._run_forms(self.interpreter.forms(result))
+        return self._run_program(self.interpreter.prepare_all(result))
 
     def load(self, path: str | os.PathLike[str]) -> EvalResult:
         self._check()
         text = Path(path).read_text(encoding="utf-8")
         return self.eval(text, source=str(path))
 
-    def _run_forms(self, forms: Any) -> EvalResult:
+    def _run_program(self, prepared: list[Any]) -> EvalResult:
         self.emit("eval-start", None)
         m = self.machine
         start_t = m.t
@@ -140,8 +140,7 @@ class OmegaRuntime:
         out = EvalResult()
         value: Any = VOID
         try:
-            for prepared in forms:
-                value = self.interpreter.run_node(prepared.node)
+            value = self.interpreter.run_program(prepared)
         except Uncaught as exc:
             out.condition = exc.condition
             out.report = format_report(exc.condition, exc.backtrace, m.condition_text(exc.condition))

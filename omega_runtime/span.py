@@ -9,7 +9,8 @@ from __future__ import annotations
 import attrs
 
 
-@attrs.frozen(slots=True)
+# Not frozen: the reader makes one per token, and frozen attrs classes are much slower to build.
+@attrs.define(slots=True, eq=True, unsafe_hash=True)
 class Span:
     file: str
     start_line: int

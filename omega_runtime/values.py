@@ -138,7 +138,7 @@ class PFloat(float):
 class Store(Protocol):
     """What value readers need of the machine's store (an `immutables.Map`)."""
 
-    def get(self, key: Any, default: Any = None) -> Any: ...
+    def get(self, key: Any, default: Any, /) -> Any: ...
 
 
 MISSING: Any = object()

@@ -10,7 +10,6 @@ from lsprotocol import types as lsp
 from omega_runtime.syntax import SList
 
 from ..knowledge import SPECIAL_FORMS, builtin_procedures
-from ..walk import datum_path
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -49,14 +48,14 @@ def wrap_action(server: OmegaServer, doc: Document, params: lsp.CodeActionParams
     lo = server.offset(doc, params.range.start)
     hi = server.offset(doc, params.range.end)
     target = None
-    for datum in reversed(datum_path(a.read.data, lo)):
-        if isinstance(datum, SList) and datum.span.start_offset <= lo and hi <= datum.span.end_offset \
-                and doc.text[datum.span.start_offset] in "([":
+    base, path = a.path_at(lo)
+    for datum in reversed(path):
+        s, e = datum.span.start_offset + base, datum.span.end_offset + base
+        if isinstance(datum, SList) and s <= lo and hi <= e and doc.text[s] in "([":
             target = datum
             break
     if target is None:
         return None
-    s, e = target.span.start_offset, target.span.end_offset
     edits = [lsp.TextEdit(range=server.range(doc, e, e), new_text=")"),
              lsp.TextEdit(range=server.range(doc, s, s), new_text="(with-transaction ")]
     return lsp.CodeAction(title=WRAP_TITLE, kind=lsp.CodeActionKind.RefactorRewrite,

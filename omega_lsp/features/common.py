@@ -6,14 +6,14 @@ from omega_runtime.syntax import Atom
 from omega_runtime.values import Symbol
 
 from ..analysis import Analysis
-from ..walk import datum_path
 
 
-def symbol_at(a: Analysis, offset: int) -> Atom | None:
-    """The symbol atom under (or just before) the cursor."""
-    path = datum_path(a.read.data, offset)
+def symbol_at(a: Analysis, offset: int) -> tuple[str, int, int] | None:
+    """(name, start, end) of the symbol under (or just before) the cursor."""
+    base, path = a.path_at(offset)
     if path and isinstance(path[-1], Atom) and isinstance(path[-1].value, Symbol):
-        return path[-1]
+        span = path[-1].span
+        return path[-1].value.name, span.start_offset + base, span.end_offset + base
     return None
 
 

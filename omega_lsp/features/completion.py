@@ -10,7 +10,6 @@ from omega_runtime.syntax import Atom
 
 from ..describe import FORM_SYNTAX, describe_local
 from ..knowledge import SPECIAL_FORMS, builtin_procedures
-from ..walk import datum_path
 from .common import prefix_at
 
 if TYPE_CHECKING:
@@ -34,13 +33,15 @@ def fuzzy(prefix: str, name: str) -> bool:
 
 
 def in_string_or_comment(a: Analysis, offset: int) -> bool:
-    for c in a.read.comments:
-        if c.start_offset < offset <= c.end_offset:
+    i = a.piece_index(offset)
+    base = a.bases[i]
+    for c in a.pieces[i].read.comments:
+        if c.start_offset + base < offset <= c.end_offset + base:
             # a line comment ends at the line end: the cursor there is still inside it
             return True
-    path = datum_path(a.read.data, offset, inclusive_end=False)
+    base, path = a.path_at(offset, inclusive_end=False)
     return bool(path) and isinstance(path[-1], Atom) and isinstance(path[-1].value, str) \
-        and path[-1].span.start_offset < offset
+        and path[-1].span.start_offset + base < offset
 
 
 def candidates(a: Analysis, offset: int, prefix: str) -> list[tuple[str, K, str, str, str]]:

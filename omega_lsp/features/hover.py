@@ -23,10 +23,10 @@ def register(server: OmegaServer) -> None:
         if occ is not None:
             desc, start, end = describe(a, occ.target), occ.start, occ.end
         else:
-            atom = symbol_at(a, offset)
-            if atom is None:
+            found = symbol_at(a, offset)
+            if found is None:
                 return None
-            desc, start, end = describe(a, atom.value.name), atom.span.start_offset, atom.span.end_offset
+            desc, start, end = describe(a, found[0]), found[1], found[2]
         if desc is None:
             return None
         parts = [f"```omega\n{desc.title}\n```", f"*{desc.detail}*"]

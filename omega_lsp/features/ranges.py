@@ -8,7 +8,7 @@ from lsprotocol import types as lsp
 
 from omega_runtime.syntax import SList, SVector
 
-from ..walk import datum_path, iter_syntax
+from ..walk import iter_syntax
 
 if TYPE_CHECKING:
     from ..server import Document, OmegaServer
@@ -20,15 +20,17 @@ def folding_ranges(doc: Document) -> list[lsp.FoldingRange]:
     a = doc.analysis()
     ix = doc.index
     out: list[lsp.FoldingRange] = []
-    for s, _ in iter_syntax(a.read.data):
-        if isinstance(s, SList | SVector):
-            first, last = ix.line_of(s.span.start_offset), ix.line_of(max(s.span.end_offset - 1, 0))
-            if last > first:
-                out.append(lsp.FoldingRange(start_line=first, end_line=last, kind=lsp.FoldingRangeKind.Region))
+    for base, piece in a.iter_pieces():
+        for s, _ in iter_syntax(piece.read.data):
+            if isinstance(s, SList | SVector):
+                first = ix.line_of(s.span.start_offset + base)
+                last = ix.line_of(max(s.span.end_offset + base - 1, 0))
+                if last > first:
+                    out.append(lsp.FoldingRange(start_line=first, end_line=last, kind=lsp.FoldingRangeKind.Region))
     run: list[int] | None = None  # [first line, last line] of consecutive line comments
-    for c in a.read.comments:
-        first, last = ix.line_of(c.start_offset), ix.line_of(max(c.end_offset - 1, 0))
-        is_line = doc.text.startswith(";", c.start_offset)
+    for start, end in a.comments():
+        first, last = ix.line_of(start), ix.line_of(max(end - 1, 0))
+        is_line = doc.text.startswith(";", start)
         if not is_line:
             if last > first:
                 out.append(lsp.FoldingRange(start_line=first, end_line=last, kind=lsp.FoldingRangeKind.Comment))
@@ -47,10 +49,11 @@ def folding_ranges(doc: Document) -> list[lsp.FoldingRange]:
 
 def selection_range(server: OmegaServer, doc: Document, pos: lsp.Position) -> lsp.SelectionRange:
     offset = server.offset(doc, pos)
-    path = datum_path(doc.analysis().read.data, offset)[-MAX_SELECTION_DEPTH:]
+    base, path = doc.analysis().path_at(offset)
     node: lsp.SelectionRange | None = None
-    for s in path:  # outermost first, so each new range's parent is the one before it
-        node = lsp.SelectionRange(range=server.range(doc, s.span.start_offset, s.span.end_offset), parent=node)
+    for s in path[-MAX_SELECTION_DEPTH:]:  # outermost first, so each new range's parent is the one before it
+        node = lsp.SelectionRange(range=server.range(doc, s.span.start_offset + base, s.span.end_offset + base),
+                                  parent=node)
     return node or lsp.SelectionRange(range=server.range(doc, offset, offset))
 
 

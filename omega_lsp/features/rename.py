@@ -32,9 +32,9 @@ def _renamable(server: OmegaServer, doc: Document, a: Analysis, pos: lsp.Positio
     offset = server.offset(doc, pos)
     occ = a.occurrence_at(offset)
     if occ is None:
-        atom = symbol_at(a, offset)
-        if atom is not None and atom.value.name in SPECIAL_FORM_SET:
-            raise RequestFailed(f"cannot rename special form {atom.value.name}")
+        found = symbol_at(a, offset)
+        if found is not None and found[0] in SPECIAL_FORM_SET:
+            raise RequestFailed(f"cannot rename special form {found[0]}")
         raise RequestFailed("nothing to rename here")
     if isinstance(occ.target, str) and occ.target not in a.definitions:
         what = "special form" if occ.target in SPECIAL_FORM_SET else "built-in"

@@ -27,8 +27,7 @@ _KEYWORDS = SPECIAL_FORM_SET | {"else", "=>"}
 _ids = itertools.count(1)
 
 
-def _classify_symbol(a: Analysis, atom: Atom) -> tuple[int, int] | None:
-    start = atom.span.start_offset
+def _classify_symbol(a: Analysis, atom: Atom, start: int) -> tuple[int, int] | None:
     occ = a.occurrence_at(start)
     name = atom.value.name
     if occ is None or occ.start != start:
@@ -36,7 +35,8 @@ def _classify_symbol(a: Analysis, atom: Atom) -> tuple[int, int] | None:
     mods = DECLARATION if occ.write else 0
     target = occ.target
     if not isinstance(target, str):
-        li = a.local_info.get(id(target))
+        hit = a.local(target)
+        li = hit[0] if hit is not None else None
         if target.kind in ("param", "rest"):
             return _T["parameter"], mods
         if li is not None and isinstance(li.init, core.Lambda | core.OracleLambda) or target.kind == "named-let":
@@ -54,23 +54,32 @@ def _classify_symbol(a: Analysis, atom: Atom) -> tuple[int, int] | None:
 def raw_tokens(a: Analysis) -> list[tuple[int, int, int, int]]:
     """(start, end, type, modifiers) in code-point offsets, unsorted, possibly multi-line."""
     out: list[tuple[int, int, int, int]] = []
-    stack: list[tuple[Syntax, bool]] = [(s, False) for s in reversed(a.read.data)]
+    for base, piece in a.iter_pieces():
+        _piece_tokens(a, piece.read.data, base, out)
+    for start, end in a.comments():
+        out.append((start, end, _T["comment"], 0))
+    return out
+
+
+def _piece_tokens(a: Analysis, data: tuple[Syntax, ...], base: int, out: list[tuple[int, int, int, int]]) -> None:
+    stack: list[tuple[Syntax, bool]] = [(s, False) for s in reversed(data)]
     while stack:
         s, quoted = stack.pop()
         if isinstance(s, Atom):
             v = s.value
+            start, end = s.span.start_offset + base, s.span.end_offset + base
             if isinstance(v, str):
-                out.append((s.span.start_offset, s.span.end_offset, _T["string"], 0))
+                out.append((start, end, _T["string"], 0))
             elif isinstance(v, bool):
-                out.append((s.span.start_offset, s.span.end_offset, _T["keyword"], 0))
+                out.append((start, end, _T["keyword"], 0))
             elif isinstance(v, int | float):
-                out.append((s.span.start_offset, s.span.end_offset, _T["number"], 0))
+                out.append((start, end, _T["number"], 0))
             elif isinstance(v, Symbol) and not quoted:
-                kind = _classify_symbol(a, s)
+                kind = _classify_symbol(a, s, start)
                 if kind is not None:
-                    out.append((s.span.start_offset, s.span.end_offset, kind[0], kind[1]))
+                    out.append((start, end, kind[0], kind[1]))
             elif isinstance(v, Keyword):
-                out.append((s.span.start_offset, s.span.end_offset, _T["string"], 0))
+                out.append((start, end, _T["string"], 0))
             continue
         items = list(s.items)
         if isinstance(s, SList) and s.tail is not None:
@@ -84,14 +93,12 @@ def raw_tokens(a: Analysis) -> list[tuple[int, int, int, int]]:
                 inner = False
             if head in ("quote", "quasiquote", "unquote", "unquote-splicing"):
                 head_atom = items.pop(0)
-                if a.text.startswith(head, head_atom.span.start_offset) and not quoted:
-                    out.append((head_atom.span.start_offset, head_atom.span.end_offset, _T["keyword"], 0))
+                hs = head_atom.span.start_offset + base
+                if a.text.startswith(head, hs) and not quoted:
+                    out.append((hs, head_atom.span.end_offset + base, _T["keyword"], 0))
         elif isinstance(s, SVector):
             pass
         stack.extend((c, inner) for c in reversed(items))
-    for comment in a.read.comments:
-        out.append((comment.start_offset, comment.end_offset, _T["comment"], 0))
-    return out
 
 
 def encode(doc: Document, encoding: str) -> list[int]:

@@ -12,7 +12,6 @@ from omega_runtime.values import Symbol
 
 from ..describe import FORM_SYNTAX, describe_local
 from ..knowledge import SPECIAL_FORM_SET
-from ..walk import datum_path
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -25,12 +24,13 @@ def parameters(signature: str) -> list[str]:
     return [w for w in words[1:] if w not in (".", "|")]
 
 
-def signature_for(a: Analysis, head: Atom) -> tuple[str, str, bool] | None:
+def signature_for(a: Analysis, head: Atom, start: int) -> tuple[str, str, bool] | None:
     """(signature, documentation, variadic) of what `head` calls."""
-    occ = a.occurrence_at(head.span.start_offset)
+    occ = a.occurrence_at(start)
     name = head.value.name
     if occ is not None and not isinstance(occ.target, str):
-        li = a.local_info.get(id(occ.target))
+        hit = a.local(occ.target)
+        li = hit[0] if hit is not None else None
         if li is None or not isinstance(li.init, core.Lambda):
             return None
         return describe_local(li).title, li.init.doc or "", li.init.rest is not None
@@ -49,22 +49,24 @@ def register(server: OmegaServer) -> None:
         doc = server.document(params.text_document.uri)
         a = doc.analysis()
         offset = server.offset(doc, params.position)
-        unclosed = {d.span.start_offset for d in a.read.diagnostics if d.code == "E0002"}
-        for datum in reversed(datum_path(a.read.data, offset)):
-            if not isinstance(datum, SList) or datum.span.start_offset == offset:
+        unclosed = {d.start for d in a.reader_diagnostics() if d.code == "E0002"}
+        base, path = a.path_at(offset)
+        rel = offset - base
+        for datum in reversed(path):
+            if not isinstance(datum, SList) or datum.span.start_offset == rel:
                 continue
-            if datum.span.start_offset not in unclosed and offset >= datum.span.end_offset:
+            if datum.span.start_offset + base not in unclosed and rel >= datum.span.end_offset:
                 continue
             if not datum.items or not isinstance(datum.items[0], Atom) or not isinstance(datum.items[0].value, Symbol):
                 continue
-            if datum.items[0].span.start_offset <= offset <= datum.items[0].span.end_offset:
+            if datum.items[0].span.start_offset <= rel <= datum.items[0].span.end_offset:
                 continue  # on the operator itself
-            found = signature_for(a, datum.items[0])
+            found = signature_for(a, datum.items[0], datum.items[0].span.start_offset + base)
             if found is None:
                 continue
             label, docs, variadic = found
             words = parameters(label)
-            active = sum(1 for item in datum.items[1:] if item.span.end_offset < offset)
+            active = sum(1 for item in datum.items[1:] if item.span.end_offset < rel)
             if words and active >= len(words) and variadic:
                 active = len(words) - 1
             return lsp.SignatureHelp(

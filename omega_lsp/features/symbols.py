@@ -20,15 +20,15 @@ def _name(s: Syntax | None) -> str | None:
     return s.value.name if isinstance(s, Atom) and isinstance(s.value, Symbol) else None
 
 
-def _sym(server: OmegaServer, doc: Document, name: str, kind: lsp.SymbolKind, whole: Syntax, at: Syntax,
-         detail: str | None = None) -> lsp.DocumentSymbol:
+def _sym(server: OmegaServer, doc: Document, base: int, name: str, kind: lsp.SymbolKind, whole: Syntax,
+         at: Syntax, detail: str | None = None) -> lsp.DocumentSymbol:
     return lsp.DocumentSymbol(name=name, kind=kind, detail=detail,
-                              range=server.range(doc, whole.span.start_offset, whole.span.end_offset),
-                              selection_range=server.range(doc, at.span.start_offset, at.span.end_offset),
+                              range=server.range(doc, whole.span.start_offset + base, whole.span.end_offset + base),
+                              selection_range=server.range(doc, at.span.start_offset + base, at.span.end_offset + base),
                               children=[])
 
 
-def _definition(server: OmegaServer, doc: Document, form: SList) -> lsp.DocumentSymbol | None:
+def _definition(server: OmegaServer, doc: Document, base: int, form: SList) -> lsp.DocumentSymbol | None:
     """The symbol a `define`, `define-syntax` or `define-record-type` form introduces."""
     head = _name(form.items[0]) if form.items else None
     if head not in ("define", "define-syntax", "define-record-type") or len(form.items) < 2:
@@ -38,48 +38,50 @@ def _definition(server: OmegaServer, doc: Document, form: SList) -> lsp.Document
         name = _name(target)
         if name is None:
             return None
-        record = _sym(server, doc, name, S.Struct, form, target, "record type")
+        record = _sym(server, doc, base, name, S.Struct, form, target, "record type")
         kids: list[lsp.DocumentSymbol] = []
         if len(form.items) > 2 and isinstance(form.items[2], SList) and form.items[2].items:
             ctor = form.items[2].items[0]
             if _name(ctor):
-                kids.append(_sym(server, doc, str(_name(ctor)), S.Constructor, form.items[2], ctor, "constructor"))
+                kids.append(_sym(server, doc, base, str(_name(ctor)), S.Constructor, form.items[2], ctor, "constructor"))
         if len(form.items) > 3 and _name(form.items[3]):
-            kids.append(_sym(server, doc, str(_name(form.items[3])), S.Function, form.items[3], form.items[3],
+            kids.append(_sym(server, doc, base, str(_name(form.items[3])), S.Function, form.items[3], form.items[3],
                              "predicate"))
         for spec in form.items[4:]:
             if isinstance(spec, SList) and spec.items and _name(spec.items[0]):
-                field = _sym(server, doc, str(_name(spec.items[0])), S.Field, spec, spec.items[0], "field")
+                field = _sym(server, doc, base, str(_name(spec.items[0])), S.Field, spec, spec.items[0], "field")
                 for acc in spec.items[1:]:
                     if _name(acc):
-                        field.children.append(_sym(server, doc, str(_name(acc)), S.Method, acc, acc))  # type: ignore[union-attr]
+                        field.children.append(_sym(server, doc, base, str(_name(acc)), S.Method, acc, acc))  # type: ignore[union-attr]
                 kids.append(field)
         record.children = kids
         return record
     if head == "define-syntax":
-        return _sym(server, doc, str(_name(target)), S.Function, form, target, "macro") if _name(target) else None
+        return _sym(server, doc, base, str(_name(target)), S.Function, form, target, "macro") if _name(target) else None
     if isinstance(target, SList) and target.items and _name(target.items[0]):
-        text = doc.text[target.span.start_offset:target.span.end_offset]
-        return _sym(server, doc, str(_name(target.items[0])), S.Function, form, target.items[0],
+        text = doc.text[target.span.start_offset + base:target.span.end_offset + base]
+        return _sym(server, doc, base, str(_name(target.items[0])), S.Function, form, target.items[0],
                     " ".join(text.split()))
     if _name(target) is None:
         return None
     value = form.items[2] if len(form.items) > 2 else None
     is_proc = isinstance(value, SList) and bool(value.items) and _name(value.items[0]) in ("lambda", "oracle-lambda")
-    return _sym(server, doc, str(_name(target)), S.Function if is_proc else S.Variable, form, target)
+    return _sym(server, doc, base, str(_name(target)), S.Function if is_proc else S.Variable, form, target)
 
 
 def document_symbols(server: OmegaServer, doc: Document) -> list[lsp.DocumentSymbol]:
     roots: list[lsp.DocumentSymbol] = []
-    stack: list[tuple[Syntax, list[lsp.DocumentSymbol], int]] = [(s, roots, 0) for s in reversed(doc.analysis().read.data)]
+    stack: list[tuple[Syntax, list[lsp.DocumentSymbol], int, int]] = [
+        (s, roots, 0, base) for base, piece in reversed(list(doc.analysis().iter_pieces()))
+        for s in reversed(piece.read.data)]
     while stack:
-        s, out, depth = stack.pop()
+        s, out, depth, base = stack.pop()
         if isinstance(s, SVector):
-            stack.extend((c, out, depth) for c in reversed(s.items))
+            stack.extend((c, out, depth, base) for c in reversed(s.items))
             continue
         if not isinstance(s, SList) or not s.items or _name(s.items[0]) in ("quote", "quasiquote", "syntax-rules"):
             continue
-        sym = _definition(server, doc, s)
+        sym = _definition(server, doc, base, s)
         inner = out
         if sym is not None:
             out.append(sym)
@@ -87,7 +89,7 @@ def document_symbols(server: OmegaServer, doc: Document) -> list[lsp.DocumentSym
                 inner = sym.children  # type: ignore[assignment]
                 depth += 1
         if sym is None or sym.kind != S.Struct:
-            stack.extend((c, inner, depth) for c in reversed(s.items[1:]))
+            stack.extend((c, inner, depth, base) for c in reversed(s.items[1:]))
     return roots
 
 

@@ -115,6 +115,9 @@ class Compiler:
                 cls = N.KLocal0 if depth == 0 else N.KLocal1 if depth == 1 else N.KLocal
             return leaf(cls(span, syn, depth, index, boxed, n.binding))
         if isinstance(n, C.GlobalRef):
+            if builtin and n.name.name in self.builtins:
+                # The prelude calls the built-ins whatever the program redefines (LANGUAGE.md 14).
+                return leaf(N.KConst(span, syn, self.builtins[n.name.name]))
             return leaf(N.KGlobal(span, syn, n.name))
         if isinstance(n, C.SetLocal):
             depth, index, _ = self._resolve(n.binding, sc)

@@ -384,6 +384,34 @@ class ExtentFrame(Frame):
         m.exit_extent(self, v)
 
 
+class ProgramFrame(Frame):
+    """The bottom of every continuation while a program runs: a value reaching it ends the
+    current top-level form (discarding its choice points) and starts the next one. The form
+    index lives in the registers, so a continuation captured in an earlier form, re-entered,
+    finishes that form and then goes on after the form that invoked it (LANGUAGE.md 11)."""
+
+    __slots__ = ("forms", "values")
+    kind = "program"
+
+    def __init__(self, forms: list[Any]) -> None:
+        self.forms = forms  # compiled top-level nodes, in order
+        self.next = None
+
+    def resume(self, m: Machine, v: Any) -> None:
+        import attrs
+
+        from .layout import GLOBAL_ENV
+
+        i = m.r.form + 1
+        m.r = attrs.evolve(m.r, choices=(), form=i)
+        if i >= len(self.forms):
+            m.k = None  # the program's value: the last form's
+            m.v = v
+            return
+        m.e = GLOBAL_ENV
+        m.c = self.forms[i]
+
+
 def frames_of(k: Frame | None) -> list[Frame]:
     out = []
     while k is not None:

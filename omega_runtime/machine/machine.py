@@ -69,7 +69,6 @@ class Machine:
         self.check_at: float = math.inf  # the loop's slow path runs when t reaches this
         self.poll_every = 1024
         self.hooks: list[Callable[[Machine], None]] = []  # called on every slow path (debugger, pause)
-        self.current_form: Any = None  # the top-level node being evaluated
 
     # ---- state --------------------------------------------------------------------------
 
@@ -90,8 +89,28 @@ class Machine:
         self.c = node
         self.e = GLOBAL_ENV
         self.k = None
-        self.current_form = node
         self.reset_check()
+
+    def start_program(self, forms: list[Any]) -> None:
+        """Evaluate `forms` in order as one run: a ProgramFrame at the bottom of the continuation
+        moves from one top-level form to the next."""
+        self.r = attrs.evolve(self.r, form=0, choices=())
+        if not forms:
+            self.c, self.k, self.v = None, None, VOID
+            return
+        self.c = forms[0]
+        self.e = GLOBAL_ENV
+        self.k = F.ProgramFrame(forms)
+        self.reset_check()
+
+    def current_form(self) -> Any:
+        """The top-level form being evaluated (from the ProgramFrame at the bottom), or None."""
+        k = self.k
+        while k is not None and k.next is not None:
+            k = k.next
+        if k.__class__ is F.ProgramFrame and self.r.form < len(k.forms):
+            return k.forms[self.r.form]
+        return None
 
     def finished(self) -> bool:
         return self.c is None and self.k is None
@@ -319,7 +338,7 @@ class Machine:
             if n is not None and getattr(n, "span", None) is not None and not n.builtin:
                 return n.span  # type: ignore[no-any-return]
             k = k.next
-        form = self.current_form
+        form = self.current_form()
         return form.span if form is not None else None
 
     def current_span(self) -> Span | None:

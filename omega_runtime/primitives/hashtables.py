@@ -111,6 +111,7 @@ class CopiedHashTable(HashTable):
     __slots__ = ("initial",)
 
     def __init__(self, initial: HashContent) -> None:
+        super().__init__()
         self.initial = initial
 
 

@@ -24,8 +24,9 @@ class PrimContext(Protocol):
     @property
     def store(self) -> Store: ...
 
-    def write_cell(self, key: Any, value: Value, kind: str, target: Value) -> None:
-        """Store write; in a transaction also a proposal `(kind target old new)`."""
+    def write_cell(self, key: Any, value: Value, proposal: tuple[str, Value, Value, Value] | None = None,
+                   init: bool = False) -> None:
+        """Store write; in a transaction also the proposal `(kind, target, old, new)`."""
 
     def delete_cell(self, key: Any) -> None: ...
 
