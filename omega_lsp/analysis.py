@@ -353,12 +353,30 @@ class _PieceExpander:
                 self._scan_node(obj)
             self._macro_definition(form)
         p.macro_updates = {k: v for k, v in expander.macros.items() if before.get(k) is not v}
+        self._macro_uses({s.name for s in expander.macros})
         self._local_occurrences()
         self._unused_locals()
         if self.broken:
             self._drop_findings_in_broken_forms()
         p.occurrences.sort(key=lambda o: (o.start, o.end))
         p.starts = [o.start for o in p.occurrences]
+
+    def _macro_uses(self, macros: set[str]) -> None:
+        """Heads of macro uses: the expansion no longer shows them, so find them in the syntax."""
+        if not macros:
+            return
+        p = self.p
+        taken = {o.start for o in p.occurrences}
+        quoted_until = -1
+        for s, _ in iter_syntax(p.read.data):
+            if s.span.start_offset < quoted_until or not isinstance(s, SList) or not s.items:
+                continue
+            head = _symbol_name(s.items[0])
+            if head in ("quote", "quasiquote", "syntax-rules"):
+                quoted_until = s.span.end_offset
+            elif head in macros and s.items[0].span.start_offset not in taken:
+                hs = s.items[0].span
+                p.occurrences.append(Occurrence(hs.start_offset, hs.end_offset, head, False))
 
     def _in_broken(self, offset: int) -> bool:
         return any(s <= offset <= e for s, e in self.broken)

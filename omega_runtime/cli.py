@@ -41,7 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file")
     repl = sub.add_parser("repl", help="interactive read-eval-print loop",
                           description="Read forms until balanced, print `=> ` and the value's write form. Ctrl-C "
-                          "interrupts a running evaluation and keeps the session; Ctrl-D exits.")
+                          "interrupts a running evaluation and keeps the session; Ctrl-D exits. Prompts (`omega> `, "
+                          "`....> `), line editing and the history file ~/.omega_history are used only when stdin "
+                          "is a terminal; piped input is read without prompts, so stdout holds only the output and "
+                          "the `=> ` lines.")
     _add_run_options(repl)
     debug = sub.add_parser("debug", help="debug a program in the terminal (like pdb)",
                            description="Debug FILE on the runtime's debug controller; type `help` at the prompt.")

@@ -30,6 +30,7 @@ class RuntimeConfig:
     host: str = "127.0.0.1"
     port: int = 7888
     session_store: str = "file"  # file | memory
+    preset: str = "default"  # the preset the configuration started from (set by build_config)
 
 
 @attrs.define
@@ -51,7 +52,27 @@ PRESETS: dict[str, dict[str, Any]] = {
     "server": {"server": True, "host": "127.0.0.1", "port": 7888},
 }
 
-FIELDS = [f.name for f in attrs.fields(RuntimeConfig)]
+FIELDS = [f.name for f in attrs.fields(RuntimeConfig) if f.name != "preset"]
+
+# What each feature-gated operation, special form or procedure belongs to (RUNTIME.md "Presets").
+FEATURE_OF: dict[str, str] = {
+    **{name: "amb" for name in ("amb", "amb.choose", "amb.fail", "amb-collect", "require")},
+    **{name: "transactions" for name in ("with-transaction", "commit.op", "commit!", "rollback!",
+                                          "transaction-proposals", "proposal-result")},
+    **{name: "streams" for name in ("cons-stream", "stream-car", "stream-cdr", "stream-pair?", "stream-null?",
+                                     "stream", "list->stream", "stream->list", "stream-take", "stream-ref",
+                                     "stream-map", "stream-filter", "integers-from")},
+}
+
+
+def feature_disabled(config: RuntimeConfig, op_name: str) -> str | None:
+    """None when `op_name` (an effect op, special form or procedure name) may be used under
+    `config`; else the message of the condition that using it signals."""
+    feature = FEATURE_OF.get(op_name)
+    if feature is None or feature in config.features:
+        return None
+    where = f"the {config.preset} preset" if config.preset != "default" else "this runtime's configuration"
+    return f"{op_name}: {feature} disabled by {where}"
 
 
 def build_config(config: Mapping[str, Any] | RuntimeConfig | None, preset: str | None) -> RuntimeConfig:
@@ -73,4 +94,6 @@ def build_config(config: Mapping[str, Any] | RuntimeConfig | None, preset: str |
         values["capabilities"] = tuple(values["capabilities"])
     if "features" in values:
         values["features"] = tuple(values["features"])
+    if not isinstance(config, RuntimeConfig) or preset is not None:
+        values["preset"] = preset or "default"
     return RuntimeConfig(**values)

@@ -86,7 +86,8 @@ def register(server: OmegaServer) -> None:
         items = [
             lsp.CompletionItem(
                 label=name, kind=kind, detail=detail, sort_text=group + name,
-                documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=docs) if docs else None,
+                documentation=server.markup("completion.completion_item.documentation_format", "", docs)
+                if docs else None,
                 text_edit=lsp.TextEdit(range=rng, new_text=name))
             for name, kind, detail, docs, group in candidates(a, offset, prefix)
         ]

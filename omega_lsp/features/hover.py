@@ -29,8 +29,5 @@ def register(server: OmegaServer) -> None:
             desc, start, end = describe(a, found[0]), found[1], found[2]
         if desc is None:
             return None
-        parts = [f"```omega\n{desc.title}\n```", f"*{desc.detail}*"]
-        if desc.doc:
-            parts.append(desc.doc)
-        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n".join(parts)),
+        return lsp.Hover(contents=server.markup("hover.content_format", desc.title, desc.detail, desc.doc),
                          range=server.range(doc, start, end))

@@ -72,7 +72,8 @@ def register(server: OmegaServer) -> None:
             return lsp.SignatureHelp(
                 signatures=[lsp.SignatureInformation(
                     label=label,
-                    documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=docs) if docs else None,
+                    documentation=server.markup("signature_help.signature_information.documentation_format", "",
+                                                docs) if docs else None,
                     parameters=[lsp.ParameterInformation(label=w) for w in words])],
                 active_signature=0, active_parameter=active)
         return None

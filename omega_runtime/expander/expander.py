@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from ..core import App, Const, GlobalRef, LocalRef, Node, PrimRef, Seq
+from ..core import App, Binding, Const, GlobalRef, LocalRef, Node, PrimRef, Seq
 from ..span import Span
 from ..syntax import Atom, SList, SVector, Syntax
 from ..values import NIL, VOID, Symbol, sym
@@ -62,6 +62,22 @@ class Expander:
         self._expansions = 0
         with gc_paused():
             return run(self.toplevel(form))
+
+    def expand_in_scope(self, form: Syntax, bindings: dict[str, Binding]) -> Node:
+        """Expand the expression `form` where each name of `bindings` refers to that local
+        binding (a debugger evaluating in a frame); raises ExpandError."""
+        self._expansions = 0
+        env = EMPTY_ENV.update({sym(name): b for name, b in bindings.items()})
+
+        def gen() -> Gen[Node]:
+            sub = self.sub(form, env)
+            if isinstance(sub, Node):
+                return sub
+            node: Node = yield sub
+            return node
+
+        with gc_paused():
+            return run(gen())
 
     def is_macro(self, name: str) -> bool:
         return sym(name) in self.macros

@@ -51,6 +51,18 @@ class Compiler:
         out.stmt = True
         return out
 
+    def compile_in_env(self, node: C.Node, env: tuple[Any, ...]) -> N.Node:
+        """Compile an expression to run in the runtime environment `env` (a debugger evaluating
+        in a frame): its locals resolve to that environment's slots."""
+        layouts = []
+        e: Any = env
+        while e is not None and e[0] is not None:
+            layouts.append(e[1])
+            e = e[0]
+        scope: Scope = tuple({b: (i, layout.boxed[i]) for i, b in enumerate(layout.bindings)}
+                             for layout in reversed(layouts))
+        return self._compile(node, scope, False)
+
     # The compile is a post-order walk over an explicit stack: each entry is a thunk producing a
     # node from already compiled children.
     def _compile(self, root: C.Node, scope: Scope, builtin: bool) -> N.Node:

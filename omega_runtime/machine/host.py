@@ -67,6 +67,7 @@ class Host:
         self.fail_watchers: list[Callable[[Machine, Any, Any], None]] = []
         self.backtrack_watchers: list[Callable[[Machine, Any, int], None]] = []
         self.oracle_watchers: list[Callable[[Machine, OracleEvent], None]] = []
+        self.request_watchers: list[Callable[[Machine, OracleRequest], None]] = []
 
     # ---- output ---------------------------------------------------------------------------
 
@@ -144,6 +145,8 @@ class Host:
         k = m.r.mono.ids.get(counter, 0) + 1
         mono = m.r.mono
         m.r = attrs.evolve(m.r, mono=attrs.evolve(mono, ids=mono.ids.set(counter, k)))
+        for watcher in self.request_watchers:
+            watcher(m, req)
         self.emit("llm-call-start", {"id": rid, "prompt": req.prompt})
         recorded = self.session_answers.get(rid, [])
         source, origin = "live", ""

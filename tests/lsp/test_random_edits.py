@@ -92,13 +92,13 @@ async def exercise(client: LanguageClient, initial: str, edits: list[tuple[int, 
             text = text[:a] + new + text[b:]
             pos = utf16_position(text, min(a + len(new), len(text)))
             requests = [
-                lambda: client.text_document_hover_async(lsp.HoverParams(text_document=doc, position=pos)),
-                lambda: client.text_document_completion_async(lsp.CompletionParams(text_document=doc, position=pos)),
-                lambda: client.text_document_definition_async(lsp.DefinitionParams(text_document=doc, position=pos)),
+                lambda pos=pos: client.text_document_hover_async(lsp.HoverParams(text_document=doc, position=pos)),
+                lambda pos=pos: client.text_document_completion_async(lsp.CompletionParams(text_document=doc, position=pos)),
+                lambda pos=pos: client.text_document_definition_async(lsp.DefinitionParams(text_document=doc, position=pos)),
                 lambda: client.text_document_semantic_tokens_full_async(lsp.SemanticTokensParams(text_document=doc)),
                 lambda: client.text_document_folding_range_async(lsp.FoldingRangeParams(text_document=doc)),
                 lambda: client.text_document_document_symbol_async(lsp.DocumentSymbolParams(text_document=doc)),
-                lambda: client.text_document_signature_help_async(lsp.SignatureHelpParams(text_document=doc, position=pos)),
+                lambda pos=pos: client.text_document_signature_help_async(lsp.SignatureHelpParams(text_document=doc, position=pos)),
                 lambda: client.text_document_formatting_async(lsp.DocumentFormattingParams(
                     text_document=doc, options=lsp.FormattingOptions(tab_size=2, insert_spaces=True))),
             ]

@@ -1,0 +1,832 @@
+"""The one debug controller (DEBUGGER.md 6, 7, 11; LANGUAGE.md 16.4): it runs the machine, keeps
+the history, decides every stop, moves over recorded entries and makes interventions. The DAP
+server, `omega debug` and tests all drive this object; nothing else contains a stepping loop.
+
+How a stop is decided:
+* after each live step the controller's machine hook records the new state and checks breakpoints,
+  data writes, the stepping target and the pause flag: those stop *at* the new state;
+* events that must stop *before* they take effect (exception filters, oracle calls, rollbacks)
+  are noticed during the step by watchers; the step is then discarded and the run stops at the
+  state before it (when re-run, the step replays this session's oracle answers, 5.9);
+* running from an older entry moves over the recorded states with the same checks, performing
+  nothing, until the newest entry, where live execution resumes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..machine import frames as F
+from ..machine import nodes as N
+from ..machine.machine import Machine, MachineHalt, ProgramExit, Uncaught
+from ..machine.state import State
+from ..values import Condition, sym
+from .breakpoints import (EXCEPTION_FILTERS, FILTER_IDS, Breakpoint, LineTable, function_body_nids,
+                          hit_condition_holds, parse_hit_condition)
+from .history import History
+
+if TYPE_CHECKING:
+    from ..runtime import OmegaRuntime
+
+
+class DebugStop(MachineHalt):
+    """Raised by the controller's hook to end a live run at a stop."""
+
+
+@attrs.define
+class Stop:
+    reason: str  # entry step breakpoint "function breakpoint" "data breakpoint" exception pause goto restart choice backtrack transaction
+    description: str
+    step: int
+    hit_ids: list[int] = attrs.field(factory=list)
+    text: str | None = None  # exception stops: the condition type or filter id
+    condition: Condition | None = None
+    filter: str | None = None
+    detail: str = ""  # other filters' exceptionInfo description
+
+
+@attrs.define
+class Exit:
+    code: int
+    report: str | None = None  # an uncaught condition's report (LANGUAGE.md 15.3)
+
+
+@attrs.define
+class Event:
+    """Something that happened during the transition from entry `step` to the next."""
+
+    kind: str  # signal rollback oracle backtrack uncaught
+    data: Any
+    filter: str | None = None
+
+
+def activation_depth(k: Any) -> int:
+    n = 0
+    while k is not None:
+        if k.__class__ is F.Activation:
+            n += 1
+        k = k.next
+    return n
+
+
+def top_activation(k: Any) -> Any:
+    while k is not None:
+        if k.__class__ is F.Activation:
+            return k
+        k = k.next
+    return None
+
+
+def is_node_control(st: State) -> bool:
+    c = st.c
+    return c is not None and not c.synthetic and not c.builtin and c.span is not None
+
+
+class Mode:
+    """A running request's target: continue, in, over, out, instruction (forward)."""
+
+    def __init__(self, kind: str, granularity: str, st: State, line: int | None) -> None:
+        self.kind = kind
+        self.granularity = granularity
+        self.depth = activation_depth(st.k)
+        self.activation = top_activation(st.k)
+        self.line = line
+        self.form = st.r.form
+        self.steps = 0
+
+
+class DebugController:
+    def __init__(self, runtime: OmegaRuntime, history_limit: int = 1_000_000, no_debug: bool = False) -> None:
+        self.rt = runtime
+        self.m: Machine = runtime.machine
+        self.history = History(0 if no_debug else history_limit)
+        self.no_debug = no_debug
+        self.file: str | None = None
+        self.text = ""
+        self.prepared: list[Any] = []
+        self.line_table: LineTable | None = None
+        self.cur = 0
+        self.finished: Exit | None = None
+        self.breakpoints: dict[int, Breakpoint] = {}
+        self._bp_ids = 0
+        self.line_bps: dict[str, list[Breakpoint]] = {}
+        self.function_bps: list[Breakpoint] = []
+        self.data_bps: list[Breakpoint] = []
+        self.filters: dict[str, str | None] = {"uncaught": None}  # enabled filter -> condition text
+        self.bp_nodes: dict[int, list[Breakpoint]] = {}
+        self.events: dict[int, list[Event]] = {}
+        self.pause_requested = threading.Event()
+        self.snapshots: dict[str, State] = {}
+        self.output: Callable[[str, str], None] = lambda category, text: None  # console/logpoint output
+        self.evaluate_condition: Callable[[str, State, dict[str, Any]], Any] | None = None
+        self._pending: list[Event] = []
+        self._written: list[Any] = []
+        self._suppress: tuple[int, str] | None = None  # an event already stopped at, not again
+        self._mode: Mode | None = None
+        self._last_line: int | None = None
+        self.pending_uncaught: tuple[Condition, State] | None = None
+        self._install_watchers()
+
+    # ---- launch -------------------------------------------------------------------------
+
+    def launch(self, text: str, file: str) -> list[Any]:
+        """Read and prepare the program; entry 0 is its initial state. Reader diagnostics are
+        returned (nothing runs then)."""
+        result = self.rt.interpreter.read(text, file)
+        if result.diagnostics:
+            return list(result.diagnostics)
+        self.file, self.text = file, text
+        self.prepared = self.rt.interpreter.prepare_all(result)
+        self.line_table = LineTable.build([p.node for p in self.prepared], file, len(text.splitlines()))
+        self.rt.interpreter.start_program(self.prepared)
+        self.history.reset(self.m.snapshot())
+        self.cur = 0
+        self.finished = None
+        self.events = {}
+        self._rebind_function_bps()
+        return []
+
+    @property
+    def state(self) -> State:
+        return self.history.get(self.cur) if self.history.has(self.cur) else self.m.snapshot()
+
+    # ---- watchers: events inside a step ------------------------------------------------------
+
+    def _install_watchers(self) -> None:
+        host = self.rt.host
+        host.signal_watchers.append(self._on_signal)
+        host.uncaught_watchers.append(self._on_uncaught)
+        host.rollback_watchers.append(self._on_rollback)
+        host.backtrack_watchers.append(self._on_backtrack)
+        host.request_watchers.append(self._on_oracle_request)
+        host.write_watchers.append(self._on_write)
+
+    def _active(self) -> bool:
+        return self._mode is not None
+
+    def _on_signal(self, m: Machine, cond: Condition, severity: str) -> None:
+        if self._active():
+            self._pending.append(Event("signal", (cond, severity)))
+
+    def _on_uncaught(self, m: Machine, cond: Condition) -> bool:
+        if not self._active() or "uncaught" not in self.filters:
+            return False
+        if self._suppress == (self.cur_live(), "uncaught"):
+            return False
+        self._pending.append(Event("uncaught", cond, "uncaught"))
+        return True  # the step is discarded; the run stops before it
+
+    def _on_rollback(self, m: Machine, tx: Any, why: str) -> None:
+        if self._active():
+            self._pending.append(Event("rollback", (tx, why)))
+
+    def _on_backtrack(self, m: Machine, cp: Any, index: int) -> None:
+        if self._active():
+            self._pending.append(Event("backtrack", (cp, index)))
+
+    def _on_oracle_request(self, m: Machine, req: Any) -> None:
+        if self._active():
+            self._pending.append(Event("oracle", req))
+
+    def _on_write(self, m: Machine, key: Any) -> None:
+        if self.data_bps and self._active():
+            self._written.append(key)
+
+    def cur_live(self) -> int:
+        return self.history.newest if self.history.enabled else self.history.base
+
+    # ---- breakpoints ----------------------------------------------------------------------
+
+    def _new_id(self) -> int:
+        self._bp_ids += 1
+        return self._bp_ids
+
+    def set_line_breakpoints(self, file: str, specs: list[dict[str, Any]]) -> list[Breakpoint]:
+        """Replace the breakpoints of `file`. `specs`: line, column, condition, hitCondition,
+        logMessage. Ids and hit counts persist for identical breakpoints."""
+        old = {bp.key: bp for bp in self.line_bps.get(file, [])}
+        out: list[Breakpoint] = []
+        table = self.line_table if file == self.file else None
+        for spec in specs:
+            line = int(spec["line"])
+            column = spec.get("column")
+            key = (file, line, column, spec.get("condition"), spec.get("hitCondition"))
+            bp = old.pop(key, None)
+            if bp is None:
+                bp = Breakpoint(self._new_id(), "line", False, key=key, source=file)
+            bp.condition = spec.get("condition") or None
+            bp.log_message = spec.get("logMessage") or None
+            bp.message = None
+            bp.reason = None
+            hit_text = spec.get("hitCondition")
+            bp.hit_text = hit_text
+            bp.hit_condition = parse_hit_condition(hit_text) if hit_text else None
+            if hit_text and bp.hit_condition is None:
+                bp.verified, bp.reason, bp.message = False, "failed", f'Invalid hit condition "{hit_text}"'
+                bp.nids = frozenset()
+            elif table is None:
+                bp.verified, bp.reason = False, "failed"
+                bp.message = "This file is not part of the program being debugged" if self.file else \
+                    "The program is not launched yet"
+                bp.line = line
+                bp.nids = frozenset()
+            else:
+                node, real = table.bind(line, column)
+                if node is None:
+                    name = self.file.rsplit("/", 1)[-1] if self.file else file
+                    bp.verified, bp.reason, bp.line = False, "failed", line
+                    bp.message = f"Line {line} is past the end of {name} ({table.last_line} lines)"
+                    bp.nids = frozenset()
+                else:
+                    span = node.span
+                    assert span is not None
+                    bp.verified = True
+                    bp.nids = frozenset([node.nid])
+                    bp.line, bp.column, bp.end_line, bp.end_column = (span.start_line, span.start_col,
+                                                                      span.end_line, span.end_col)
+                    if real != line:
+                        bp.message = f"Moved from line {line}: no expression starts there"
+            out.append(bp)
+        self.line_bps[file] = out
+        self._reindex()
+        return out
+
+    def set_function_breakpoints(self, specs: list[dict[str, Any]]) -> list[Breakpoint]:
+        out = []
+        for spec in specs:
+            bp = Breakpoint(self._new_id(), "function", False, name=str(spec["name"]))
+            bp.condition = spec.get("condition") or None
+            hit_text = spec.get("hitCondition")
+            bp.hit_condition = parse_hit_condition(hit_text) if hit_text else None
+            out.append(bp)
+        self.function_bps = out
+        self._rebind_function_bps()
+        return out
+
+    def _rebind_function_bps(self) -> None:
+        roots = [p.node for p in self.prepared]
+        for bp in self.function_bps:
+            name = bp.name or ""
+            if name.startswith("effect:"):
+                bp.verified, bp.nids = True, frozenset()
+                continue
+            bp.nids = function_body_nids(roots, name)
+            prim = self.rt.interpreter.builtins.get(name)
+            bp.verified = bool(bp.nids) or prim is not None
+            bp.reason = None if bp.verified else "pending"
+            bp.message = None if bp.verified else f"No procedure named {name} yet"
+        self._reindex()
+
+    def set_data_breakpoints(self, specs: list[dict[str, Any]]) -> list[Breakpoint]:
+        out = []
+        for spec in specs:
+            bp = Breakpoint(self._new_id(), "data", True, name=str(spec["dataId"]))
+            bp.access = spec.get("accessType") or "write"
+            bp.condition = spec.get("condition") or None
+            hit_text = spec.get("hitCondition")
+            bp.hit_condition = parse_hit_condition(hit_text) if hit_text else None
+            out.append(bp)
+        self.data_bps = out
+        return out
+
+    def set_exception_filters(self, filters: dict[str, str | None]) -> None:
+        unknown = [f for f in filters if f not in FILTER_IDS]
+        if unknown:
+            raise ValueError(f"unknown exception filter {unknown[0]!r}")
+        self.filters = dict(filters)
+
+    def _reindex(self) -> None:
+        index: dict[int, list[Breakpoint]] = {}
+        for bps in self.line_bps.values():
+            for bp in bps:
+                for nid in bp.nids:
+                    index.setdefault(nid, []).append(bp)
+        for bp in self.function_bps:
+            for nid in bp.nids:
+                index.setdefault(nid, []).append(bp)
+        self.bp_nodes = index
+
+    def data_key(self, bp: Breakpoint) -> Any:
+        """The store key a data breakpoint watches (dataId forms of DEBUGGER.md 6.4)."""
+        data_id = bp.name or ""
+        if data_id.startswith("global:"):
+            return sym(data_id[len("global:"):])
+        if data_id.startswith("cell:"):
+            parts = data_id.split(":", 2)
+            return int(parts[1]) if len(parts) == 2 else self._slot_key(int(parts[1]), parts[2])
+        return None
+
+    def _slot_key(self, cell: int, rest: str) -> Any:
+        return self.data_slot_keys.get((cell, rest)) if hasattr(self, "data_slot_keys") else None
+
+    # ---- running --------------------------------------------------------------------------
+
+    def resume(self, kind: str = "continue", granularity: str = "statement") -> Stop | Exit:
+        """Run forward: continue, in, over, out or (granularity instruction) one step."""
+        if self.finished is not None:
+            return self.finished
+        st = self.state
+        if kind == "instruction" or (granularity == "instruction" and kind in ("in", "over")):
+            kind = "instruction"
+        self._mode = Mode(kind, granularity, st, self._node_line(st))
+        self.pause_requested.clear()
+        try:
+            while self.cur < self.history.newest:
+                stop = self._advance_recorded()
+                if stop is not None:
+                    return stop
+            return self._run_live()
+        finally:
+            self._mode = None
+
+    def pause(self) -> None:
+        """Thread-safe: the running request stops at the next state (within 100 ms)."""
+        self.pause_requested.set()
+
+    def _node_line(self, st: State) -> int | None:
+        return st.c.span.start_line if is_node_control(st) else self._last_line
+
+    def _advance_recorded(self) -> Stop | None:
+        """Move one entry forward over the record, applying every check; nothing is performed."""
+        prev = self.cur
+        events = self.events.get(prev, [])
+        before = self._before_stop(events, prev)
+        if before is not None:
+            return before
+        self.cur = prev + 1
+        st = self.history.get(self.cur)
+        return self._after_stop(st, self.cur, events, [])
+
+    def _run_live(self) -> Stop | Exit:
+        m = self.m
+        m.restore(self.history.get(self.cur))
+        m.hooks.append(self._hook)
+        m.reset_check()
+        self._pending = []
+        self._written = []
+        try:
+            if m.finished():
+                return self._exit(0)
+            m.run()
+            # The program finished: its last state is recorded already.
+            return self._exit(0)
+        except DebugStop:
+            return self._stop_result
+        except ProgramExit as exc:
+            return self._exit(exc.code)
+        except Uncaught as exc:
+            from ..runtime import format_report
+
+            report = format_report(exc.condition, exc.backtrace, m.condition_text(exc.condition))
+            self.rt.stderr(report + "\n")
+            return self._exit(1, report)
+        finally:
+            m.hooks.remove(self._hook)
+            m.reset_check()
+
+    def _exit(self, code: int, report: str | None = None) -> Exit:
+        self.finished = Exit(code, report)
+        # Open transactions roll back when the program stops (LANGUAGE.md 7).
+        m = self.m
+        while m.r.txs:
+            m.rollback_tx(m.r.txs[0].tid, "exit")
+        return self.finished
+
+    def _hook(self, m: Machine) -> None:
+        """After each live step: discard it for a before-event, else record it and check."""
+        pending = self._pending
+        if pending:
+            self._pending = []
+            stop = self._before_stop(pending, self.cur)
+            if stop is not None:
+                m.restore(self.history.get(self.cur))
+                self._raise_stop(stop)
+            if pending:
+                self.events.setdefault(self.cur, []).extend(pending)
+        st = m.snapshot()
+        self.history.append(st)
+        prev = self.cur
+        self.cur = self.cur_live()
+        if self._suppress is not None and self._suppress[0] < prev:
+            self._suppress = None
+        written = self._written
+        if written:
+            self._written = []
+        stop = self._after_stop(st, self.cur, self.events.get(prev, []), written)
+        if stop is not None:
+            self._raise_stop(stop)
+
+    def _raise_stop(self, stop: Stop) -> None:
+        self._stop_result = stop
+        raise DebugStop(stop.reason)
+
+    # ---- the checks ------------------------------------------------------------------------
+
+    def _before_stop(self, events: list[Event], step: int) -> Stop | None:
+        """Exception filters, oracle calls and rollbacks stop at the state before their step."""
+        for ev in events:
+            if self._suppress == (step, ev.kind):
+                continue
+            stop = self._filter_stop(ev, step)
+            if stop is not None:
+                self._suppress = (step, ev.kind)
+                return stop
+        return None
+
+    def _filter_stop(self, ev: Event, step: int) -> Stop | None:
+        if ev.kind == "uncaught":
+            cond = ev.data
+            self.pending_uncaught = (cond, self.history.get(step) if self.history.has(step) else self.m.snapshot())
+            text = self.rt.machine.condition_text(cond)
+            return Stop("exception", f"Uncaught {cond.ctype.name}: {text} (step {step})", step,
+                        text=cond.ctype.name, condition=cond, filter="uncaught")
+        if ev.kind == "signal":
+            cond, _severity = ev.data
+            for fid, types in (("signalled", None), ("amb-exhausted", "amb-exhausted"),
+                               ("fixpoint-diverged", "fixpoint-diverged"), ("budget-exceeded", "budget-exceeded")):
+                if fid not in self.filters:
+                    continue
+                if types is not None and not cond.is_a(sym(types)):
+                    continue
+                if not self._filter_condition_holds(fid, cond, step):
+                    continue
+                text = self.rt.machine.condition_text(cond)
+                return Stop("exception", f"{cond.ctype.name}: {text} (step {step})", step, text=cond.ctype.name,
+                            condition=cond, filter=fid)
+            return None
+        if ev.kind == "rollback" and "transaction-rolled-back" in self.filters:
+            tx, why = ev.data
+            return Stop("exception", f"Transaction tx-{tx.tid} is about to roll back ({why}) (step {step})", step,
+                        text="transaction-rolled-back", filter="transaction-rolled-back",
+                        detail=f"tx-{tx.tid}: {len(tx.proposals)} proposals")
+        if ev.kind == "oracle" and "oracle-call" in self.filters:
+            req = ev.data
+            cond_text = self.filters.get("oracle-call")
+            if cond_text and not cond_text.startswith("(") and cond_text.lower() not in req.prompt.lower():
+                return None
+            return Stop("exception", f"Oracle call {req.op}: {req.prompt[:80]} (step {step})", step,
+                        text="oracle-call", filter="oracle-call", detail=f"{req.op}: {req.prompt[:200]}")
+        return None
+
+    def _filter_condition_holds(self, fid: str, cond: Condition, step: int) -> bool:
+        text = self.filters.get(fid)
+        if not text:
+            return True
+        if not text.lstrip().startswith("("):
+            names = text.split()
+            return any(cond.is_a(sym(n)) for n in names)
+        if self.evaluate_condition is None:
+            return True
+        st = self.history.get(step) if self.history.has(step) else self.m.snapshot()
+        try:
+            return self.evaluate_condition(text, st, {"condition": cond}) is not False
+        except Exception:  # a filter condition that fails to evaluate stops (reported in the stop text)
+            return True
+
+    def _after_stop(self, st: State, step: int, events: list[Event], written: list[Any]) -> Stop | None:
+        mode = self._mode
+        assert mode is not None
+        mode.steps += 1
+        if is_node_control(st):
+            line = st.c.span.start_line
+            stmt = st.c.stmt or line != self._last_line
+        else:
+            stmt = False
+        # Breakpoints on the node about to be evaluated.
+        hits: list[Breakpoint] = []
+        c = st.c
+        if c is not None and c.nid in self.bp_nodes:
+            hits = self._hits(self.bp_nodes[c.nid], st, step)
+        data_hits: list[Breakpoint] = []
+        if written and self.data_bps:
+            for bp in self.data_bps:
+                key = self.data_key(bp)
+                if key is not None and key in written and self._condition_ok(bp, st, step):
+                    data_hits.append(bp)
+        target = self._reached(mode, st, stmt, events)
+        if is_node_control(st):
+            self._last_line = st.c.span.start_line
+        if target is not None:
+            return Stop(target, self._describe(target, step, events), step,
+                        hit_ids=[b.bid for b in hits + data_hits])
+        if data_hits:
+            bp = data_hits[0]
+            return Stop("data breakpoint", f"Paused on data breakpoint {bp.bid}: {bp.name} changed (step {step})",
+                        step, hit_ids=[b.bid for b in data_hits])
+        if hits:
+            kind = "function breakpoint" if hits[0].kind == "function" else "breakpoint"
+            return Stop(kind, f"Paused on {kind} {hits[0].bid} (step {step})", step, hit_ids=[b.bid for b in hits])
+        if self.pause_requested.is_set():
+            self.pause_requested.clear()
+            return Stop("pause", f"Paused (step {step})", step)
+        return None
+
+    def _hits(self, bps: list[Breakpoint], st: State, step: int) -> list[Breakpoint]:
+        out = []
+        for bp in bps:
+            if bp.log_message is not None:
+                if self._condition_ok(bp, st, step):
+                    self._log(bp, st)
+                continue
+            if self._condition_ok(bp, st, step):
+                out.append(bp)
+        return out
+
+    def _condition_ok(self, bp: Breakpoint, st: State, step: int) -> bool:
+        if bp.condition and self.evaluate_condition is not None:
+            try:
+                if self.evaluate_condition(bp.condition, st, {}) is False:
+                    return False
+            except Exception as exc:  # the condition failed: stop and say why
+                bp.message = f"Breakpoint {bp.bid}: condition failed: {exc}"
+                return True
+        count = bp.record_hit(step)
+        return hit_condition_holds(bp.hit_condition, count)
+
+    def _log(self, bp: Breakpoint, st: State) -> None:
+        assert bp.log_message is not None
+        text = self.interpolate(bp.log_message, st)
+        self.output("console", text + "\n")
+
+    def interpolate(self, template: str, st: State) -> str:
+        out, i = [], 0
+        while i < len(template):
+            ch = template[i]
+            if template.startswith("{{", i) or template.startswith("}}", i):
+                out.append(ch)
+                i += 2
+                continue
+            if ch == "{":
+                j = template.find("}", i)
+                if j < 0:
+                    out.append(template[i:])
+                    break
+                expr = template[i + 1:j]
+                try:
+                    assert self.evaluate_condition is not None
+                    from ..printer import display_repr
+
+                    out.append(display_repr(self.evaluate_condition(expr, st, {}), st.s))
+                except Exception as exc:
+                    out.append(f"<error: {exc}>")
+                i = j + 1
+                continue
+            out.append(ch)
+            i += 1
+        return "".join(out)
+
+    def _reached(self, mode: Mode, st: State, stmt: bool, events: list[Event]) -> str | None:
+        kind = mode.kind
+        if kind == "continue":
+            return None
+        if kind == "instruction":
+            return "step"
+        if any(ev.kind == "backtrack" for ev in events):
+            return "backtrack"
+        if kind == "out":
+            if mode.depth == 0:
+                return "step" if st.r.form != mode.form and st.c is not None else None
+            return "step" if activation_depth(st.k) < mode.depth else None
+        if not stmt:
+            return None
+        if mode.granularity == "line" and is_node_control(st) and st.c.span.start_line == mode.line \
+                and top_activation(st.k) is mode.activation:
+            return None
+        if kind == "in":
+            return "step"
+        if kind == "over":
+            return "step" if activation_depth(st.k) <= mode.depth else None
+        return None
+
+    def _describe(self, reason: str, step: int, events: list[Event]) -> str:
+        if reason == "backtrack":
+            for ev in events:
+                if ev.kind == "backtrack":
+                    cp, index = ev.data
+                    loc = cp.span.location().rsplit("/", 1)[-1] if cp.span is not None else "?"
+                    alt = cp.total - len(cp.remaining) + index + 1
+                    return f"Backtracked to cp-{cp.cid} (amb at {loc}): alternative {alt} of {cp.total} (step {step})"
+        return f"Stepped (step {step})"
+
+    # ---- time travel ------------------------------------------------------------------------
+
+    def _require_history(self) -> None:
+        if not self.history.enabled:
+            raise ValueError("Time travel is off")
+
+    def _goto_entry(self, step: int) -> None:
+        self.cur = step
+        self._suppress = None
+        st = self.history.get(step)
+        self._last_line = int(st.c.span.start_line) if is_node_control(st) else self._prev_line(step)
+        self.m.restore(st)
+        self.finished = None
+
+    def _prev_line(self, step: int) -> int | None:
+        for s in range(step - 1, max(self.history.oldest, step - 200) - 1, -1):
+            st = self.history.get(s)
+            if is_node_control(st):
+                return int(st.c.span.start_line)
+        return None
+
+    def _is_stmt(self, step: int) -> bool:
+        st = self.history.get(step)
+        if not is_node_control(st):
+            return False
+        return bool(st.c.stmt) or st.c.span.start_line != self._prev_line(step)
+
+    def _bp_hit_at(self, step: int) -> list[Breakpoint]:
+        st = self.history.get(step)
+        c = st.c
+        if c is None or c.nid not in self.bp_nodes:
+            return []
+        return [bp for bp in self.bp_nodes[c.nid] if bp.log_message is None]
+
+    def step_back(self, granularity: str = "statement") -> Stop:
+        self._require_history()
+        start = self.cur
+        if start <= self.history.oldest:
+            return Stop("step", f"Reached the oldest recorded step (step {start})", start)
+        if granularity == "instruction":
+            self._goto_entry(start - 1)
+            return Stop("step", f"Stepped back to step {start - 1}", start - 1)
+        st0 = self.history.get(start)
+        d = activation_depth(st0.k)
+        act = top_activation(st0.k)
+        line = self._node_line(st0)
+        for s in range(start - 1, self.history.oldest - 1, -1):
+            if self._bp_hit_at(s):
+                self._goto_entry(s)
+                return Stop("step", f"Stepped back to step {s}", s)
+            if self._is_stmt(s):
+                st = self.history.get(s)
+                if activation_depth(st.k) > d:
+                    continue
+                if granularity == "line" and st.c.span.start_line == line and top_activation(st.k) is act:
+                    continue
+                self._goto_entry(s)
+                return Stop("step", f"Stepped back to step {s}", s)
+        oldest = self.history.oldest
+        self._goto_entry(oldest)
+        return Stop("entry" if oldest == 0 else "step", f"Reached the oldest recorded step (step {oldest})", oldest)
+
+    def reverse_step_in(self) -> Stop:
+        self._require_history()
+        for s in range(self.cur - 1, self.history.oldest - 1, -1):
+            if self._is_stmt(s):
+                self._goto_entry(s)
+                return Stop("step", f"Stepped back to step {s}", s)
+        return self._to_oldest()
+
+    def reverse_step_out(self) -> Stop:
+        self._require_history()
+        d = activation_depth(self.state.k)
+        for s in range(self.cur - 1, self.history.oldest - 1, -1):
+            if self._is_stmt(s) and activation_depth(self.history.get(s).k) < d:
+                self._goto_entry(s)
+                return Stop("step", f"Stepped back to step {s}", s)
+        return self._to_oldest()
+
+    def _to_oldest(self) -> Stop:
+        oldest = self.history.oldest
+        self._goto_entry(oldest)
+        return Stop("entry" if oldest == 0 else "step", f"Reached the oldest recorded step (step {oldest})", oldest)
+
+    def reverse_continue(self) -> Stop:
+        self._require_history()
+        for s in range(self.cur - 1, self.history.oldest - 1, -1):
+            hits = self._bp_hit_at(s)
+            if hits:
+                st = self.history.get(s)
+                ok = [bp for bp in hits if self._reverse_condition_ok(bp, st, s)]
+                if ok:
+                    self._goto_entry(s)
+                    kind = "function breakpoint" if ok[0].kind == "function" else "breakpoint"
+                    return Stop(kind, f"Paused on {kind} {ok[0].bid} (step {s})", s, hit_ids=[b.bid for b in ok])
+            for ev in self.events.get(s, []):
+                stop = self._filter_stop(ev, s)
+                if stop is not None:
+                    self._goto_entry(s)
+                    return stop
+        return self._to_oldest()
+
+    def _reverse_condition_ok(self, bp: Breakpoint, st: State, step: int) -> bool:
+        if bp.condition and self.evaluate_condition is not None:
+            try:
+                if self.evaluate_condition(bp.condition, st, {}) is False:
+                    return False
+            except Exception:
+                return True
+        return hit_condition_holds(bp.hit_condition, bp.count_until(step))
+
+    def goto_step(self, step: int) -> Stop | Exit:
+        """Jump to entry `step`; beyond the newest, run forward to it (stopping earlier at breakpoints)."""
+        if self.history.has(step):
+            self._goto_entry(step)
+            return Stop("goto", f"Jumped to step {step}", step)
+        if step < self.history.oldest:
+            self._require_history()
+            return self._to_oldest()
+        self._goto_entry(self.history.newest)
+        result = self._run_until(step)
+        return result
+
+    def _run_until(self, step: int) -> Stop | Exit:
+        self._mode = Mode("continue", "statement", self.state, None)
+        self._until = step
+        try:
+            m = self.m
+            m.restore(self.history.get(self.cur))
+            m.hooks.append(self._until_hook)
+            m.hooks.append(self._hook)
+            m.reset_check()
+            try:
+                m.run()
+                return self._exit(0)
+            except DebugStop:
+                return self._stop_result
+            except ProgramExit as exc:
+                return self._exit(exc.code)
+            except Uncaught as exc:
+                from ..runtime import format_report
+
+                return self._exit(1, format_report(exc.condition, exc.backtrace, m.condition_text(exc.condition)))
+            finally:
+                m.hooks.remove(self._until_hook)
+                m.hooks.remove(self._hook)
+                m.reset_check()
+        finally:
+            self._mode = None
+
+    def _until_hook(self, m: Machine) -> None:
+        if self.cur_live() + 1 >= self._until:
+            self.pause_requested.set()
+
+    # ---- interventions ---------------------------------------------------------------------
+
+    def intervene(self, summary: str, change: Callable[[Machine], None]) -> tuple[Stop, int]:
+        """Discard every entry after the current one, apply `change` to the machine at the current
+        state, and record the result as an edit entry. Returns the stop and how many entries were
+        discarded. `change` raising leaves everything as it was."""
+        m = self.m
+        st = self.state
+        m.restore(st)
+        try:
+            change(m)
+        except Exception:
+            m.restore(st)
+            raise
+        dropped = self.history.truncate_after(self.cur)
+        for s in [s for s in self.events if s >= self.cur]:
+            del self.events[s]
+        self.finished = None
+        self.pending_uncaught = None
+        self._suppress = None
+        self.cur = self.history.append(m.snapshot(), edit=summary)
+        return Stop("goto", f"{summary} (step {self.cur})", self.cur), dropped
+
+    def snapshot(self, name: str) -> int:
+        self.snapshots[name] = self.state
+        return self.cur
+
+    def restore_snapshot(self, name: str) -> tuple[Stop, int]:
+        st = self.snapshots[name]
+        for s in range(self.history.oldest, self.history.newest + 1):
+            if self.history.get(s) is st:
+                self._goto_entry(s)
+                return Stop("goto", f"Restored snapshot {name} (step {s})", s), 0
+
+        def install(m: Machine) -> None:
+            m.restore(st)
+
+        return self.intervene(f"restore snapshot {name}", install)
+
+    # ---- descriptions ----------------------------------------------------------------------
+
+    def entry_summary(self, step: int) -> str:
+        if step in self.history.edits:
+            return "edit: " + self.history.edits[step]
+        st = self.history.get(step)
+        for ev in self.events.get(step - 1, []):
+            if ev.kind == "backtrack":
+                cp, index = ev.data
+                return f"backtrack to cp-{cp.cid} #{cp.total - len(cp.remaining) + index + 1}"
+            if ev.kind == "oracle":
+                return f"oracle {ev.data.receipt_id()}"
+        c = st.c
+        if c is None:
+            top = st.k
+            return f"return to {top.kind}" if top is not None else "end"
+        if isinstance(c, N.KApp):
+            fn = c.fn
+            name = getattr(getattr(fn, "name", None), "name", None) or getattr(getattr(fn, "binding", None), "name", None)
+            return f"apply {name}" if name else "apply"
+        return f"eval {c.kind}"
+
+
+__all__ = ["DebugController", "Stop", "Exit", "EXCEPTION_FILTERS", "activation_depth", "time"]

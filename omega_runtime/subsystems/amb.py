@@ -1,0 +1,92 @@
+"""The amb subsystem: pending choice points as the debugger shows them (LANGUAGE.md 6), and
+all-solutions search from Python."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..machine import frames as F
+from ..span import Span
+from ..values import make_list, sym
+
+if TYPE_CHECKING:
+    from ..runtime import EvalResult
+    from .state import StateCoordinator
+
+
+@attrs.frozen
+class ChoicePointView:
+    id: str  # cp-N
+    span: Span | None  # the amb's span
+    untried: int  # alternatives not yet tried
+    total: int
+    tried: int
+    created_step: int
+    boundary: str  # "top-level" or "collect-N" (the amb-collect it belongs to)
+
+
+@attrs.frozen
+class AmbState:
+    choice_points: tuple[ChoicePointView, ...]  # newest first
+    collecting: int  # active amb-collect extents
+
+    @property
+    def depth(self) -> int:
+        return len(self.choice_points)
+
+
+class AmbManager:
+    def __init__(self, state: StateCoordinator, runtime: Any) -> None:
+        self._state = state
+        self._rt = runtime
+        self.choices_made = 0  # choice points created this run (amb-choice events)
+        self.backtracks = 0  # amb-backtrack events this run
+
+    def on_choice(self, _data: Any) -> None:
+        self.choices_made += 1
+
+    def on_backtrack(self, _data: Any) -> None:
+        self.backtracks += 1
+
+    def pending(self) -> tuple[ChoicePointView, ...]:
+        """Pending choice points, newest first."""
+        views = []
+        for cp in reversed(self._state.registers().choices):
+            views.append(ChoicePointView(f"cp-{cp.cid}", cp.span, len(cp.remaining), cp.total, cp.tried,
+                                         cp.created, "top-level" if cp.boundary == 0 else f"collect-{cp.boundary}"))
+        return tuple(views)
+
+    def collecting(self) -> int:
+        n = 0
+        k = self._state.continuation()
+        while k is not None:
+            if k.__class__ is F.ExtentFrame and k.ekind == "amb-collect":
+                n += 1
+            k = k.next
+        return n
+
+    def is_searching(self) -> bool:
+        return bool(self._state.registers().choices) or self.collecting() > 0
+
+    def get_state(self) -> AmbState | None:
+        """None when no choice point is pending and no amb-collect is active."""
+        if not self.is_searching():
+            return None
+        return AmbState(self.pending(), self.collecting())
+
+    def all_solutions(self, code: str) -> EvalResult:
+        """Every value of the Omega expression `code`, in the order found (an `amb-collect`)."""
+        from ..reader import read
+
+        result = read(code, "<amb>")
+        if result.diagnostics or len(result.data) != 1:
+            raise ValueError("all_solutions expects exactly one well-formed expression")
+        from ..syntax import to_value
+
+        datum = to_value(result.data[0])
+        return self._rt.eval_expr(make_list([sym("amb-collect"), datum]))  # type: ignore[no-any-return]
+
+
+__all__ = ["AmbManager", "AmbState", "ChoicePointView"]

@@ -1,0 +1,206 @@
+"""The transactions subsystem (LANGUAGE.md 7): open transactions and their proposals as the
+debugger shows them, a per-run record of every transaction's fate, opening/committing/rolling
+back from Python, and the card's wiring: an amb backtrack rolls back (here: records as rolled
+back) the transactions opened after the choice point.
+
+Backtracking itself restores the machine state from before those transactions, so their writes
+are already undone; this subsystem marks them `rolled-back` and emits `transaction-rollback`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..machine.machine import MachineHalt, Uncaught
+from ..span import Span
+from ..values import VOID
+
+if TYPE_CHECKING:
+    from .state import StateCoordinator
+
+
+@attrs.frozen
+class ProposalView:
+    kind: str
+    target: Any
+    old: Any
+    new: Any
+    span: Span | None
+
+
+@attrs.frozen
+class TransactionView:
+    id: str  # tx-N
+    status: str
+    span: Span | None
+    proposals: tuple[ProposalView, ...]
+
+
+@attrs.frozen
+class TransactionState:
+    depth: int
+    transactions: tuple[TransactionView, ...]  # innermost first
+    active: bool = True
+
+    @property
+    def current(self) -> TransactionView:
+        return self.transactions[0]
+
+    @property
+    def proposals(self) -> tuple[ProposalView, ...]:
+        return self.current.proposals
+
+
+class TransactionError(RuntimeError):
+    """A Python-level transaction operation failed (e.g. a commit whose external effect failed)."""
+
+
+class TransactionManager:
+    def __init__(self, state: StateCoordinator, emit: Any) -> None:
+        self._state = state
+        self._emit = emit
+        # tid -> (status, cp_mark): every transaction this run, as the events reported it
+        self._log: dict[int, list[Any]] = {}
+
+    # ---- views ------------------------------------------------------------------------------
+
+    def _views(self) -> tuple[TransactionView, ...]:
+        out = []
+        for tx in reversed(self._state.registers().txs):
+            props = tuple(ProposalView(p.kind, p.target, p.old, p.new, p.span) for p in tx.proposals)
+            out.append(TransactionView(f"tx-{tx.tid}", tx.status, tx.span, props))
+        return tuple(out)
+
+    def is_in_transaction(self) -> bool:
+        return bool(self._state.registers().txs)
+
+    def depth(self) -> int:
+        return len(self._state.registers().txs)
+
+    def current(self) -> TransactionView | None:
+        views = self._views()
+        return views[0] if views else None
+
+    def proposals(self) -> tuple[ProposalView, ...]:
+        """The innermost open transaction's proposals, oldest first (empty outside one)."""
+        cur = self.current()
+        return cur.proposals if cur is not None else ()
+
+    def get_state(self) -> TransactionState | None:
+        views = self._views()
+        if not views:
+            return None
+        return TransactionState(len(views), views)
+
+    def history(self) -> list[tuple[str, str]]:
+        """Every transaction this run as (id, status): open, committed, rolled-back, discarded."""
+        return [(f"tx-{tid}", entry[0]) for tid, entry in sorted(self._log.items())]
+
+    def status(self, tx_id: str) -> str | None:
+        entry = self._log.get(_tid(tx_id))
+        return None if entry is None else str(entry[0])
+
+    # ---- event wiring -------------------------------------------------------------------------
+
+    def on_begin(self, data: Any) -> None:
+        tid = _tid(data["id"])
+        mark = 0
+        for tx in self._state.registers().txs:
+            if tx.tid == tid:
+                mark = tx.cp_mark
+        self._log[tid] = ["open", mark]
+
+    def on_commit(self, data: Any) -> None:
+        tid = _tid(data["id"])
+        entry = self._log.setdefault(tid, ["open", 0])
+        if data.get("nested"):
+            entry[0] = "merged"  # handed to its parent: its fate is the parent's
+            return
+        entry[0] = "committed"
+        self._settle_merged(tid, "committed")
+
+    def on_rollback(self, data: Any) -> None:
+        tid = _tid(data["id"])
+        self._log.setdefault(tid, ["open", 0])[0] = "rolled-back"
+        self._settle_merged(tid, "rolled-back")
+
+    def _settle_merged(self, tid: int, status: str) -> None:
+        # Transactions nest, so every merged one opened after `tid` while it was open is inside it.
+        for other, entry in self._log.items():
+            if other > tid and entry[0] == "merged":
+                entry[0] = status
+
+    def rollback_to_checkpoint(self, checkpoint_id: str) -> list[str]:
+        """After a backtrack to choice point `checkpoint_id` (cp-N): every transaction opened after
+        it that the restored state no longer holds is rolled back. Returns their ids."""
+        cid = _tid(checkpoint_id)
+        live = {tx.tid for tx in self._state.registers().txs}
+        m = self._state.machine
+        gone = []
+        for tid, entry in sorted(self._log.items()):
+            if entry[0] in ("open", "merged") and tid not in live and entry[1] > cid:
+                entry[0] = "rolled-back"
+                m.mark_tx(tid, "rolled-back")
+                gone.append(f"tx-{tid}")
+        for tx_id in gone:
+            self._emit("transaction-rollback", {"id": tx_id, "reason": "backtrack", "checkpoint": checkpoint_id})
+        return gone
+
+    def on_backtrack(self, data: Any) -> None:
+        self.rollback_to_checkpoint(data["id"])
+
+    def on_eval_complete(self, _data: Any) -> None:
+        """Transactions an evaluation left without commit or rollback (discarded by amb-collect or
+        by backtracking past them within a collection) are recorded as discarded."""
+        live = {tx.tid for tx in self._state.registers().txs}
+        for tid, entry in self._log.items():
+            if entry[0] in ("open", "merged") and tid not in live:
+                entry[0] = "discarded"
+
+    # ---- Python-level control ---------------------------------------------------------------
+
+    def begin(self) -> str:
+        """Open a transaction around the following evaluations (until commit() or rollback()).
+        Returns its id."""
+        m = self._state.machine
+        tid = m.open_tx(_HostNode())
+        m.current_form = None
+        return f"tx-{tid}"
+
+    def commit(self) -> None:
+        """Commit the innermost open transaction; a failed outermost commit raises
+        TransactionError with the `commit-failed` message (its writes are undone)."""
+        m = self._state.machine
+        if not m.r.txs:
+            raise TransactionError("no open transaction")
+        try:
+            m.commit_tx(m.r.txs[-1].tid, VOID)
+        except Uncaught as exc:
+            m.c, m.k = None, None
+            raise TransactionError(exc.condition.message) from None
+        except MachineHalt:
+            m.c, m.k = None, None
+            raise
+
+    def rollback(self) -> None:
+        """Roll back the innermost open transaction (and any inside it)."""
+        m = self._state.machine
+        if not m.r.txs:
+            raise TransactionError("no open transaction")
+        m.rollback_tx(m.r.txs[-1].tid, "host")
+
+
+class _HostNode:
+    """The node a Python-opened transaction records: it has no source span."""
+
+    span = None
+    builtin = True
+
+
+def _tid(text: str) -> int:
+    return int(str(text).rsplit("-", 1)[-1])
+
+
+__all__ = ["TransactionManager", "TransactionState", "TransactionView", "ProposalView", "TransactionError"]
