@@ -132,8 +132,12 @@ class Compiler:
                 return leaf(N.KConst(span, syn, self.builtins[n.name.name]))
             return leaf(N.KGlobal(span, syn, n.name))
         if isinstance(n, C.SetLocal):
-            depth, index, _ = self._resolve(n.binding, sc)
+            depth, index, boxed = self._resolve(n.binding, sc)
             b = n.binding
+            if not boxed:
+                # Only code compiled into an existing frame (a debugger's expression) can assign a
+                # binding that the program itself never assigns: it is held in its frame.
+                return [(n.expr, sc)], lambda k: fin(N.KSetFrozen(span, syn, k[0], b), builtin), [False]
             return [(n.expr, sc)], lambda k: fin(N.KSetLocal(span, syn, depth, index, k[0], b), builtin), [False]
         if isinstance(n, (C.SetGlobal, C.DefineGlobal)):
             define = isinstance(n, C.DefineGlobal)

@@ -33,6 +33,8 @@ def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> 
     if len(args) < lo or (hi is not None and len(args) > hi):
         m.raise_error(arity_error(name, lo, hi, len(args), VOID), node)
         return
+    if m.watch is not None and name not in ("amb.choose", "amb.fail"):
+        m.watch.check_effect(name)
     cap = CAPABILITY_OF.get(name)
     if cap is not None and cap not in m.capabilities():
         m.raise_error(OmegaError("capability-denied", f"{name} requires capability {cap}", (op, sym(cap))), node)

@@ -69,6 +69,7 @@ class Machine:
         self.check_at: float = math.inf  # the loop's slow path runs when t reaches this
         self.poll_every = 1024
         self.hooks: list[Callable[[Machine], None]] = []  # called on every slow path (debugger, pause)
+        self.watch: Any = None  # a debugger's WatchGuard while it evaluates on a copy of the state
 
     # ---- state --------------------------------------------------------------------------
 
@@ -173,6 +174,8 @@ class Machine:
     def write_cell(self, key: Any, value: Any, proposal: tuple[Any, ...] | None = None, init: bool = False) -> None:
         """Every program write to the store goes through here: in a transaction it is also a
         proposal with its undo record (LANGUAGE.md 7)."""
+        if self.watch is not None and not init:
+            self.watch.check_write(self, key)
         r = self.r
         if r.txs and not init:
             old = self.s.get(key, MISSING)

@@ -144,6 +144,28 @@ class KSetLocal(Node):
         return [self.expr]
 
 
+class KSetFrozen(Node):
+    """`set!` of a binding held in its frame (never assigned by the program): refused."""
+
+    __slots__ = ("expr", "binding")
+
+    def __init__(self, span: Span | None, synthetic: bool, expr: Node, binding: Binding) -> None:
+        super().__init__(span, synthetic)
+        self.expr = expr
+        self.binding = binding
+
+    def step(self, m: Machine) -> None:
+        from ..conditions import OmegaError
+
+        if m.watch is not None:
+            m.watch.refuse(f"writes {self.binding.name}")
+        m.raise_error(OmegaError("value-error", f"set!: {self.binding.name} is held in its frame and cannot be "
+                                 "assigned here (use setVariable)", ()), self)
+
+    def children(self) -> list[Node]:
+        return [self.expr]
+
+
 class KSetGlobal(Node):
     __slots__ = ("name", "expr", "define")
 

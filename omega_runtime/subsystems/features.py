@@ -1,0 +1,125 @@
+"""Feature gates (RUNTIME.md "Presets"): under a configuration whose `features` leave out amb,
+streams or transactions, using one signals `feature-disabled` with a message naming the preset.
+
+Special forms are gated by rewriting the expanded core form before it is compiled: an `amb`
+(`amb.choose`/`amb.fail` effects), `amb-collect`, `with-transaction`, `commit.op` or
+`cons-stream` node becomes a call of `%feature-disabled` at the same span, so the condition is
+signalled exactly when and where the construct would have run. Gated procedures (stream
+procedures, `commit!`, `rollback!`, ...) are rebound in the global table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from .. import core as C
+from ..conditions import OmegaError
+from ..config import FEATURE_OF, RuntimeConfig, feature_disabled
+from ..primitives.registry import Primitive, primitive
+from ..values import Symbol, sym
+
+DISABLED_TYPE = "feature-disabled"
+
+
+@primitive("%feature-disabled", 2, signature="(%feature-disabled feature message)", derives=False)
+def _feature_disabled(feature: Any, message: Any) -> Any:
+    """Signal `feature-disabled` (a gated construct was used)."""
+    raise OmegaError(DISABLED_TYPE, str(message), (feature,), restarts=())
+
+
+def disabled_features(config: RuntimeConfig) -> set[str]:
+    return {f for f in set(FEATURE_OF.values()) if f not in config.features}
+
+
+def _gate_name(node: Any) -> str | None:
+    """The gated construct `node` is, if any."""
+    cls = node.__class__
+    if cls is C.Effect and node.op.name in ("amb.choose", "amb.fail", "commit.op"):
+        return "amb" if node.op.name != "commit.op" else "commit.op"
+    if cls is C.AmbCollect:
+        return "amb-collect"
+    if cls is C.WithTransaction:
+        return "with-transaction"
+    if (cls is C.App and node.fn.__class__ is C.PrimRef and node.fn.name == "cons" and len(node.args) == 2
+            and node.args[1].__class__ is C.Delay and node.args[1].synthetic):
+        return "cons-stream"
+    return None
+
+
+def _replacement(node: Any, config: RuntimeConfig) -> Any:
+    name = _gate_name(node)
+    if name is None:
+        return None
+    message = feature_disabled(config, name)
+    if message is None:
+        return None
+    span = node.span
+    return C.App(span, fn=C.PrimRef(span, name="%feature-disabled", synthetic=True),
+                 args=[C.Const(span, value=sym(FEATURE_OF[name]), synthetic=True),
+                       C.Const(span, value=message, synthetic=True)])
+
+
+def gate_core(root: Any, config: RuntimeConfig) -> Any:
+    """`root` with every disabled construct replaced (in place where possible; iterative)."""
+    top = _replacement(root, config)
+    if top is not None:
+        return top
+    stack: list[Any] = [root]
+    while stack:
+        obj = stack.pop()
+        if not attrs.has(obj.__class__):
+            continue
+        for field in attrs.fields(obj.__class__):
+            value = getattr(obj, field.name)
+            if isinstance(value, C.Node):
+                new = _replacement(value, config)
+                if new is not None:
+                    setattr(obj, field.name, new)
+                else:
+                    stack.append(value)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, C.Node):
+                        new = _replacement(item, config)
+                        if new is not None:
+                            value[i] = new
+                        else:
+                            stack.append(item)
+                    elif isinstance(item, tuple):
+                        parts = list(item)
+                        changed = False
+                        for j, part in enumerate(parts):
+                            if isinstance(part, C.Node):
+                                new = _replacement(part, config)
+                                if new is not None:
+                                    parts[j], changed = new, True
+                                else:
+                                    stack.append(part)
+                        if changed:
+                            value[i] = tuple(parts)
+                    elif isinstance(item, (C.HandleClause, C.MatchClause, C.RestartClause, C.GuardClause)):
+                        stack.append(item)
+    return root
+
+
+def gated_procedures(config: RuntimeConfig) -> dict[Symbol, Primitive]:
+    """Replacements for the global procedures of disabled features."""
+    out: dict[Symbol, Primitive] = {}
+    for name, feature in FEATURE_OF.items():
+        message = feature_disabled(config, name)
+        if message is None or feature == "amb" or name in ("cons-stream", "with-transaction", "commit.op"):
+            continue
+        out[sym(name)] = _disabled_procedure(name, feature, message)
+    return out
+
+
+def _disabled_procedure(name: str, feature: str, message: str) -> Primitive:
+    def fn(*_args: Any) -> Any:
+        raise OmegaError(DISABLED_TYPE, message, (sym(feature),), restarts=())
+
+    return Primitive(name, fn, 0, None, "pure", f"Disabled: {message}.", f"({name} ...)", False)
+
+
+__all__ = ["gate_core", "gated_procedures", "disabled_features", "DISABLED_TYPE"]
