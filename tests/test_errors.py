@@ -54,7 +54,7 @@ CASES = [
          '1:21: wrong-type: +: expected number, got "a"', ("add-one (1:21)", f"{TOP} (2:1)")),
     Case("wrong-type-record",
          "(define-record-type <point> (make-point x) point? (x point-x))\n(point-x 5)\n",
-         "2:1: wrong-type: point-x: expected record point, got 5", (f"{TOP} (2:1)",)),
+         "2:1: wrong-type: point-x: expected record <point>, got 5", (f"{TOP} (2:1)",)),
     Case("not-a-procedure", "(define (call-it f) (f 1))\n(call-it 5)\n",
          "1:21: wrong-type: not a procedure: 5", ("call-it (1:21)", f"{TOP} (2:1)")),
     Case("arity-closure", "(define (pair-up a b) (list a b))\n(define (go) (pair-up 1))\n(go)\n",

@@ -1,0 +1,317 @@
+"""The `omega` command through a real subprocess (LANGUAGE.md 2.4, 5.5, 5.6, 12.2, 15): exit
+statuses, what `run` and `-e` print, `check` diagnostics, `--help`, `--allow`, `--receipts` and
+replaying a recorded run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DIAGNOSTIC = re.compile(r"(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): error (?P<code>E\d{4}): (?P<msg>.+)")
+
+
+def omega(*args: str, cwd: Path = FIXTURES, env: dict[str, str] | None = None,
+          stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m omega_runtime.cli ARGS` with no OMEGA_* variables but those in `env`."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("OMEGA_")}
+    full_env.update(env or {})
+    proc = subprocess.run([sys.executable, "-m", "omega_runtime.cli", *args], cwd=cwd, env=full_env,
+                          input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def write(tmp_path: Path, text: str, name: str = "prog.omega") -> str:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return name
+
+
+# ---- omega run: exit statuses and the printing rules of 2.4 -------------------------------------
+
+
+def test_run_prints_output_then_last_value_on_its_own_line() -> None:
+    proc = omega("run", "hello.omega")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "Hello, Omega!\n(1 2 12)\n", "")
+
+
+def test_run_void_result_prints_nothing_more() -> None:
+    proc = omega("run", "void-result.omega")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "done\n", "")
+
+
+@pytest.mark.parametrize(("program", "stdout"), [
+    ("42", "42\n"),
+    ('(display "x")\n5', "x\n5\n"),  # output without a final newline: the value goes on the next line
+    ('(display "x\\n")\n5', "x\n5\n"),  # output ending a line: no blank line
+    ('"a\\nb"', '"a\\nb"\n'),  # the write form
+    ("(define x 1)", ""),
+    ('(display "no newline")', "no newline"),  # void result: the output is left as written
+    ("(list (void) 'a \"s\")", '(#<void> a "s")\n'),
+    ("", ""),
+])
+def test_run_printing_rules(program: str, stdout: str, tmp_path: Path) -> None:
+    proc = omega("run", write(tmp_path, program), cwd=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, stdout, "")
+
+
+def test_run_uncaught_condition_exits_1() -> None:
+    proc = omega("run", "stats.omega")
+    assert proc.returncode == 1
+    assert proc.stdout == "average: 2\naverage: "
+    assert proc.stderr.startswith("stats.omega:3:3: division-by-zero: /: division by zero\n")
+
+
+def test_run_reader_errors_exit_2_and_nothing_runs(tmp_path: Path) -> None:
+    proc = omega("run", write(tmp_path, '(display "ran")\n(define (f x)\n  (+ x 1]\n'), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "prog.omega:3:9: error E0001: ']' does not match '(' at 3:3 (expected ')')",
+        "prog.omega:2:1: error E0002: unclosed '(': no matching ')' before the end of the file",
+    ]
+
+
+def test_run_expansion_error_runs_forms_before_it_and_exits_1() -> None:
+    proc = omega("run", "bad-expand.omega")
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("bad-expand.omega:3:1: syntax-error: ")
+
+
+def test_run_exit_procedure_sets_the_status() -> None:
+    proc = omega("run", "exit-code.omega")
+    assert (proc.returncode, proc.stdout) == (4, "leaving")
+
+
+def test_run_missing_file_is_usage_error(tmp_path: Path) -> None:
+    proc = omega("run", "no-such-file.omega", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("omega: cannot read no-such-file.omega")
+
+
+@pytest.mark.parametrize("args", [["run"], ["frobnicate"], ["run", "--allow", "bogus", "x.omega"],
+                                  ["run", "--oracle", "psychic", "x.omega"], []])
+def test_bad_usage_exits_2(args: list[str]) -> None:
+    proc = omega(*args)
+    assert proc.returncode == 2
+    assert "usage: omega" in proc.stderr
+
+
+def test_run_stdout_and_stderr_are_separate(tmp_path: Path) -> None:
+    text = "(display \"out\")\n(newline)\n(warn 'careful \"watch out\")\n(display \"more\")\n(newline)\n"
+    proc = omega("run", write(tmp_path, text), cwd=tmp_path)
+    assert proc.returncode == 0
+    assert proc.stdout == "out\nmore\n"
+    assert proc.stderr == "prog.omega:3:1: careful: watch out\n"
+
+
+# ---- omega -e -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("expr", "code", "stdout"), [
+    ("(+ 1 2)", 0, "3\n"),
+    ("(define x 2) (* x 21)", 0, "42\n"),
+    ("(void)", 0, ""),
+    ('(display "hi")', 0, "hi"),
+    ("(car 5)", 1, ""),
+    ("(+ 1", 2, ""),
+    ("(exit 7)", 7, ""),
+])
+def test_eval_option(expr: str, code: int, stdout: str) -> None:
+    proc = omega("-e", expr)
+    assert (proc.returncode, proc.stdout) == (code, stdout)
+
+
+def test_eval_option_reports_under_eval_source() -> None:
+    assert omega("-e", "(car 5)").stderr.splitlines()[0] == "<eval>:1:1: wrong-type: car: expected pair, got 5"
+    assert omega("-e", "(+ 1").stderr.startswith("<eval>:1:1: error E0002: ")
+
+
+# ---- omega check ----------------------------------------------------------------------------------
+
+
+def test_check_lists_reader_errors() -> None:
+    proc = omega("check", "bad-read.omega")
+    assert proc.returncode == 2 and proc.stdout == ""
+    found = [DIAGNOSTIC.fullmatch(line) for line in proc.stderr.splitlines()]
+    assert all(found), proc.stderr
+    assert [(m["file"], m["line"], m["col"], m["code"]) for m in found if m] == [
+        ("bad-read.omega", "2", "9", "E0001"), ("bad-read.omega", "1", "1", "E0002")]
+
+
+def test_check_lists_every_expansion_error_without_running() -> None:
+    proc = omega("check", "bad-expand.omega")
+    assert proc.returncode == 2
+    assert proc.stdout == ""  # `(display "after")` did not run
+    found = [DIAGNOSTIC.fullmatch(line) for line in proc.stderr.splitlines()]
+    assert all(found), proc.stderr
+    assert [(m["line"], m["col"], m["code"]) for m in found if m] == [("3", "1", "E0101"), ("4", "7", "E0102")]
+
+
+def test_check_clean_file_exits_0() -> None:
+    proc = omega("check", "clean.omega")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_check_does_not_run_effects(tmp_path: Path) -> None:
+    name = write(tmp_path, '(effect file.write.op "made.txt" "x")\n(exit 3)\n')
+    proc = omega("check", name, cwd=tmp_path)
+    assert proc.returncode == 0
+    assert not (tmp_path / "made.txt").exists()
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("(if)", "E0101"), ("(let (x 1) x)", "E0102"), ("(lambda (x x) x)", "E0104"),
+    ("(define (f) (define-syntax m (syntax-rules () ((_) 1))) 1)", "E0108"),
+    (",x", "E0107"), ("(define if 1)", "E0111"), ('"abc', "E0003"), ("#| open", "E0007"),
+    ("{", "E0001"), ("#x1F", "E0005"), ("(. a)", "E0006"), ("(a ')", "E0008"), ('"\\q"', "E0004"),
+])
+def test_check_codes(text: str, code: str, tmp_path: Path) -> None:
+    proc = omega("check", write(tmp_path, text + "\n"), cwd=tmp_path)
+    assert proc.returncode == 2
+    first = DIAGNOSTIC.fullmatch(proc.stderr.splitlines()[0])
+    assert first is not None and first["code"] == code and first["file"] == "prog.omega", proc.stderr
+
+
+# ---- --help -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "must_say"), [
+    ([], "usage: omega"),
+    (["run"], "usage: omega run"),
+    (["check"], "usage: omega check"),
+    (["repl"], "usage: omega repl"),
+    (["debug"], "usage: omega debug"),
+    (["serve"], "usage: omega serve"),
+])
+def test_help(args: list[str], must_say: str) -> None:
+    proc = omega(*args, "--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith(must_say)
+    if args in (["run"], ["repl"]):
+        assert "--allow" in proc.stdout and "--receipts" in proc.stdout and "--oracle" in proc.stdout
+
+
+def test_repl_help_documents_prompts_only_on_a_terminal() -> None:
+    text = " ".join(omega("repl", "--help").stdout.split())
+    assert "only when stdin is a terminal" in text
+
+
+# ---- --allow --------------------------------------------------------------------------------------
+
+
+def test_capabilities_are_denied_by_default(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "read-file.omega", tmp_path)
+    (tmp_path / "fixture-input.txt").write_text("secret", encoding="utf-8")
+    proc = omega("run", "read-file.omega", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(
+        "read-file.omega:2:1: capability-denied: file.read.op requires capability file.read\n")
+
+
+def test_allow_grants_a_capability(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "read-file.omega", tmp_path)
+    (tmp_path / "fixture-input.txt").write_text("secret", encoding="utf-8")
+    proc = omega("run", "--allow", "file.read", "read-file.omega", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (0, '"secret"\n')
+
+
+def test_allow_is_repeatable_and_listed(tmp_path: Path) -> None:
+    name = write(tmp_path, "(capabilities)")
+    proc = omega("run", "--allow", "shell", "--allow", "file.read", name, cwd=tmp_path)
+    assert proc.stdout == '("file.read" "shell")\n' or proc.stdout == "(file.read shell)\n"
+    assert omega("run", name, cwd=tmp_path).stdout == "()\n"
+
+
+# ---- receipts and replay ------------------------------------------------------------------------
+
+
+def _receipts(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_receipts_file_has_one_json_line_per_request(tmp_path: Path) -> None:
+    log = tmp_path / "run.jsonl"
+    proc = omega("run", "--receipts", str(log), "oracle.omega")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == '(4 hello answer-c13d70e0)\n("r-cc171551935265e2")\n'
+    receipts = _receipts(log)
+    assert [r["seq"] for r in receipts] == [1, 2, 3]
+    assert receipts[0]["id"] == "r-cc171551935265e2"
+    assert receipts[0]["request"] == {"op": "infer", "prompt": "What is 2+2?"}
+    assert [r["response"] for r in receipts] == ["4", "hello", "answer-c13d70e0"]
+    assert all(r["oracle"] == "scripted" for r in receipts)
+    assert receipts[0]["tokens"] == {"prompt": 3, "completion": 1, "total": 4}
+    # Compact JSON with sorted-free but fixed field order: the id comes first.
+    assert log.read_text(encoding="utf-8").startswith('{"id":"r-cc171551935265e2","seq":1,')
+
+
+def test_replay_reruns_a_recorded_program_byte_for_byte(tmp_path: Path) -> None:
+    # Recorded with a script whose answers the built-in rules would never give: a replay that
+    # asked any live oracle would print something else.
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"rules": [], "fallback": "from-the-script"}), encoding="utf-8")
+    log = tmp_path / "recorded.jsonl"
+    first = omega("run", "--oracle-script", str(script), "--receipts", str(log), "oracle.omega")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == ('(from-the-script from-the-script from-the-script)\n'
+                            '("r-cc171551935265e2")\n')
+    again_log = tmp_path / "again.jsonl"
+    again = omega("run", "--oracle", "replay", "--replay", str(log), "--receipts", str(again_log),
+                  "oracle.omega")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.encode() == first.stdout.encode()
+    assert again.stderr == first.stderr == ""
+    # The replayed answers are logged too, same ids and responses, marked as replayed.
+    recorded, replayed = _receipts(log), _receipts(again_log)
+    assert [(r["id"], r["response"]) for r in replayed] == [(r["id"], r["response"]) for r in recorded]
+    assert {r["oracle"] for r in replayed} == {"replay"}
+
+
+def test_replay_answers_come_from_the_file(tmp_path: Path) -> None:
+    log = tmp_path / "recorded.jsonl"
+    assert omega("run", "--receipts", str(log), "oracle.omega").returncode == 0
+    edited = [dict(r, response=f"edited-{r['seq']}") for r in _receipts(log)]
+    log.write_text("".join(json.dumps(r) + "\n" for r in edited), encoding="utf-8")
+    proc = omega("run", "--oracle", "replay", "--replay", str(log), "oracle.omega")
+    assert proc.stdout == '(edited-1 edited-2 edited-3)\n("r-cc171551935265e2")\n'
+
+
+def test_replay_without_a_receipt_is_replay_miss(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    proc = omega("run", "--oracle", "replay", "--replay", str(empty), "oracle.omega")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("oracle.omega:2:13: replay-miss: replay: no receipt for r-cc171551935265e2")
+
+
+def test_replay_flag_and_environment_agree(tmp_path: Path) -> None:
+    log = tmp_path / "recorded.jsonl"
+    assert omega("run", "--receipts", str(log), "oracle.omega").returncode == 0
+    by_env = omega("run", "oracle.omega", env={"OMEGA_ORACLE": "replay", "OMEGA_REPLAY_RECEIPTS": str(log)})
+    by_flag = omega("run", "--oracle", "replay", "--replay", str(log), "oracle.omega")
+    assert by_env.stdout == by_flag.stdout == '(4 hello answer-c13d70e0)\n("r-cc171551935265e2")\n'
+
+
+def test_seed_makes_random_reproducible(tmp_path: Path) -> None:
+    name = write(tmp_path, "(list (random 1000) (random 1000) (random 1000))")
+    a = omega("run", "--seed", "7", name, cwd=tmp_path).stdout
+    b = omega("run", "--seed", "7", name, cwd=tmp_path).stdout
+    assert a == b and re.fullmatch(r"\(\d+ \d+ \d+\)\n", a)
+    assert omega("run", name, cwd=tmp_path).stdout == omega("run", "--seed", "0", name, cwd=tmp_path).stdout
+
+
+def test_omega_script_entry_point(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("omega")
+    if not script.exists():
+        pytest.fail(f"the `omega` console script is not installed beside {sys.executable}")
+    proc = subprocess.run([str(script), "-e", "(* 6 7)"], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout) == (0, "42\n")
