@@ -211,7 +211,7 @@ class OmegaServer(LanguageServer):
 
     # ---- helpers for features ------------------------------------------------------------
 
-    def markup(self, feature: str, code: str, *paragraphs: str) -> lsp.MarkupContent:
+    def markup(self, feature: str, code: str, *paragraphs: str) -> lsp.MarkupContent | str:
         """A code line and paragraphs, as Markdown if the client renders it for `feature`, else plain text.
 
         `feature` is the capability path holding the client's formats, e.g. `hover.content_format`.
@@ -223,7 +223,7 @@ class OmegaServer(LanguageServer):
         if formats is not None and lsp.MarkupKind.Markdown in formats:
             body = ([f"```omega\n{code}\n```"] if code else []) + list(paragraphs)
             return lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n".join(body))
-        return lsp.MarkupContent(kind=lsp.MarkupKind.PlainText, value="\n\n".join(([code] if code else []) + list(paragraphs)))
+        return "\n\n".join(([code] if code else []) + list(paragraphs))  # plain text
 
     def offset(self, doc: Document, pos: lsp.Position) -> int:
         return doc.index.offset(pos, self.encoding)

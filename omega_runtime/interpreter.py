@@ -33,6 +33,7 @@ def load_builtins() -> dict[str, Primitive]:
     for info in pkgutil.iter_modules(primitives.__path__):
         importlib.import_module(f"{primitives.__name__}.{info.name}")
     importlib.import_module(".machine.control", __package__)
+    importlib.import_module(".machine.fibers", __package__)
     return BUILTINS
 
 

@@ -149,6 +149,10 @@ class Machine:
     def slow_path(self) -> None:
         if self.t >= self.r.step_deadline:
             self.check_step_budget()
+        if self.r.fibers is not None:
+            from .fibers import preempt
+
+            preempt(self)
         for hook in self.hooks:
             hook(self)
         if self.t % self.poll_every < 1 or self.hooks:

@@ -33,4 +33,5 @@ class Registers:
     random_state: Any = None  # Mersenne Twister state, None until first use
     counters: immutables.Map[str, int] = EMPTY_MAP  # gensym and other restorable counters
     mono: Monotone = Monotone()
+    fibers: Any = None  # fibers.FiberTable once a fiber is spawned
     form: int = 0  # index of the top-level form being evaluated (see frames.ProgramFrame)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError
 from ..primitives.registry import primitive
-from ..values import NIL, Keyword, Pair, Symbol, list_to_python, make_list, sym
+from ..values import NIL, Keyword, Pair, Symbol, list_to_python, sym
 from .state import to_omega, to_python
 
 if TYPE_CHECKING:
@@ -250,5 +250,3 @@ class OPRIntegration:
 
 
 __all__ = ["OPRIntegration", "validate", "extract_json", "schema_from_omega", "attempt_prompt", "TYPES"]
-
-_ = make_list  # re-exported helpers stay importable for tests

@@ -1,0 +1,142 @@
+"""The eval server: accepts TCP connections and serves each on its own thread with its own
+OmegaRuntime (see `session.py` for the message format)."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from .session import OPS, Connection
+
+
+class ProtocolServer:
+    """`start()` listens in a background thread; `serve_forever()` in the calling one; `stop()`
+    closes the listener and every connection. Port 0 picks a free port (see `address`)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 7888, config: Mapping[str, Any] | None = None,
+                 preset: str | None = None) -> None:
+        self.host = host
+        self.port = port
+        # Connection runtimes never start servers themselves.
+        self.config = {**dict(config or {}), "server": False}
+        self.preset = preset
+        self._sock: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._connections: set[Connection] = set()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self.served = 0  # connections accepted so far
+
+    @property
+    def running(self) -> bool:
+        return self._sock is not None and not self._stopping.is_set()
+
+    @property
+    def address(self) -> tuple[str, int]:
+        if self._sock is None:
+            raise RuntimeError("the server is not listening")
+        host, port = self._sock.getsockname()[:2]
+        return str(host), int(port)
+
+    def bind(self) -> tuple[str, int]:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.host, self.port))
+            sock.listen(16)
+        except OSError:
+            sock.close()
+            raise
+        self._sock = sock
+        self._stopping.clear()
+        return self.address
+
+    def start(self) -> tuple[str, int]:
+        """Listen and accept in a background thread; the bound address."""
+        if self.running:
+            return self.address
+        address = self.bind()
+        self._thread = threading.Thread(target=self._accept_loop, name="omega-serve", daemon=True)
+        self._thread.start()
+        return address
+
+    def serve_forever(self) -> None:
+        if self._sock is None:
+            self.bind()
+        self._accept_loop()
+
+    def _accept_loop(self) -> None:
+        sock = self._sock
+        assert sock is not None
+        while not self._stopping.is_set():
+            try:
+                conn_sock, _addr = sock.accept()
+            except OSError:
+                break  # the listener was closed by stop()
+            conn_sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            conn = Connection(conn_sock, self._make_runtime)
+            with self._lock:
+                self._connections.add(conn)
+                self.served += 1
+            threading.Thread(target=self._serve_one, args=(conn,), name="omega-serve-conn", daemon=True).start()
+
+    def _serve_one(self, conn: Connection) -> None:
+        try:
+            conn.serve()
+        finally:
+            with self._lock:
+                self._connections.discard(conn)
+
+    def _make_runtime(self) -> Any:
+        from ..runtime import OmegaRuntime
+
+        return OmegaRuntime.create(config=self.config, preset=self.preset)
+
+    def connections(self) -> int:
+        with self._lock:
+            return len(self._connections)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        with self._lock:
+            conns = list(self._connections)
+        for conn in conns:
+            try:
+                conn.sock.shutdown(socket.SHUT_RDWR)  # the reader sees EOF and cleans up
+            except OSError:
+                pass
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+        self._thread = None
+
+
+def serve_forever(host: str, port: int, config_dict: Mapping[str, Any]) -> int:
+    """`omega serve`: serve until interrupted. Exit status 0, or 2 when the address is unusable."""
+    server = ProtocolServer(host, port, config_dict)
+    try:
+        bound_host, bound_port = server.bind()
+    except OSError as exc:
+        sys.stderr.write(f"omega serve: cannot listen on {host}:{port}: {exc.strerror or exc}\n")
+        return 2
+    sys.stderr.write(f"omega serve: listening on {bound_host}:{bound_port} (ops: {', '.join(OPS)})\n")
+    sys.stderr.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+__all__ = ["ProtocolServer", "serve_forever", "OPS"]
