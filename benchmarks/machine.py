@@ -74,7 +74,8 @@ ORACLE_CALLS_QUICK = 1_000
 
 @dataclass
 class Measure:
-    seconds: float
+    seconds: float  # wall time
+    cpu: float  # this process's CPU time: steadier than wall time on a loaded machine
     steps: int
     result: str
 
@@ -83,10 +84,28 @@ class Measure:
         return self.steps / self.seconds if self.seconds > 0 else math.inf
 
 
+def best(runs: list[Measure]) -> Measure:
+    """The fastest wall time and the least CPU time among `runs` (of the same program)."""
+    fastest = min(runs, key=lambda m: m.seconds)
+    return Measure(fastest.seconds, min(m.cpu for m in runs), fastest.steps, fastest.result)
+
+
 def best_of(repeat: int, once: Callable[[], Measure]) -> Measure:
-    """The fastest of `repeat` runs (each run gets a fresh machine from `once`)."""
-    runs = [once() for _ in range(repeat)]
-    return min(runs, key=lambda m: m.seconds)
+    """The best of `repeat` runs (each run gets a fresh machine from `once`)."""
+    return best([once() for _ in range(repeat)])
+
+
+class Timer:
+    """Wall and CPU time of a `with` block."""
+
+    def __enter__(self) -> Timer:
+        gc.collect()  # start every timed run with the same heap state
+        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall0
+        self.cpu = time.process_time() - self.cpu0
 
 
 def omega_once(defs: str, main: str, config: dict[str, Any] | None = None) -> Measure:
@@ -95,13 +114,11 @@ def omega_once(defs: str, main: str, config: dict[str, Any] | None = None) -> Me
         loaded = rt.eval(defs, source="<benchmark>")
         if not loaded.ok:
             raise RuntimeError(f"Omega could not load the program: {loaded.report or loaded.diagnostics}")
-        gc.collect()
-        t0 = time.perf_counter()
-        r = rt.eval(main)
-        seconds = time.perf_counter() - t0
+        with Timer() as timer:
+            r = rt.eval(main)
         if not r.ok:
             raise RuntimeError(f"Omega failed on {main}: {r.report or r.diagnostics}")
-        return Measure(seconds, r.steps, r.printed)
+        return Measure(timer.wall, timer.cpu, r.steps, r.printed)
     finally:
         rt.dispose()
 
@@ -110,11 +127,13 @@ def reference_once(defs: str, main: str) -> Measure:
     m = ReferenceMachine()
     m.eval(defs)
     before = m.steps
-    gc.collect()
-    t0 = time.perf_counter()
-    value = m.eval(main)
-    seconds = time.perf_counter() - t0
-    return Measure(seconds, m.steps - before, write(value))
+    with Timer() as timer:
+        value = m.eval(main)
+    return Measure(timer.wall, timer.cpu, m.steps - before, write(value))
+
+
+def geomean(xs: list[float]) -> float:
+    return math.exp(sum(math.log(x) for x in xs) / len(xs))
 
 
 def short(text: str, width: int = 90) -> str:
@@ -124,23 +143,29 @@ def short(text: str, width: int = 90) -> str:
 def compare(programs: list[Program], quick: bool, repeat: int) -> bool:
     """Benchmark `programs` on both machines; False when some result differs."""
     header = (f"{'program':<38} {'omega s':>8} {'omega steps':>12} {'Msteps/s':>8}   "
-              f"{'ref s':>8} {'ref steps':>12} {'Msteps/s':>8}   {'ratio':>6}")
+              f"{'ref s':>8} {'ref steps':>12} {'Msteps/s':>8}   {'ratio':>6} {'cpu ratio':>9}")
     print(header)
     print("-" * len(header))
-    ratios: list[tuple[str, float]] = []
+    ratios: list[tuple[str, float]] = []  # wall-time ratios
+    cpu_ratios: list[float] = []
     results: list[tuple[str, str, str]] = []
     for prog in programs:
         n = prog.quick_size if quick else prog.size
         main = prog.main.format(n=n)
         defs = prog.source()
-        om = best_of(repeat, lambda: omega_once(defs, main))
-        ref = best_of(repeat, lambda: reference_once(defs, main))
+        om_runs, ref_runs = [], []
+        for _ in range(repeat):  # interleaved, so that a change in machine load hits both alike
+            om_runs.append(omega_once(defs, main))
+            ref_runs.append(reference_once(defs, main))
+        om, ref = best(om_runs), best(ref_runs)
         ratio = om.seconds / ref.seconds
         label = prog.label.format(n=n)
         ratios.append((label, ratio))
+        cpu_ratios.append(om.cpu / ref.cpu)
         results.append((label, om.result, ref.result))
         print(f"{label:<38} {om.seconds:>8.3f} {om.steps:>12,} {om.rate / 1e6:>8.2f}   "
-              f"{ref.seconds:>8.3f} {ref.steps:>12,} {ref.rate / 1e6:>8.2f}   {ratio:>5.2f}x", flush=True)
+              f"{ref.seconds:>8.3f} {ref.steps:>12,} {ref.rate / 1e6:>8.2f}   {ratio:>5.2f}x "
+              f"{om.cpu / ref.cpu:>8.2f}x", flush=True)
     print()
     same = True
     for label, omega_result, ref_result in results:
@@ -151,12 +176,13 @@ def compare(programs: list[Program], quick: bool, repeat: int) -> bool:
             print(f"result  {label:<38} DIFFERENT\n  omega:     {short(omega_result)}\n"
                   f"  reference: {short(ref_result)}")
     if ratios:
-        geo = math.exp(sum(math.log(r) for _, r in ratios) / len(ratios))
+        geo = geomean([r for _, r in ratios])
         worst_label, worst = max(ratios, key=lambda x: x[1])
         met = sum(1 for _, r in ratios if r <= TARGET)
         verdict = "MET" if met == len(ratios) else "NOT MET"
         print(f"\nsummary: Omega/reference time ratio: geometric mean {geo:.2f}x, worst {worst:.2f}x "
               f"({worst_label}); target <= {TARGET:.1f}x {verdict} on {met}/{len(ratios)} programs"
+              f" (CPU-time ratios: geometric mean {geomean(cpu_ratios):.2f}x, worst {max(cpu_ratios):.2f}x)"
               f"; results {'identical' if same else 'DIFFER'}")
     return same
 

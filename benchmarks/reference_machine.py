@@ -577,11 +577,11 @@ class ReferenceMachine:
                         if f.rest is None:
                             if n != len(params):
                                 raise SchemeError(f"{f.name or 'lambda'}: expected {len(params)} arguments, got {n}")
-                            e = Env(dict(zip(params, vals[1:])), f.env)
+                            e = Env(dict(zip(params, vals[1:], strict=True)), f.env)
                         else:
                             if n < len(params):
                                 raise SchemeError(f"{f.name or 'lambda'}: too few arguments")
-                            frame = dict(zip(params, vals[1:]))
+                            frame = dict(zip(params, vals[1:], strict=False))
                             frame[f.rest] = make_list(vals[1 + len(params):])
                             e = Env(frame, f.env)
                         c = f.body
@@ -610,7 +610,7 @@ class ReferenceMachine:
                         c = inits[len(vals)]
                     else:
                         k = nxt
-                        e = Env(dict(zip(node[1], vals)), e)
+                        e = Env(dict(zip(node[1], vals, strict=True)), e)
                         c = node[3]
                 elif tag == F_AND or tag == F_OR:
                     _, nxt, exprs, i, e = k

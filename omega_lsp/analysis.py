@@ -158,6 +158,11 @@ class Analysis:
                         return Occurrence(o.start + base, o.end + base, o.target, o.write)
         return None
 
+    def occurrences_of_piece(self, i: int) -> list[Occurrence]:
+        """The occurrences in piece `i`, in absolute offsets."""
+        base = self.bases[i]
+        return [Occurrence(o.start + base, o.end + base, o.target, o.write) for o in self.pieces[i].occurrences]
+
     def occurrences_of(self, target: Target) -> list[Occurrence]:
         if isinstance(target, str):
             found = [(base, o) for base, p in self.iter_pieces() for o in p.occurrences if o.target == target]
@@ -579,7 +584,3 @@ def analyze(text: str, file: str, *, previous: Analysis | None = None, with_buil
     a.expanded = _expand_pieces(pieces)
     _whole_file(a, with_builtins)
     return a
-
-
-def is_list_of(s: Syntax, head: str) -> bool:
-    return isinstance(s, SList) and bool(s.items) and _symbol_name(s.items[0]) == head

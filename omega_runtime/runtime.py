@@ -20,8 +20,34 @@ from .machine.host import Host, Tool
 from .machine.machine import MachineHalt, ProgramExit, Uncaught
 from .oracle import ArtifactCache, ReceiptLog, make_provider
 from .printer import write_repr
+from .protocol import ProtocolServer
 from .span import Span
-from .syntax import Diagnostic
+from .subsystems import (
+    AmbManager,
+    AmbState,
+    ArtifactManager,
+    BudgetManager,
+    ConditionsManager,
+    ExpertsManager,
+    FactsManager,
+    FeatureGates,
+    FixpointManager,
+    FixpointSnapshot,
+    FormPipeline,
+    LLMIntegration,
+    LogicManager,
+    OPRIntegration,
+    ProvenanceManager,
+    SecurityManager,
+    Session,
+    StateCoordinator,
+    StreamsManager,
+    TransactionManager,
+    TransactionState,
+    wire_subsystems,
+)
+from .subsystems.reconfigure import reconfigure, server_config
+from .syntax import Atom, Diagnostic, SList, SVector
 from .values import VOID, Condition
 
 
@@ -77,6 +103,30 @@ class OmegaRuntime:
         self.interpreter = Interpreter(self.host)
         self.machine = self.interpreter.machine
         self._repl_count = 0
+        # ---- subsystems (omega_runtime/subsystems; RUNTIME.md "Subsystems") ---------------------
+        self.state_coordinator = StateCoordinator(self)
+        self.session = Session(self, config.session_store)
+        self.amb = AmbManager(self.state_coordinator, self)
+        self.transactions = TransactionManager(self.state_coordinator, self.emit)
+        self.fixpoint = FixpointManager(self.state_coordinator)
+        self.facts = FactsManager(self.state_coordinator)
+        self.conditions = ConditionsManager(self.state_coordinator, self.emit)
+        self.streams = StreamsManager(self.state_coordinator, self)
+        self.llm = LLMIntegration(self.state_coordinator, self)
+        self.artifacts = ArtifactManager(self.state_coordinator, self)
+        self.provenance = ProvenanceManager(self.state_coordinator, self)
+        self.security = SecurityManager(self, self.conditions)
+        self.budget = BudgetManager(self.state_coordinator, config.budget, self.emit)
+        self.logic = LogicManager(self.state_coordinator, self)
+        self.experts = ExpertsManager(self.state_coordinator, self)
+        self.opr = OPRIntegration(self.state_coordinator)
+        self.protocol = ProtocolServer(config.host, config.port, server_config(config))
+        self.feature_gates = FeatureGates(self)
+        self._prepare_forms = FormPipeline(self)
+        wire_subsystems(self)
+        if config.server:
+            self.protocol.start()
+        # ---- end of subsystems --------------------------------------------------------------------
 
     # ---- creation ---------------------------------------------------------------------------
 
@@ -85,8 +135,38 @@ class OmegaRuntime:
                providers: RuntimeProviders | None = None) -> OmegaRuntime:
         return cls(build_config(config, preset), providers or RuntimeProviders())
 
+    @classmethod
+    def resume(cls, session: str | os.PathLike[str] | dict[str, Any], config: Mapping[str, Any] | RuntimeConfig | None = None,
+               preset: str | None = None, providers: RuntimeProviders | None = None) -> OmegaRuntime:
+        """A new runtime continuing a saved session (`session.save`): its definitions are
+        re-evaluated with their oracle calls answered from the saved receipts."""
+        rt = cls.create(config=config, preset=preset, providers=providers)
+        rt.session.load(session if isinstance(session, dict) else str(session))
+        return rt
+
     def get_config(self) -> RuntimeConfig:
         return self._config
+
+    def configure(self, **changes: Any) -> RuntimeConfig:
+        """Change settings of the live runtime (capabilities, seed, budget, features, oracle,
+        server, ...); unknown keys and settings fixed at creation are ValueErrors."""
+        self._check()
+        self._config = reconfigure(self, self._config, changes)
+        return self._config
+
+    # ---- semantic state (the debugger's Choice Points, Transactions and Fixpoint scopes) -------
+
+    def get_amb_state(self) -> AmbState | None:
+        self._check()
+        return self.amb.get_state()
+
+    def get_transaction_state(self) -> TransactionState | None:
+        self._check()
+        return self.transactions.get_state()
+
+    def get_fixpoint_state(self) -> FixpointSnapshot | None:
+        self._check()
+        return self.fixpoint.get_state()
 
     # ---- events -----------------------------------------------------------------------------
 
@@ -124,7 +204,18 @@ class OmegaRuntime:
         result = self.interpreter.read(code, source)
         if result.diagnostics:
             return EvalResult(diagnostics=list(result.diagnostics))
-        return self._run_program(self.interpreter.prepare_all(result))
+        return self._run_program(self._prepare_forms(self.interpreter.prepare_all(result), code))
+
+    def eval_expr(self, datum: Any) -> EvalResult:
+        """Expand and run an already read datum (an Omega value, or a syntax object)."""
+        self._check()
+        from .expander import datum_to_syntax
+
+        if isinstance(datum, (Atom, SList, SVector)):
+            form = datum
+        else:
+            form = datum_to_syntax(datum, Span("<eval>", 1, 1, 1, 1, 0, 0), self.machine.s)
+        return self._run_program(self._prepare_forms([self.interpreter.prepare(form)], None))
 
     def load(self, path: str | os.PathLike[str]) -> EvalResult:
         self._check()
@@ -176,6 +267,8 @@ class OmegaRuntime:
         if self._disposed:
             return
         self._disposed = True
+        self.protocol.stop()
+        self.session.close()
         self.receipt_log.close()
         close = getattr(self.host.provider, "close", None)
         if close is not None:

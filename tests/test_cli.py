@@ -1,6 +1,6 @@
 """The `omega` command through a real subprocess (LANGUAGE.md 2.4, 5.5, 5.6, 12.2, 15): exit
-statuses, what `run` and `-e` print, `check` diagnostics, `--help`, `--allow`, `--receipts` and
-replaying a recorded run."""
+statuses, what `run` and `-e` print, `--help`, `--allow`, `--receipts` and replaying a recorded
+run. `omega check` is in test_check.py, the REPL in test_repl.py."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-DIAGNOSTIC = re.compile(r"(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): error (?P<code>E\d{4}): (?P<msg>.+)")
 
 
 def omega(*args: str, cwd: Path = FIXTURES, env: dict[str, str] | None = None,
@@ -133,52 +132,6 @@ def test_eval_option(expr: str, code: int, stdout: str) -> None:
 def test_eval_option_reports_under_eval_source() -> None:
     assert omega("-e", "(car 5)").stderr.splitlines()[0] == "<eval>:1:1: wrong-type: car: expected pair, got 5"
     assert omega("-e", "(+ 1").stderr.startswith("<eval>:1:1: error E0002: ")
-
-
-# ---- omega check ----------------------------------------------------------------------------------
-
-
-def test_check_lists_reader_errors() -> None:
-    proc = omega("check", "bad-read.omega")
-    assert proc.returncode == 2 and proc.stdout == ""
-    found = [DIAGNOSTIC.fullmatch(line) for line in proc.stderr.splitlines()]
-    assert all(found), proc.stderr
-    assert [(m["file"], m["line"], m["col"], m["code"]) for m in found if m] == [
-        ("bad-read.omega", "2", "9", "E0001"), ("bad-read.omega", "1", "1", "E0002")]
-
-
-def test_check_lists_every_expansion_error_without_running() -> None:
-    proc = omega("check", "bad-expand.omega")
-    assert proc.returncode == 2
-    assert proc.stdout == ""  # `(display "after")` did not run
-    found = [DIAGNOSTIC.fullmatch(line) for line in proc.stderr.splitlines()]
-    assert all(found), proc.stderr
-    assert [(m["line"], m["col"], m["code"]) for m in found if m] == [("3", "1", "E0101"), ("4", "7", "E0102")]
-
-
-def test_check_clean_file_exits_0() -> None:
-    proc = omega("check", "clean.omega")
-    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
-
-
-def test_check_does_not_run_effects(tmp_path: Path) -> None:
-    name = write(tmp_path, '(effect file.write.op "made.txt" "x")\n(exit 3)\n')
-    proc = omega("check", name, cwd=tmp_path)
-    assert proc.returncode == 0
-    assert not (tmp_path / "made.txt").exists()
-
-
-@pytest.mark.parametrize(("text", "code"), [
-    ("(if)", "E0101"), ("(let (x 1) x)", "E0102"), ("(lambda (x x) x)", "E0104"),
-    ("(define (f) (define-syntax m (syntax-rules () ((_) 1))) 1)", "E0108"),
-    (",x", "E0107"), ("(define if 1)", "E0111"), ('"abc', "E0003"), ("#| open", "E0007"),
-    ("{", "E0001"), ("#x1F", "E0005"), ("(. a)", "E0006"), ("(a ')", "E0008"), ('"\\q"', "E0004"),
-])
-def test_check_codes(text: str, code: str, tmp_path: Path) -> None:
-    proc = omega("check", write(tmp_path, text + "\n"), cwd=tmp_path)
-    assert proc.returncode == 2
-    first = DIAGNOSTIC.fullmatch(proc.stderr.splitlines()[0])
-    assert first is not None and first["code"] == code and first["file"] == "prog.omega", proc.stderr
 
 
 # ---- --help -------------------------------------------------------------------------------------

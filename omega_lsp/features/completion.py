@@ -67,7 +67,8 @@ def candidates(a: Analysis, offset: int, prefix: str) -> list[tuple[str, K, str,
     for form in SPECIAL_FORMS:
         add(form, K.Keyword, FORM_SYNTAX.get(form, "special form"), "special form", "2")
     for name, info in builtin_procedures().items():
-        add(name, K.Function, info.signature, info.doc, "3")
+        if not name.startswith("%") or prefix.startswith("%"):  # `%` names are the prelude's internals
+            add(name, K.Function, info.signature, info.doc, "3")
     return out
 
 

@@ -106,8 +106,7 @@ class Compiler:
             depth += 1
         raise KeyError(f"unresolved local {b.name}")  # an expander bug, never user input
 
-    def _plan(self, n: C.Node, sc: Scope, builtin: bool) -> tuple[list[tuple[C.Node, Scope]],
-                                                                  Callable[[list[N.Node]], N.Node], list[bool]]:
+    def _plan(self, n: C.Node, sc: Scope, builtin: bool) -> Any:
         span, syn = n.span, n.synthetic
         fin = self._finish
 
@@ -275,11 +274,11 @@ class Compiler:
             inner = sc + (frame,)
             extra = []
             shapes = []
-            for cl in n.clauses:
-                extra.append((cl.test, inner))
-                if cl.body is not None:
-                    extra.append((cl.body, inner))
-                shapes.append((cl.body is not None, cl.arrow))
+            for gcl in n.clauses:
+                extra.append((gcl.test, inner))
+                if gcl.body is not None:
+                    extra.append((gcl.body, inner))
+                shapes.append((gcl.body is not None, gcl.arrow))
             return ext("guard", [], n.body, ExtentInfo(layout=layout, shapes=shapes), extra)
         raise TypeError(f"cannot compile {type(n).__name__}")
 

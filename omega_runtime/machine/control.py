@@ -526,6 +526,12 @@ def _proposal_result(m: Machine, p: Any) -> Any:
     return result
 
 
+@primitive("command-line", 0, kind="ctx", derives=False, signature="(command-line)")
+def _command_line(m: Machine) -> Any:
+    """The program's path and its arguments, as strings (`omega run PROGRAM ARGS...`)."""
+    return make_list(list(m.services.argv))
+
+
 # ---- budgets and capabilities (LANGUAGE.md 12) ---------------------------------------------------
 
 

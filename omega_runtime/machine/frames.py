@@ -22,6 +22,7 @@ CALLBACKS: dict[str, Any] = {}
 
 class Frame:
     __slots__ = ("next",)
+    next: Any
     kind = "frame"
     label = ""  # extent frames: shown between activations in a stack trace
     is_activation = False

@@ -56,6 +56,7 @@ class Host:
         self.emit: Callable[[str, Any], None] = lambda name, data: None
         self.expand_eval: Callable[[Machine, Any, Any], Any] | None = None
         self.provenance_seen = False
+        self.argv: list[str] = []  # the program and its arguments, for (command-line)
         # this session's answers by receipt id, in order: re-executed steps reuse them (5.9)
         self.session_answers: dict[str, list[Receipt]] = {}
         self.oracle_events: list[OracleEvent] = []
@@ -145,8 +146,8 @@ class Host:
         k = m.r.mono.ids.get(counter, 0) + 1
         mono = m.r.mono
         m.r = attrs.evolve(m.r, mono=attrs.evolve(mono, ids=mono.ids.set(counter, k)))
-        for watcher in self.request_watchers:
-            watcher(m, req)
+        for on_request in self.request_watchers:
+            on_request(m, req)
         self.emit("llm-call-start", {"id": rid, "prompt": req.prompt})
         recorded = self.session_answers.get(rid, [])
         source, origin = "live", ""

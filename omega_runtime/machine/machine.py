@@ -22,6 +22,7 @@ from ..span import Span
 from ..values import (MISSING, NIL, VOID, Condition, Pair, Procedure, Promise, PromptTag, Restart, Symbol,
                       Vector, list_to_python, make_list, next_serial, sym)
 from . import frames as F
+from ..primitives.registry import Primitive
 from .layout import GLOBAL_ENV, SLOT0, Layout
 from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
 from .registers import Registers
@@ -277,8 +278,8 @@ class Machine:
             self.e = (f.env, layout, *args)
             self.c = lam.body
             return
-        prim_kind = getattr(f, "kind", None)
-        if prim_kind is not None and isinstance(f, Procedure) and hasattr(f, "fn"):
+        if cls is Primitive or isinstance(f, Primitive):
+            prim_kind = f.kind
             nargs = len(args)
             if nargs < f.min_args or (f.max_args is not None and nargs > f.max_args):
                 self.raise_error(arity_error(f.name, f.min_args, f.max_args, nargs, f), node)
@@ -795,7 +796,8 @@ class Machine:
         for tx in self.r.txs:
             if tx.tid == tid:
                 return tx.status
-        return str(self.s.get(("tx-status", tid), "open"))
+        status: str = self.s.get(("tx-status", tid), "open")
+        return status
 
     def tx_is_open(self, tid: int) -> bool:
         return any(tx.tid == tid for tx in self.r.txs)

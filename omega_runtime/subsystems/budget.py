@@ -11,15 +11,32 @@ its `increase-budget` and `abort` restarts, at the step or request that exceeded
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import core as C
+from ..primitives.registry import primitive
+from ..values import Symbol, sym
 
 if TYPE_CHECKING:
     from .state import StateCoordinator
 
 DIMENSIONS = ("steps", "llm-calls", "tokens", "seconds")
+
+# Each runtime's host -> its budget manager, for `%runtime-budget-left`.
+_MANAGERS: weakref.WeakKeyDictionary[Any, BudgetManager] = weakref.WeakKeyDictionary()
+
+
+@primitive("%runtime-budget-left", 1, kind="ctx", derives=False, signature="(%runtime-budget-left dimension)")
+def _budget_left(m: Any, dim: Any) -> Any:
+    """What is left of the runtime budget's `dimension` now (the synthetic with-budget's limit)."""
+    manager = _MANAGERS.get(m.services)
+    name = dim.name if isinstance(dim, Symbol) else str(dim)
+    if manager is None:
+        return 0
+    left = manager.remaining().get(name, 0)
+    return float(left) if name == "seconds" else int(left)
 
 
 def check_limits(limits: Mapping[str, float]) -> dict[str, float]:
@@ -45,6 +62,7 @@ class BudgetManager:
         self.tokens = 0
         self._seconds = 0.0
         self._eval_started: float | None = None
+        _MANAGERS[state.machine.services] = self
         self.start()
 
     def start(self) -> None:
@@ -98,18 +116,18 @@ class BudgetManager:
             self._eval_started = None
 
     def wrap(self, core: Any) -> Any:
-        """`core` inside a synthetic `with-budget` of what is left (unchanged with no limits)."""
+        """`core` inside a synthetic `with-budget` whose limits are what is left when the form
+        starts (unchanged with no limits)."""
         if not self._limits:
             return core
-        left = self.remaining()
-        limits = []
+        span = core.span
+        limits: list[tuple[str, C.Node]] = []
         for dim in DIMENSIONS:
-            if dim in left:
-                value = left[dim]
-                if dim != "seconds":
-                    value = int(value)
-                limits.append((dim, C.Const(core.span, value=value, synthetic=True)))
-        return C.WithBudget(core.span, limits=limits, body=core, synthetic=True)
+            if dim in self._limits:
+                call = C.App(span, fn=C.PrimRef(span, name="%runtime-budget-left", synthetic=True),
+                             args=[C.Const(span, value=sym(dim), synthetic=True)], synthetic=True)
+                limits.append((dim, call))
+        return C.WithBudget(span, limits=limits, body=core, synthetic=True)
 
 
 __all__ = ["BudgetManager", "DIMENSIONS", "check_limits"]

@@ -18,7 +18,7 @@ from .. import core as C
 from ..conditions import OmegaError
 from ..config import FEATURE_OF, RuntimeConfig, feature_disabled
 from ..primitives.registry import Primitive, primitive
-from ..values import Symbol, sym
+from ..values import sym
 
 DISABLED_TYPE = "feature-disabled"
 
@@ -104,22 +104,48 @@ def gate_core(root: Any, config: RuntimeConfig) -> Any:
     return root
 
 
-def gated_procedures(config: RuntimeConfig) -> dict[Symbol, Primitive]:
-    """Replacements for the global procedures of disabled features."""
-    out: dict[Symbol, Primitive] = {}
-    for name, feature in FEATURE_OF.items():
-        message = feature_disabled(config, name)
-        if message is None or feature == "amb" or name in ("cons-stream", "with-transaction", "commit.op"):
-            continue
-        out[sym(name)] = _disabled_procedure(name, feature, message)
-    return out
+# Gated by rewriting core forms, not by rebinding globals.
+FORM_GATES = frozenset({"amb", "amb.choose", "amb.fail", "amb-collect", "require", "with-transaction",
+                        "commit.op", "cons-stream"})
+
+
+class DisabledProcedure(Primitive):
+    """The stand-in bound to a gated procedure's name while its feature is disabled."""
+
+    __slots__ = ()
+
+
+class FeatureGates:
+    """Binds gated procedures to stand-ins (or back to the originals) as the configuration's
+    `features` say; `apply()` again after `configure(features=...)`."""
+
+    def __init__(self, runtime: Any) -> None:
+        self._rt = runtime
+        store = runtime.machine.s
+        self._originals = {sym(n): store[sym(n)] for n in FEATURE_OF if n not in FORM_GATES and sym(n) in store}
+
+    def disabled(self) -> set[str]:
+        return disabled_features(self._rt.get_config())
+
+    def apply(self) -> None:
+        config = self._rt.get_config()
+        m = self._rt.machine
+        store = m.s
+        for key, original in self._originals.items():
+            message = feature_disabled(config, key.name)
+            current = store.get(key)
+            if message is not None and not isinstance(current, DisabledProcedure):
+                store = store.set(key, _disabled_procedure(key.name, FEATURE_OF[key.name], message))
+            elif message is None and isinstance(current, DisabledProcedure):
+                store = store.set(key, original)
+        m.s = store
 
 
 def _disabled_procedure(name: str, feature: str, message: str) -> Primitive:
     def fn(*_args: Any) -> Any:
         raise OmegaError(DISABLED_TYPE, message, (sym(feature),), restarts=())
 
-    return Primitive(name, fn, 0, None, "pure", f"Disabled: {message}.", f"({name} ...)", False)
+    return DisabledProcedure(name, fn, 0, None, "pure", f"Disabled: {message}.", f"({name} ...)", False)
 
 
-__all__ = ["gate_core", "gated_procedures", "disabled_features", "DISABLED_TYPE"]
+__all__ = ["gate_core", "FeatureGates", "DisabledProcedure", "disabled_features", "DISABLED_TYPE"]

@@ -91,7 +91,7 @@ def unify(u: Any, v: Any, s: Subst, store: Store) -> Subst | None:
         elif isinstance(a, Vector) and isinstance(b, Vector):
             if len(a) != len(b):
                 return None
-            work.extend(reversed(list(zip(a.elements(store), b.elements(store)))))
+            work.extend(reversed(list(zip(a.elements(store), b.elements(store), strict=True))))
         elif isinstance(a, (Pair, Vector, LVar)) or isinstance(b, (Pair, Vector, LVar)):
             return None
         elif not equal(a, b, store):
@@ -204,7 +204,7 @@ def _collector_add(c: Any) -> Any:
 
 @primitive("%logic-take", 2, derives=False)
 def _take(answers: Any, n: Any) -> Any:
-    out = []
+    out: list[Any] = []
     cur = answers
     while isinstance(cur, Pair) and len(out) < n:
         out.append(cur.car)

@@ -151,7 +151,7 @@ def _alist_to_json(v: Any) -> Any:
             if x is None:  # an array
                 results.append(vals)
             else:  # an object: x is the key list
-                results.append(dict(zip(x, vals)))
+                results.append(dict(zip(x, vals, strict=True)))
             continue
         items = list_to_python(x) if isinstance(x, Pair) else None
         if items is not None and all(isinstance(i, Pair) and isinstance(i.car, (Symbol, Keyword, str)) for i in items):

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .. import core as C
 from ..oracle import OracleAnswer, OracleRequest, Receipt, ReplayMiss, ReplayProvider
 from ..printer import write_repr
 from ..syntax import Atom, SList, Syntax, to_value
@@ -48,6 +48,18 @@ def is_definition(form: Syntax) -> bool:
                 return True
             if head == "begin":
                 stack.extend(f.items[1:])
+    return False
+
+
+def defines_global(core: Any) -> bool:
+    """The expanded form defines a global (a macro such as `define-expert` expanding to define)."""
+    stack = [core]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, C.DefineGlobal):
+            return True
+        if isinstance(node, C.Seq):
+            stack.extend(node.exprs)
     return False
 
 
@@ -85,6 +97,8 @@ class Session:
         self._memory: dict[str, Any] | None = None
         self.closed = False
         self.load_errors: list[str] = []  # reports of definitions that failed when loaded
+        self._program: tuple[list[PreparedForm], str | None] = ([], None)
+        self._receipts_by_form: dict[int, list[Receipt]] = {}
 
     @property
     def definitions(self) -> list[str]:
@@ -95,19 +109,30 @@ class Session:
     def history_position(self) -> int:
         return self.eval_count
 
-    def on_eval_complete(self, _data: Any) -> None:
-        self.eval_count += 1
+    def begin_program(self, forms: list[PreparedForm], text: str | None) -> None:
+        """The forms the next evaluation runs (their definitions are recorded once run)."""
+        self._program = (forms, text)
+        self._receipts_by_form = {}
 
-    def track(self, forms: Iterator[PreparedForm], text: str | None) -> Iterator[PreparedForm]:
-        """Pass `forms` through, recording each definition once it has run without an error
-        (the evaluator asks for the next form only after the previous one finished)."""
-        log = self._rt.receipt_log
-        for prepared in forms:
-            before = len(log.receipts)
-            yield prepared
-            if prepared.error is None and is_definition(prepared.syntax):
+    def on_llm_complete(self, data: Any) -> None:
+        """Attribute each answered oracle call to the top-level form that made it."""
+        receipt = self._rt.receipt_log.latest(data["id"])
+        if receipt is not None:
+            self._receipts_by_form.setdefault(self._rt.machine.r.form, []).append(receipt)
+
+    def on_eval_complete(self, result: Any) -> None:
+        """Count the evaluation and record the definitions among the forms that completed: all of
+        them, or those before the form that stopped the program."""
+        self.eval_count += 1
+        forms, text = self._program
+        self._program = ([], None)
+        failed = result is not None and (result.condition is not None or result.exit_code is not None)
+        done = min(self._rt.machine.r.form, len(forms)) if failed else len(forms)
+        for i in range(done):
+            prepared = forms[i]
+            if prepared.error is None and (is_definition(prepared.syntax) or defines_global(prepared.core)):
                 self._definitions.append(Definition(self._source(prepared.syntax, text), prepared.syntax.span.file,
-                                                    tuple(log.receipts[before:])))
+                                                    tuple(self._receipts_by_form.get(i, ()))))
 
     def _source(self, form: Syntax, text: str | None) -> str:
         span = form.span

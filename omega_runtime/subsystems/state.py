@@ -28,7 +28,7 @@ class StateCoordinator:
 
     def current(self) -> State:
         """The complete machine state (O(1): every part is persistent)."""
-        return self._rt.machine.snapshot()  # type: ignore[no-any-return]
+        return self._rt.machine.snapshot()
 
     def replace(self, state: State) -> None:
         """Make `state` the machine's state."""
@@ -36,7 +36,7 @@ class StateCoordinator:
         self._rt.emit("state-replaced", {"step": state.t})
 
     def registers(self) -> Registers:
-        return self._rt.machine.r  # type: ignore[no-any-return]
+        return self._rt.machine.r
 
     def set_registers(self, registers: Registers) -> None:
         self._rt.machine.r = registers
@@ -116,7 +116,7 @@ def to_omega(value: Any) -> Any:
                 n = len(items)
                 vals = out[len(out) - n:] if n else []
                 del out[len(out) - n:]
-                out.append(make_list([Pair(k, x) for (k, _), x in zip(items, vals)]))
+                out.append(make_list([Pair(k, x) for (k, _), x in zip(items, vals, strict=True)]))
             else:
                 stack.append((v, True))
                 stack.extend((x, False) for _, x in reversed(items))

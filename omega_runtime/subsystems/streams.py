@@ -28,7 +28,7 @@ class StreamsManager:
         return value is NIL or (isinstance(value, Pair) and isinstance(value.cdr, Promise))
 
     def is_forced(self, promise: Promise) -> bool:
-        return promise.state(self._state.store())[0] == "value"
+        return bool(promise.state(self._state.store())[0] == "value")
 
     def take(self, stream: Any, n: int) -> EvalResult:
         """`(stream-take stream n)` as an evaluation: the first n elements."""

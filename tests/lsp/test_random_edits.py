@@ -129,3 +129,32 @@ EDITS = st.lists(st.tuples(st.integers(0, 200), st.integers(0, 200), SNIPPETS, s
 @given(initial=SNIPPETS, edits=EDITS)
 def test_random_edits(server: ServerThread, initial: str, edits: list[tuple[int, int, str, int]]) -> None:
     server.run(exercise(server.client, initial, edits))
+
+
+def _summary(a: object) -> tuple[object, ...]:
+    from omega_lsp.analysis import Analysis
+
+    assert isinstance(a, Analysis)
+    diags = [(d.code, d.message, d.start, d.end) for d in a.diagnostics]
+    defs = sorted((d.name, d.start, d.end, d.kind, d.count) for d in a.definitions.values())
+    occs = sorted((o.start, o.end, o.target if isinstance(o.target, str) else o.target.name, o.write)
+                  for i in range(len(a.pieces)) for o in a.occurrences_of_piece(i))
+    return a.text, diags, defs, occs
+
+
+FORMS = ["(define (f a) (+ a 1))", "(define-syntax sw (syntax-rules () ((_ a b) (let ((t a)) (set! a b) (set! b t)))))",
+         "(define x 1)", "(sw x y)", "(f 1 2)", "(let ((q 1)) q)", "'(a b)", "abc", '"ä 😀"', "; comment\n",
+         "#| c |#", "(car)", "(g 1)", "(define (g . r) r)", "[1 2]", "#;(x)"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(initial=st.lists(st.sampled_from(FORMS), max_size=8).map("\n".join), edits=EDITS)
+def test_incremental_analysis_equals_a_fresh_one(initial: str, edits: list[tuple[int, int, str, int]]) -> None:
+    """The analysis reused across edits (only touched pieces re-read) equals a fresh one."""
+    text = initial
+    a = analyze(text, "t.omega")
+    for start, end, new, _ in edits:
+        s, e = sorted((min(start, len(text)), min(end, len(text))))
+        text = text[:s] + new + text[e:]
+        a = analyze(text, "t.omega", previous=a)
+        assert _summary(a) == _summary(analyze(text, "t.omega"))

@@ -1,0 +1,94 @@
+"""What the facade does to each top-level form between preparing and running it: feature gates
+(under a configuration that disables amb, streams or transactions), the runtime budget's
+synthetic `with-budget`, and session tracking of definitions. Also the gated `eval` primitive
+path and the loading of Omega-level libraries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..conditions import OmegaError
+from ..reader import read
+from ..span import Span
+from .features import disabled_features, gate_core
+
+if TYPE_CHECKING:
+    from ..interpreter import PreparedForm
+    from ..runtime import OmegaRuntime
+
+LIBRARIES = ("logic.omega", "experts.omega")
+
+
+class FormPipeline:
+    """Called with a program's prepared forms before it runs: gates and wraps them, and tells
+    the session which forms it is about to run."""
+
+    def __init__(self, runtime: OmegaRuntime) -> None:
+        self._rt = runtime
+
+    def __call__(self, forms: list[PreparedForm], text: str | None) -> list[PreparedForm]:
+        rt = self._rt
+        config = rt.get_config()
+        gated = bool(disabled_features(config))
+        limited = bool(rt.budget.limits())
+        out = []
+        for prepared in forms:
+            if prepared.core is not None and (gated or limited):
+                core = gate_core(prepared.core, config) if gated else prepared.core
+                core = rt.budget.wrap(core)
+                prepared = attrs.evolve(prepared, node=rt.interpreter.compiler.compile(core))
+            out.append(prepared)
+        rt.session.begin_program(out, text)
+        return out
+
+
+def install_gated_eval(runtime: OmegaRuntime) -> None:
+    """Route the `eval` primitive through the feature gates (when any feature is disabled)."""
+    interp = runtime.interpreter
+    original = runtime.host.expand_eval
+
+    def expand_eval(m: Any, datum: Any, node: Any) -> Any:
+        config = runtime.get_config()
+        if not disabled_features(config):
+            return original(m, datum, node) if original is not None else None
+        from ..expander import ExpandError, datum_to_syntax
+
+        span = m.span_of(node) or Span("<eval>", 1, 1, 1, 1, 0, 0)
+        try:
+            core = interp.expander.expand_toplevel(datum_to_syntax(datum, span))
+        except ExpandError as exc:
+            m.raise_error(OmegaError("syntax-error", exc.message, (exc.code,), restarts=()), node)
+            return None
+        return interp.compiler.compile(gate_core(core, config))
+
+    runtime.host.expand_eval = expand_eval
+
+
+def load_libraries(runtime: OmegaRuntime) -> None:
+    """Evaluate the Omega-level libraries as built-in code (hidden from backtraces and the
+    debugger's globals), gated like user code; the machine's step count is left unchanged."""
+    interp = runtime.interpreter
+    m = runtime.machine
+    config = runtime.get_config()
+    gated = bool(disabled_features(config))
+    start_t = m.t
+    for name in LIBRARIES:
+        path = Path(__file__).resolve().parent.parent / name
+        result = read(path.read_text(encoding="utf-8"), f"<{name}>")
+        if result.diagnostics:
+            raise RuntimeError(f"library {name} does not read: {result.diagnostics[0].format()}")
+        for form in result.data:
+            core = interp.expander.expand_toplevel(form)
+            if gated:
+                core = gate_core(core, config)
+            m.start(interp.compiler.compile(core, builtin=True))
+            m.run()
+    m.c, m.k = None, None
+    m.t = start_t
+    interp.prelude_store = m.s
+
+
+__all__ = ["FormPipeline", "install_gated_eval", "load_libraries", "LIBRARIES"]
