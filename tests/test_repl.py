@@ -76,8 +76,8 @@ def test_inputs_are_numbered_and_keep_their_positions(tmp_path: Path) -> None:
     proc = repl_piped("(define (f) (car 1))\n1 (f)\n(list\n  (cdr 2))\n", tmp_path)
     assert proc.stdout == "=> 1\n"
     assert proc.stderr.splitlines() == [
-        "<repl-2>:1:13: wrong-type: car: expected pair, got 1",
-        "  at f (<repl-2>:1:13)".replace("<repl-2>:1:13", "<repl-1>:1:13"),
+        "<repl-1>:1:13: wrong-type: car: expected pair, got 1",  # where `f` was entered
+        "  at f (<repl-1>:1:13)",
         "  at <top-level> (<repl-2>:1:3)",
         "<repl-3>:2:3: wrong-type: cdr: expected pair, got 2",
         "  at <top-level> (<repl-3>:2:3)",
@@ -141,15 +141,15 @@ def test_sigint_interrupts_a_piped_evaluation(tmp_path: Path) -> None:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
                             env=clean_env(tmp_path), text=True)
     assert proc.stdin is not None
+    assert proc.stdout is not None
     proc.stdin.write("(display \"go\")\n(let loop () (loop))\n")
     proc.stdin.flush()
-    time.sleep(1.5)  # startup and into the loop
+    assert proc.stdout.read(2) == "go"  # the REPL is up; the loop is next
+    time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
-    proc.stdin.write("(+ 40 2)\n")
-    proc.stdin.close()
-    out, err = proc.communicate(timeout=20)
+    out, err = proc.communicate("(+ 40 2)\n", timeout=20)
     assert proc.returncode == 0
-    assert out == "go\n=> 42\n"
+    assert out == "\n=> 42\n"  # after "go", already read
     assert err == "interrupted\n"
 
 
@@ -305,19 +305,26 @@ def test_form_text_keeps_positions() -> None:
 
 TOKENS = ["(", ")", "[", "]", "#(", "'", "`", ",", ",@", "#;", "\"", "#|", "|#", ".", ";", "#t", "#x",
           "1", "-2", "3.5", "0", "x", "car", "cdr", "+", "-", "*", "/", "list", "vector", "if", "define",
-          "quote", "let", "amb", "error", "'oops", "\"s\"", "exit", "display", "match", "with-transaction",
+          "quote", "let", "amb", "error", "'oops", "\"s\"", "display", "match", "with-transaction",
           "(void)", ":k", "null", "lambda", "begin", "{", "\\n", "é", " "]
 
-lines = st.lists(st.text(alphabet=st.sampled_from(TOKENS), max_size=12).map(lambda s: s.replace("exit", "exit-x")),
-                 min_size=1, max_size=8)
+# `exit` is left out: it would end the session on purpose.
+lines = st.lists(st.lists(st.sampled_from(TOKENS), max_size=12).map("".join), min_size=1, max_size=8)
+
+
+def left_open(text: str) -> bool:
+    """Whether a list, string, block comment or prefix is still open at the end of `text`."""
+    return any(d.code in ("E0002", "E0003", "E0007") or (d.code == "E0008" and not text[d.span.end_offset:].strip())
+               for d in read(text, "<t>").diagnostics)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines)
 def test_repl_never_dies_on_random_lines(input_lines: list[str]) -> None:
-    # A trailing complete form proves the session is still alive after whatever came before.
-    stdin = "".join(line.replace("\n", " ") + "\n" for line in input_lines) + "\n)]|#\"\n(+ 20 22)\n"
-    code, out, err = repl_in_process(stdin)
-    assert code == 0
+    text = "".join(line + "\n" for line in input_lines)
+    code, out, err = repl_in_process(text + "(+ 20 22)\n")
+    assert code == 0  # it reached the end of the input
     assert "Traceback" not in err and "internal error" not in err, err
-    assert out.endswith("=> 42\n"), (out, err)
+    if not left_open(text):
+        # Nothing was left open, so the last line is an input of its own: the session is alive.
+        assert out.endswith("=> 42\n"), (out, err)

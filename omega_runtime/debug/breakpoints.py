@@ -148,6 +148,9 @@ def function_body_nids(roots: Iterable[N.Node], name: str) -> frozenset[int]:
     while stack:
         node = stack.pop()
         if isinstance(node, N.KLambda) and node.name == name:
-            out.add(node.body.nid)
+            body = node.body
+            while body.synthetic and body.children():  # a body wrapper: stop at its first statement
+                body = body.children()[0]
+            out.add(body.nid)
         stack.extend(node.children())
     return frozenset(out)

@@ -14,6 +14,7 @@ How a stop is decided:
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -172,30 +173,44 @@ class DebugController:
     def _on_signal(self, m: Machine, cond: Condition, severity: str) -> None:
         if self._active():
             self._pending.append(Event("signal", (cond, severity)))
+            m.request_slow_path()
 
     def _on_uncaught(self, m: Machine, cond: Condition) -> bool:
-        if not self._active() or "uncaught" not in self.filters:
+        if not self._active():
             return False
-        if self._suppress == (self.cur_live(), "uncaught"):
-            return False
-        self._pending.append(Event("uncaught", cond, "uncaught"))
-        return True  # the step is discarded; the run stops before it
+        step = self.cur_live()
+        if "uncaught" in self.filters and self._suppress != (step, "uncaught") \
+                and self._filter_condition_holds("uncaught", cond, step):
+            self._pending.append(Event("uncaught", cond, "uncaught"))
+            m.request_slow_path()
+            return True  # the step is discarded; the run stops before it
+        # A signal filter (amb-exhausted, budget-exceeded, ...) that matches must stop before this
+        # step too, so the step may not end the run by raising Uncaught.
+        if self._suppress != (step, "signal") and any(
+                ev.kind == "signal" and self._filter_stop(ev, step) is not None for ev in self._pending):
+            m.request_slow_path()
+            return True
+        return False
 
     def _on_rollback(self, m: Machine, tx: Any, why: str) -> None:
         if self._active():
             self._pending.append(Event("rollback", (tx, why)))
+            m.request_slow_path()
 
     def _on_backtrack(self, m: Machine, cp: Any, index: int) -> None:
         if self._active():
             self._pending.append(Event("backtrack", (cp, index)))
+            m.request_slow_path()
 
     def _on_oracle_request(self, m: Machine, req: Any) -> None:
         if self._active():
             self._pending.append(Event("oracle", req))
+            m.request_slow_path()
 
     def _on_write(self, m: Machine, key: Any) -> None:
         if self.data_bps and self._active():
             self._written.append(key)
+            m.request_slow_path()
 
     def cur_live(self) -> int:
         return self.history.newest if self.history.enabled else self.history.base
@@ -347,6 +362,7 @@ class DebugController:
     def pause(self) -> None:
         """Thread-safe: the running request stops at the next state (within 100 ms)."""
         self.pause_requested.set()
+        self.m.request_slow_path()
 
     def _node_line(self, st: State) -> int | None:
         return st.c.span.start_line if is_node_control(st) else self._last_line
@@ -363,17 +379,30 @@ class DebugController:
         return self._after_stop(st, self.cur, events, [])
 
     def _run_live(self) -> Stop | Exit:
+        return self._drive(self._hook)
+
+    def _drive(self, *hooks: Callable[[Machine], None]) -> Stop | Exit:
+        """Run the machine live from the current entry until a hook raises DebugStop or the
+        program ends. The machine itself records every state (Machine.record) and runs the slow
+        path, where the hooks check for stops, only when something may stop it."""
         m = self.m
         m.restore(self.history.get(self.cur))
-        m.hooks.append(self._hook)
+        mode = self._mode
+        m.record = self.history.states if self.history.enabled else None
+        m.trap_nodes = self.bp_nodes
+        m.every_step = mode is not None and mode.kind != "continue"
+        m.hooks.extend(hooks)
         m.reset_check()
         self._pending = []
         self._written = []
+        # The recording keeps millions of tuples alive: the cyclic collector would rescan them
+        # over and over (the machine's states hold no reference cycles), so it pauses meanwhile.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         try:
             if m.finished():
                 return self._exit(0)
             m.run()
-            # The program finished: its last state is recorded already.
             return self._exit(0)
         except DebugStop:
             return self._stop_result
@@ -386,7 +415,15 @@ class DebugController:
             self.rt.stderr(report + "\n")
             return self._exit(1, report)
         finally:
-            m.hooks.remove(self._hook)
+            if gc_was_enabled:
+                gc.enable()
+            for hook in hooks:
+                m.hooks.remove(hook)
+            m.record = None
+            m.trap_nodes = ()
+            m.every_step = False
+            self.cur = self.cur_live() if self.finished is not None else self.cur
+            self.history.enforce_limit()
             m.reset_check()
 
     def _exit(self, code: int, report: str | None = None) -> Exit:
@@ -398,26 +435,32 @@ class DebugController:
         return self.finished
 
     def _hook(self, m: Machine) -> None:
-        """After each live step: discard it for a before-event, else record it and check."""
+        """The slow path of a recorded run: the newest entry is the state after the last step.
+        A before-event discards that step; otherwise the new state is checked for a stop."""
+        history = self.history
+        if not history.enabled:
+            history.append(m.snapshot())
+        newest = history.newest
+        pre = newest - 1
         pending = self._pending
         if pending:
             self._pending = []
-            stop = self._before_stop(pending, self.cur)
+            stop = self._before_stop(pending, pre) if history.has(pre) else None
             if stop is not None:
-                m.restore(self.history.get(self.cur))
+                history.states.pop()
+                self.cur = pre
+                m.restore(history.get(pre))
                 self._raise_stop(stop)
-            if pending:
-                self.events.setdefault(self.cur, []).extend(pending)
-        st = m.snapshot()
-        self.history.append(st)
-        prev = self.cur
-        self.cur = self.cur_live()
-        if self._suppress is not None and self._suppress[0] < prev:
+            self.events.setdefault(pre, []).extend(pending)
+        self.cur = newest
+        if self._suppress is not None and self._suppress[0] < pre:
             self._suppress = None
         written = self._written
         if written:
             self._written = []
-        stop = self._after_stop(st, self.cur, self.events.get(prev, []), written)
+        stop = self._after_stop(history.get(newest), newest, self.events.get(pre, []), written)
+        if history.enabled and len(history.states) > history.limit:
+            history.enforce_limit()
         if stop is not None:
             self._raise_stop(stop)
 
@@ -740,32 +783,16 @@ class DebugController:
         self._mode = Mode("continue", "statement", self.state, None)
         self._until = step
         try:
-            m = self.m
-            m.restore(self.history.get(self.cur))
-            m.hooks.append(self._until_hook)
-            m.hooks.append(self._hook)
-            m.reset_check()
-            try:
-                m.run()
-                return self._exit(0)
-            except DebugStop:
-                return self._stop_result
-            except ProgramExit as exc:
-                return self._exit(exc.code)
-            except Uncaught as exc:
-                from ..runtime import format_report
-
-                return self._exit(1, format_report(exc.condition, exc.backtrace, m.condition_text(exc.condition)))
-            finally:
-                m.hooks.remove(self._until_hook)
-                m.hooks.remove(self._hook)
-                m.reset_check()
+            return self._drive(self._until_hook, self._hook)
         finally:
             self._mode = None
 
     def _until_hook(self, m: Machine) -> None:
         if self.cur_live() + 1 >= self._until:
             self.pause_requested.set()
+        else:
+            # come back when the target step is reached
+            m.check_at = min(m.check_at, m.t + (self._until - self.cur_live()))
 
     # ---- interventions ---------------------------------------------------------------------
 

@@ -15,7 +15,9 @@ from ..machine.state import State
 class History:
     def __init__(self, limit: int) -> None:
         self.limit = limit  # 0: time travel off (only the current state is kept)
-        self.states: list[State] = []
+        # States as plain tuples in State's field order: the machine appends them itself while
+        # it records (Machine.record), which is cheaper than building State objects per step.
+        self.states: list[tuple[Any, ...]] = []
         self.base = 0  # step number of states[0]
         self.edits: dict[int, str] = {}  # step -> summary, for edit entries
 
@@ -46,16 +48,22 @@ class History:
         step = self.base + len(states) - 1
         if edit is not None:
             self.edits[step] = edit
-        if len(states) > self.limit:
-            drop = max(1, self.limit // 10)
+        self.enforce_limit()
+        return step
+
+    def enforce_limit(self) -> int:
+        """Drop the oldest entries (in chunks) while over the limit; the new oldest step."""
+        states = self.states
+        if self.enabled and len(states) > self.limit:
+            drop = max(len(states) - self.limit, self.limit // 10, 1)
             del states[:drop]
             self.base += drop
             for s in [s for s in self.edits if s < self.base]:
                 del self.edits[s]
-        return step
+        return self.base
 
     def get(self, step: int) -> State:
-        return self.states[step - self.base]
+        return State._make(self.states[step - self.base])
 
     def has(self, step: int) -> bool:
         return self.base <= step <= self.newest

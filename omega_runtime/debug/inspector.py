@@ -84,11 +84,12 @@ def frames(st: State) -> list[FrameInfo]:
             proc = k.proc
             builtin = isinstance(proc, Closure) and proc.lam.builtin
             if builtin:
-                out.append(FrameInfo("subtle", k.name, k.site.span, env, k, raw))
+                out.append(FrameInfo("subtle", k.name, k.site.span if k.site is not None else here, env, k, raw))
             else:
                 out.append(FrameInfo("activation", k.name, here, env, k, raw, can_restart=not dynamic_wind_above))
-            if not k.site.builtin and k.site.span is not None:
-                here = k.site.span
+            site = k.site  # None for an alternative resumed by a backtrack
+            if site is not None and not site.builtin and site.span is not None:
+                here = site.span
             raw = []
             env = _caller_env(k.next)
         elif kc is F.ExtentFrame:
@@ -290,6 +291,7 @@ class Evaluator:
         m.hooks = [guard.hook]
         host.stdout = lambda s: None
         m.watch = guard
+        recording = _stop_recording(m)  # an evaluation inside a recorded run is not history
         try:
             m.restore(st)
             m.r = attrs.evolve(m.r, choices=())
@@ -310,6 +312,7 @@ class Evaluator:
         finally:
             m.watch = None
             m.hooks = saved_hooks
+            m.record, m.trap_nodes, m.every_step = recording
             host.stdout = saved_out
             _restore_watchers(host, saved_watchers)
             m.restore(saved)
@@ -322,6 +325,7 @@ class Evaluator:
         saved_hooks = m.hooks
         guard = WatchGuard(st, m.nc, None, cancel)
         m.hooks = [guard.hook]
+        recording = _stop_recording(m)
         try:
             m.restore(st)
             k0 = st.k
@@ -346,6 +350,7 @@ class Evaluator:
             return value, new
         finally:
             m.hooks = saved_hooks
+            m.record, m.trap_nodes, m.every_step = recording
 
 
 class WatchGuard:
@@ -390,6 +395,13 @@ class WatchGuard:
 
     def refuse(self, what: str) -> None:
         raise WatchRefusal(f"Watch expressions cannot change the program: {what}")
+
+
+def _stop_recording(m: Machine) -> tuple[Any, Any, bool]:
+    """Detach a debugger's recording from the machine; returns what to put back."""
+    saved = (m.record, m.trap_nodes, m.every_step)
+    m.record, m.trap_nodes, m.every_step = None, (), False
+    return saved
 
 
 def _mute_watchers(host: Any) -> dict[str, list[Any]]:

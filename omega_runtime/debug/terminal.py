@@ -10,7 +10,6 @@ Works with piped stdin (prompts are still written, like pdb) and under a termina
 from __future__ import annotations
 
 import cmd
-import importlib
 import signal
 import sys
 import threading
@@ -25,7 +24,9 @@ from ..printer import display_repr, write_repr
 from ..span import Span
 from ..values import sym
 from .controller import DebugController, Exit, Stop
-from .inspector import UNINITIALIZED, EvaluationError, Evaluator, FrameInfo, activation_locals, frames
+from .inspector import EvaluationError, FrameInfo
+from .interventions import Interventions
+from .views import Views
 
 PROMPT = "(odb) "
 
@@ -48,15 +49,6 @@ class TermBreakpoint:
     bp: Any = None
 
 
-def _optional_module(name: str) -> Any:
-    """The views/interventions layer when it is installed, else None (the terminal then reads
-    states through the inspector directly)."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
 class TerminalDebugger(cmd.Cmd):
     """The `(odb) ` command loop over one launched DebugController."""
 
@@ -71,6 +63,7 @@ class TerminalDebugger(cmd.Cmd):
         self.dc = controller
         self.rt = controller.rt
         self.out = stdout
+        self.at_line_start = True
         self.evaluator = Evaluator(self.rt.interpreter)
         self.bps: list[TermBreakpoint] = []
         self.bp_files: set[str] = set()
@@ -80,39 +73,28 @@ class TerminalDebugger(cmd.Cmd):
         self.frame_index = 0
         self._frames: list[FrameInfo] | None = None
         self.exit_code: int | None = None
-        self.views: Any = None
-        self.interventions: Any = None
-        self._install_layers()
+        self.views = Views(controller)  # also installs controller.evaluate_condition
+        self.interventions = Interventions(controller, self.views)
         controller.output = self._console
 
     # ---- plumbing -----------------------------------------------------------------------------
-
-    def _install_layers(self) -> None:
-        views_mod = _optional_module("omega_runtime.debug.views")
-        if views_mod is not None:
-            self.views = views_mod.Views(self.dc)  # also installs controller.evaluate_condition
-            inter_mod = _optional_module("omega_runtime.debug.interventions")
-            if inter_mod is not None:
-                self.interventions = inter_mod.Interventions(self.dc, self.views)
-        if self.dc.evaluate_condition is None:
-            self.dc.evaluate_condition = self._evaluate_condition
-
-    def _evaluate_condition(self, text: str, st: State, extras: dict[str, Any]) -> Any:
-        return self.evaluator.watch(text, st, self._env_of(frames(st), 0), extras)
-
-    @staticmethod
-    def _env_of(fs: list[FrameInfo], index: int) -> Any:
-        for f in fs[index:]:
-            if f.env is not None:
-                return f.env
-        return None
 
     def _console(self, category: str, text: str) -> None:
         self.write(text)
 
     def write(self, text: str) -> None:
+        if not self.at_line_start:
+            text = "\n" + text  # program output without a final newline: ours starts a line
         self.out.write(text)
         self.out.flush()
+        self.at_line_start = True
+
+    def program_output(self, text: str) -> None:
+        """The runtime's stdout: written as produced."""
+        if text:
+            self.out.write(text)
+            self.out.flush()
+            self.at_line_start = text.endswith("\n")
 
     def say(self, text: str = "") -> None:
         self.write(text + "\n")
@@ -126,14 +108,12 @@ class TerminalDebugger(cmd.Cmd):
 
     def frame_list(self) -> list[FrameInfo]:
         if self._frames is None:
-            self._frames = list(self.views.frames()) if self.views is not None else frames(self.state)
+            self._frames = list(self.views.frames())
         return self._frames
 
     def _invalidate(self) -> None:
         self._frames = None
         self.frame_index = 0
-        if self.views is not None:
-            self.views.invalidate()
 
     # ---- the loop ------------------------------------------------------------------------------
 
@@ -159,22 +139,23 @@ class TerminalDebugger(cmd.Cmd):
     def onecmd(self, line: str) -> bool:
         try:
             return bool(super().onecmd(line))
-        except (ValueError, KeyError, EvaluationError) as exc:
+        except Exception as exc:  # a failed command reports and keeps the session (pdb's `***`)
             self.error(str(exc) or type(exc).__name__)
             return False
 
     # ---- showing stops ------------------------------------------------------------------------
 
     def location(self) -> Span | None:
+        """The control's span, else that of the innermost frame that has one."""
         st = self.state
         if st.c is not None and st.c.span is not None and not st.c.builtin:
             span: Span = st.c.span
             return span
-        fs = self.frame_list()
-        return fs[0].span if fs else None
+        return next((f.span for f in self.frame_list() if f.span is not None), None)
 
     def show(self, result: Stop | Exit) -> None:
         self._invalidate()
+        self.views.note_stop(result if isinstance(result, Stop) else None)
         if isinstance(result, Exit):
             self.exit_code = result.code
             self.say(f"The program exited with code {result.code}")
@@ -487,11 +468,7 @@ class TerminalDebugger(cmd.Cmd):
 
     def _value_text(self, text: str, frame_index: int) -> str:
         try:
-            if self.views is not None:
-                return str(self.views.evaluate(text, frame_index, "watch").value)
-            st = self.state
-            value = self.evaluator.watch(text, st, self._env_of(self.frame_list(), frame_index))
-            return write_repr(value, st.s)
+            return str(self.views.evaluate(text, frame_index, "watch").value)
         except EvaluationError as exc:
             return f"<error: {exc}>"
 
@@ -525,111 +502,57 @@ class TerminalDebugger(cmd.Cmd):
         self.displays = keep
         return False
 
+    def _tree(self, node: Any, depth: int, indent: str = "") -> None:
+        """Print a views node and its children down to `depth` levels."""
+        kind = f"  [{node.type}]" if node.type and indent else ""
+        self.say(f"{indent}{node.name}: {node.value}{kind}" if indent else str(node.value))
+        if depth > 0 and node.fetch is not None:
+            for child in node.fetch(0, None, None):
+                self._tree(child, depth - 1, indent + "  ")
+
+    def _program_view(self, name: str, depth: int) -> None:
+        self._tree(self.views.evaluate(name, self.frame_index, "watch"), depth)
+
     def do_locals(self, arg: str) -> bool:
         """locals
         Print the selected frame's local variables."""
-        fs = self.frame_list()
-        st = self.state
-        infos = activation_locals(st, fs[self.frame_index])
-        if not infos:
+        scopes = self.views.scopes(self.frame_index)
+        node = next((sc.node for sc in scopes if sc.hint == "locals"), None)
+        children = node.fetch(0, None, None) if node is not None and node.fetch is not None else []
+        if not children:
             self.say("No locals")
-        for info in infos:
-            value = info.value if info.value == UNINITIALIZED else write_repr(info.value, st.s)
-            self.say(f"{info.name} = {value}")
+        for child in children:
+            self.say(f"{child.name} = {child.value}")
         return False
 
     def do_amb(self, arg: str) -> bool:
         """amb
         Print the pending choice points, newest first, with their untried alternatives."""
-        st = self.state
-        choices = list(reversed(st.r.choices))
-        if not choices:
-            self.say("No pending choice points")
-        for cp in choices:
-            loc = _short(cp.span)
-            self.say(f"cp-{cp.cid}  amb at {loc} · alternative {cp.tried} of {cp.total} · "
-                     f"{len(cp.remaining)} left")
-            first = cp.total - len(cp.remaining)
-            for i in range(len(cp.remaining)):
-                span = cp.alt_spans[first + i] if first + i < len(cp.alt_spans) else None
-                self.say(f"    #{first + i + 1} {self._span_text(span)}   ({_short(span)})")
+        self._program_view("$amb", 2)
         return False
-
-    def _span_text(self, span: Span | None) -> str:
-        if span is None or span.file != self.dc.file:
-            return "?"
-        return self.dc.text[span.start_offset:span.end_offset]
 
     def do_tx(self, arg: str) -> bool:
         """tx
         Print the open transactions, innermost first, with their proposals."""
-        st = self.state
-        txs = list(reversed(st.r.txs))
-        if not txs:
-            self.say("No open transactions")
-        for tx in txs:
-            self.say(f"tx-{tx.tid}  {tx.status} at {_short(tx.span)} · {len(tx.proposals)} proposal"
-                     f"{'s' if len(tx.proposals) != 1 else ''}")
-            for p in tx.proposals:
-                target = display_repr(p.target, st.s) if not isinstance(p.target, str) else p.target
-                self.say(f"    {p.kind} {target}: {self._repr(p.old, st)} → {self._repr(p.new, st)}")
+        self._program_view("$tx", 2)
         return False
-
-    @staticmethod
-    def _repr(value: Any, st: State) -> str:
-        try:
-            return write_repr(value, st.s)
-        except Exception:  # undo records may hold markers that are not Omega values
-            return str(value)
 
     def do_fixpoint(self, arg: str) -> bool:
         """fixpoint
-        Print the fixpoints being computed, innermost first."""
-        st = self.state
-        found = False
-        k = st.k
-        while k is not None:
-            if k.__class__ is F.CallbackFrame and k.method in ("fp_stepped", "fp_compared"):
-                fp = k.args[0]
-                found = True
-                self.say(f"fp-{fp.fid} at {_short(fp.span)} · iteration {fp.iteration} of at most {fp.max_iter}"
-                         f" · converged {'yes' if fp.converged else 'no'}")
-                self.say(f"    previous = {self._repr(fp.previous, st)}")
-                self.say(f"    current  = {self._repr(fp.current, st)}")
-            k = k.next
-        if not found:
-            self.say("No fixpoint is being computed")
+        Print the fixpoints being computed, innermost first, with their iterations."""
+        self._program_view("$fixpoint", 2)
         return False
 
     def do_facts(self, arg: str) -> bool:
         """facts
         Print the asserted facts in assertion order."""
-        st = self.state
-        items = sorted(st.r.facts.items(), key=lambda kv: kv[1][0])
-        if not items:
-            self.say("No facts")
-        for key, (_seq, value) in items:
-            self.say(f"{display_repr(key, st.s)} = {self._repr(value, st)}")
+        self._program_view("$facts", 1)
         return False
 
     def do_budget(self, arg: str) -> bool:
         """budget
-        Print the active budgets, innermost first: each dimension's use and limit."""
-        st = self.state
-        found = False
-        k = st.k
-        while k is not None:
-            if k.__class__ is F.ExtentFrame and k.ekind == "with-budget":
-                b = k.data
-                found = True
-                parts = []
-                for dim, limit in b.limits:
-                    limit = limit + st.s.get(("budget-extra", b.bid, dim), 0)
-                    parts.append(f"{dim} {_num(_used(st, b, dim))}/{_num(limit)}")
-                self.say(f"budget at {_short(b.span)}: " + ", ".join(parts))
-            k = k.next
-        if not found:
-            self.say("No active budget")
+        Print each budget dimension's use, limit and what remains, and the active budgets."""
+        self._program_view("$budget", 1)
         return False
 
     def do_receipts(self, arg: str) -> bool:
@@ -644,10 +567,16 @@ class TerminalDebugger(cmd.Cmd):
 
     # ---- interventions -----------------------------------------------------------------------
 
-    def _intervened(self, stop: Stop, dropped: int, reason: str) -> None:
-        if dropped:
-            self.say(f"Discarded {dropped:,} recorded steps after step {stop.step - 1}")
-        self.show(attrs.evolve(stop, reason=reason))
+    def _intervene(self, action: Callable[[], Stop | Exit]) -> bool:
+        """Run an intervention; its console note (discarded steps) is printed before the stop."""
+        newest = self.dc.history.newest
+        cur = self.dc.cur
+        result = action()
+        dropped = newest - cur
+        if dropped > 0:
+            self.say(f"Discarded {dropped:,} recorded steps after step {cur}")
+        self.show(result)
+        return False
 
     def do_restart(self, arg: str) -> bool:
         """restart NAME [ARGS...]
@@ -656,50 +585,16 @@ class TerminalDebugger(cmd.Cmd):
         words = arg.split()
         if not words:
             raise ValueError("usage: restart NAME [ARGS...]")
-        name, args = words[0], words[1:]
-        if self.interventions is not None:
-            result = self.interventions.invoke_restart(name, args)
-            self.show(result)
-            return False
-        st = self.state
-        env = self._env_of(self.frame_list(), 0)
-        values = tuple(self.evaluator.watch(a, st, env) for a in args)
-
-        def change(m: Any) -> None:
-            m.invoke_restart(sym(name), values, None)
-
-        before = len(self.dc.history.states)
-        stop, dropped = self.dc.intervene(f"invoke restart {name}", change)
-        del before
-        self._intervened(stop, dropped, "restart")
-        return False
+        return self._intervene(lambda: self.interventions.invoke_restart(words[0], words[1:]))
 
     def do_choose(self, arg: str) -> bool:
         """choose cp-N INDEX
         Take alternative INDEX (its position in the amb, from 1) of choice point cp-N now; the
-        other alternatives stay pending in order."""
+        other alternatives stay pending in order. Discards the recorded steps after this one."""
         words = arg.split()
         if len(words) != 2 or not words[1].isdigit():
             raise ValueError("usage: choose cp-N INDEX")
-        cp_name, index = words[0], int(words[1])
-        if self.interventions is not None:
-            self.show(self.interventions.choose_alternative(cp_name, index))
-            return False
-        cid_text = cp_name[3:] if cp_name.startswith("cp-") else cp_name
-        cp = next((c for c in self.state.r.choices if str(c.cid) == cid_text), None)
-        if cp is None:
-            raise ValueError(f"No pending choice point {cp_name}")
-        first = cp.total - len(cp.remaining)
-        position = index - first - 1
-        if not 0 <= position < len(cp.remaining):
-            raise ValueError(f"{cp_name} has no untried alternative {index}")
-
-        def change(m: Any) -> None:
-            m.resume_choice(cp, position)
-
-        stop, dropped = self.dc.intervene(f"choose {cp_name} #{index}", change)
-        self._intervened(stop, dropped, "choice")
-        return False
+        return self._intervene(lambda: self.interventions.choose_alternative(words[0], int(words[1])))
 
     # ---- leaving ------------------------------------------------------------------------------
 
@@ -794,10 +689,17 @@ def run_terminal_debugger(ns: Any, config: dict[str, Any], stdin: IO[str] | None
     except OSError as exc:
         stderr.write(f"omega: cannot read {ns.file}: {exc.strerror}\n")
         return 2
+    debugger: list[TerminalDebugger] = []  # program output goes through it once it exists
+
+    def program_stdout(text: str) -> None:
+        if debugger:
+            debugger[0].program_output(text)
+        else:
+            _stream_writer(stdout)(text)
+
     try:
         rt = OmegaRuntime.create(config=config, preset="debug",
-                                 providers=RuntimeProviders(stdout=_stream_writer(stdout),
-                                                            stderr=_stream_writer(stderr)))
+                                 providers=RuntimeProviders(stdout=program_stdout, stderr=_stream_writer(stderr)))
     except OracleConfigError as exc:
         stderr.write(f"omega: {exc.detail}\n")
         return 2
@@ -811,7 +713,8 @@ def run_terminal_debugger(ns: Any, config: dict[str, Any], stdin: IO[str] | None
                 stderr.write(d.format() + "\n")
             return 2
         interactive = stdin.isatty() if hasattr(stdin, "isatty") else False
-        return TerminalDebugger(dc, stdin, stdout, interactive).run()
+        debugger.append(TerminalDebugger(dc, stdin, stdout, interactive))
+        return debugger[0].run()
 
 
 __all__ = ["TerminalDebugger", "TermBreakpoint", "run_terminal_debugger", "PROMPT"]

@@ -70,6 +70,11 @@ class Machine:
         self.check_at: float = math.inf  # the loop's slow path runs when t reaches this
         self.poll_every = 1024
         self.hooks: list[Callable[[Machine], None]] = []  # called on every slow path (debugger, pause)
+        # A debugger's recording: every state is appended as a plain tuple (History.states), and
+        # reaching a node whose id is in `trap_nodes` runs the slow path (breakpoints).
+        self.record: list[tuple[Any, ...]] | None = None
+        self.trap_nodes: Any = ()
+        self.every_step = False  # run the slow path after every step (stepping requests)
         self.watch: Any = None  # a debugger's WatchGuard while it evaluates on a copy of the state
 
     # ---- state --------------------------------------------------------------------------
@@ -82,7 +87,14 @@ class Machine:
         self.reset_check()
 
     def reset_check(self) -> None:
-        self.check_at = min(self.r.step_deadline, self.t + self.poll_every) if not self.hooks else self.t + 1
+        if self.every_step:
+            self.check_at = self.t + 1
+        else:
+            self.check_at = min(self.r.step_deadline, self.t + self.poll_every)
+
+    def request_slow_path(self) -> None:
+        """Make the loop run its slow path (hooks) right after the current step; thread-safe."""
+        self.check_at = 0
 
     # ---- the loop -----------------------------------------------------------------------
 
@@ -118,7 +130,13 @@ class Machine:
         return self.c is None and self.k is None
 
     def run(self) -> Any:
-        """Run the current top-level form to its value. Halting conditions raise MachineHalt."""
+        """Run the current top-level form to its value. Halting conditions raise MachineHalt.
+
+        The only stepping loop: one transition per iteration; when a debugger records, each new
+        state is appended to `record` and reaching a trapped node (a breakpoint) runs the slow
+        path, where the debugger's hook decides whether to stop."""
+        record = self.record
+        traps = self.trap_nodes
         while True:
             c = self.c
             if c is not None:
@@ -128,24 +146,16 @@ class Machine:
                 if k is None:
                     return self.v
                 k.resume(self, self.v)
-            self.t += 1
-            if self.t >= self.check_at:
+            t = self.t = self.t + 1
+            if record is not None:
+                c = self.c
+                record.append((c, self.v, self.e, self.k, self.s, self.r, self.nc, t))
+                if c is not None and c.nid in traps:
+                    self.slow_path()
+                    continue
+            if t >= self.check_at:
                 self.slow_path()
 
-    def step_once(self) -> bool:
-        """One transition; False when the form has already finished (not a step)."""
-        c = self.c
-        if c is not None:
-            c.step(self)
-        else:
-            k = self.k
-            if k is None:
-                return False
-            k.resume(self, self.v)
-        self.t += 1
-        if self.t >= self.check_at:
-            self.slow_path()
-        return True
 
     def slow_path(self) -> None:
         if self.t >= self.r.step_deadline:

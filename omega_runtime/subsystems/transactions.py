@@ -166,7 +166,6 @@ class TransactionManager:
         Returns its id."""
         m = self._state.machine
         tid = m.open_tx(_HostNode())
-        m.current_form = None
         return f"tx-{tid}"
 
     def commit(self) -> None:

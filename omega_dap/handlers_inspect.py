@@ -1,0 +1,353 @@
+"""Inspection requests (DEBUGGER.md 8-10, 12): stackTrace, scopes, variables, evaluate,
+setVariable, setExpression, completions, exceptionInfo, dataBreakpointInfo, locations.
+They run on the engine thread (a stopped program only) and honour `cancel`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from omega_runtime.debug import inspector
+from omega_runtime.printer import write_repr
+
+from .session import PROGRAM_WIDE, DapError, Request, Session, handler
+
+PARAM_KINDS = ("param", "rest")
+
+
+def _cancellable(s: Session, req: Request, work: Callable[[], dict[str, Any]]) -> None:
+    """Queue `work`; a cancel before or during it answers 1007 instead (state unchanged)."""
+
+    def run() -> None:
+        if req.cancel.is_set():
+            raise DapError(1007, "cancelled")
+        body = work()
+        if req.cancel.is_set():
+            raise DapError(1007, "cancelled")
+        s.respond(req, body)
+
+    s.queue(req, run)
+
+
+def _evaluation_error(exc: Exception, repl: bool) -> DapError:
+    text = str(exc)
+    if text == "cancelled":
+        return DapError(1007, "cancelled")
+    return DapError(1006, text, show_user=repl)
+
+
+# ---- stack --------------------------------------------------------------------------------------
+
+@handler("stackTrace")
+def stack_trace(s: Session, req: Request) -> None:
+    s.thread_arg(req)
+    start = req.get("startFrame", int, 0)
+    levels = req.get("levels", int, 0)
+    fmt = req.get("format", dict, {})
+    s.need_stopped()
+
+    def work() -> dict[str, Any]:
+        frames = s.frames()
+        end = len(frames) if levels <= 0 else min(len(frames), start + levels)
+        out = [_frame(s, i, frames[i], fmt) for i in range(max(0, start), end)]
+        if fmt.get("includeAll"):
+            out = _with_raw(s, out, frames, start, end)
+        return {"stackFrames": out, "totalFrames": len(frames)}
+
+    _cancellable(s, req, work)
+
+
+def _frame(s: Session, i: int, f: Any, fmt: dict[str, Any]) -> dict[str, Any]:
+    name = f.name
+    if f.kind == "activation" and any(fmt.get(k) for k in ("parameters", "parameterNames", "parameterValues")):
+        name = f"{name}({_params(s, f, fmt)})"
+    d: dict[str, Any] = {"id": i + 1, "name": name, **s.place(f.span)}
+    src = s.source(f.span)
+    if src is not None:
+        d["source"] = src
+    if fmt.get("line") and f.span is not None:
+        d["name"] = f"{d['name']} line {d['line']}"
+    if f.kind in ("label", "subtle"):
+        d["presentationHint"] = f.kind
+    d["canRestart"] = bool(f.can_restart) and f.kind in ("activation", "top-level")
+    return d
+
+
+def _params(s: Session, f: Any, fmt: dict[str, Any]) -> str:
+    ctl = s.ctl
+    assert ctl is not None
+    st = ctl.state
+    names = fmt.get("parameterNames") or fmt.get("parameters")
+    values = fmt.get("parameterValues") or fmt.get("parameters")
+    parts = []
+    for b in inspector.activation_locals(st, f):
+        if b.binding.kind not in PARAM_KINDS:
+            continue
+        v = b.value if b.value == inspector.UNINITIALIZED else write_repr(b.value, st.s)
+        v = v if len(v) <= 40 else v[:39] + "…"
+        parts.append(f"{b.surface} = {v}" if names and values else (b.surface if names else v))
+    return ", ".join(parts)
+
+
+def _with_raw(s: Session, out: list[dict[str, Any]], frames: list[Any], start: int, end: int) -> list[dict[str, Any]]:
+    """`format.includeAll`: each activation's raw continuation frames as subtle frames after it."""
+    result = []
+    for d, i in zip(out, range(max(0, start), end), strict=False):
+        result.append(d)
+        for j, raw in enumerate(frames[i].raw):
+            span = getattr(getattr(raw, "node", None), "span", None)
+            kind = getattr(raw, "kind", None) or type(raw).__name__
+            result.append({"id": 100_000 * (i + 1) + j, "name": str(kind), **s.place(span),
+                           "presentationHint": "subtle", "canRestart": False})
+    return result
+
+
+# ---- scopes and variables ------------------------------------------------------------------------
+
+@handler("scopes")
+def scopes(s: Session, req: Request) -> None:
+    s.need_stopped()
+    index = s.frame_index(req, required=True)
+    views = s.need_views()
+    assert index is not None
+
+    def work() -> dict[str, Any]:
+        out = []
+        for sv in views.scopes(index):
+            key = ("scope", sv.name) if sv.name in PROGRAM_WIDE else ("scope", index, sv.name)
+            node = sv.node
+            ref = s.refs.add(key, ("node", node))
+            d: dict[str, Any] = {"name": sv.name}
+            if sv.hint:
+                d["presentationHint"] = sv.hint
+            d["variablesReference"] = ref
+            if node.named:
+                d["namedVariables"] = node.named
+            if node.indexed:
+                d["indexedVariables"] = node.indexed
+            if "namedVariables" not in d and "indexedVariables" not in d:
+                d["namedVariables"] = 0
+            d["expensive"] = bool(sv.expensive)
+            out.append(d)
+        return {"scopes": out}
+
+    _cancellable(s, req, work)
+
+
+@handler("variables")
+def variables(s: Session, req: Request) -> None:
+    ref = req.get("variablesReference", int, required=True)
+    flt = req.get("filter", str, None)
+    if flt not in (None, "indexed", "named"):
+        raise DapError(1002, 'variables: "filter" must be "indexed" or "named"')
+    start = req.get("start", int, 0)
+    count = req.get("count", int, 0)
+    if start < 0 or count < 0:
+        raise DapError(1002, 'variables: "start" and "count" must be >= 0')
+    fmt = req.get("format", dict, {})
+    s.need_stopped()
+    item = s.lookup(ref)
+    views = s.need_views()
+
+    def work() -> dict[str, Any]:
+        views.hex = bool(fmt.get("hex"))
+        try:
+            return {"variables": s.children(ref, item, flt, start, count or None)}
+        finally:
+            views.hex = False
+
+    _cancellable(s, req, work)
+
+
+# ---- evaluate and writes -------------------------------------------------------------------------
+
+@handler("evaluate")
+def evaluate(s: Session, req: Request) -> None:
+    text = req.get("expression", str, required=True)
+    context = req.get("context", str, "watch")
+    fmt = req.get("format", dict, {})
+    s.need_stopped()
+    index = s.frame_index(req)
+    views = s.need_views()
+    repl = context == "repl"
+    from omega_runtime.debug.inspector import EvaluationError
+
+    def work() -> dict[str, Any]:
+        cancel = req.cancel.is_set
+        views.hex = bool(fmt.get("hex"))
+        try:
+            if repl:
+                iv = s.interventions
+                if iv is None:
+                    raise DapError(1009, "Internal error: interventions are not available")
+                ctl = s.ctl
+                assert ctl is not None
+                newest, cur = ctl.history.newest, ctl.cur
+                node, note = _run_intervention(s, lambda: iv.repl(text, index, cancel), repl=True)
+                if note:
+                    if newest > cur:
+                        s.console(f"Discarded {newest - cur:,} recorded steps after step {cur}")
+                    s.invalidate()
+                    if s.invalidated:
+                        s.send_event("invalidated", {"areas": ["all"]})
+                    s.console(note)
+            else:
+                try:
+                    node = views.evaluate(text, index, "watch" if context not in (
+                        "watch", "hover", "clipboard", "variables") else context, cancel)
+                except EvaluationError as exc:
+                    raise _evaluation_error(exc, False) from None
+            d = s.var_body(node, ("eval", text, index, context))
+        finally:
+            views.hex = False
+        body: dict[str, Any] = {"result": d["value"], "variablesReference": d["variablesReference"]}
+        for k in ("type", "namedVariables", "indexedVariables", "presentationHint", "valueLocationReference"):
+            if k in d:
+                body[k] = d[k]
+        return body
+
+    _cancellable(s, req, work)
+
+
+def _run_intervention(s: Session, fn: Callable[[], Any], repl: bool = False) -> Any:
+    from omega_runtime.debug.inspector import EvaluationError
+
+    try:
+        return fn()
+    except EvaluationError as exc:
+        raise _evaluation_error(exc, repl) from None
+    except Exception as exc:
+        err = s.intervention_error
+        if err is not None and isinstance(exc, err):
+            code = getattr(exc, "code", 1005)
+            msg = getattr(exc, "message", str(exc))
+            if msg == "cancelled":
+                raise DapError(1007, "cancelled") from None
+            raise DapError(code, msg, code == 1005 or (repl and code == 1006)) from None
+        raise
+
+
+def _after_write(s: Session, req: Request, node: Any, note: str | None) -> None:
+    s.invalidate()
+    d = s.var_body(node, ("set", req.seq))
+    body: dict[str, Any] = {k: d[k] for k in ("value", "type", "variablesReference", "namedVariables",
+                                              "indexedVariables") if k in d}
+    s.respond(req, body)
+    if s.invalidated:
+        s.send_event("invalidated", {"areas": ["variables"]})
+    if note:
+        s.console(note)
+
+
+@handler("setVariable")
+def set_variable(s: Session, req: Request) -> None:
+    ref = req.get("variablesReference", int, required=True)
+    name = req.get("name", str, required=True)
+    value = req.get("value", str, required=True)
+    s.need_stopped()
+    item = s.lookup(ref)
+    iv = s.interventions
+    if iv is None:
+        raise DapError(1009, "Internal error: interventions are not available")
+
+    def run() -> None:
+        kind, parent = item[0], item[1]
+        if kind == "range":
+            kids = parent.fetch(item[2], item[3], "indexed")
+        else:
+            kids = parent.fetch(0, None, None)
+        child = next((k for k in kids if k.name == name), None)
+        if child is None:
+            raise DapError(1003, f'setVariable: no variable "{name}" in variablesReference {ref}')
+        if child.set_target is None:
+            raise DapError(1005, f"{name} cannot be changed")
+        node, note = _run_intervention(s, lambda: iv.set_variable(child, value))
+        _after_write(s, req, node, note)
+
+    s.queue(req, run)
+
+
+@handler("setExpression")
+def set_expression(s: Session, req: Request) -> None:
+    expr = req.get("expression", str, required=True)
+    value = req.get("value", str, required=True)
+    s.need_stopped()
+    index = s.frame_index(req)
+    iv = s.interventions
+    if iv is None:
+        raise DapError(1009, "Internal error: interventions are not available")
+
+    def run() -> None:
+        result = _run_intervention(s, lambda: iv.set_expression(expr, value, index))
+        node, note = result if isinstance(result, tuple) else (result, None)
+        _after_write(s, req, node, note)
+
+    s.queue(req, run)
+
+
+@handler("completions")
+def completions(s: Session, req: Request) -> None:
+    text = req.get("text", str, required=True)
+    column = req.get("column", int, required=True)
+    if s.ctl is None or s.state not in ("stopped",) or s.views is None:
+        s.respond(req, {"targets": []})
+        return
+    index = s.frame_index(req)
+    views = s.views
+
+    def work() -> dict[str, Any]:
+        items = views.completions(index, text, s.col_in(column))
+        return {"targets": [{"label": label, "type": kind} for label, kind in items]}
+
+    _cancellable(s, req, work)
+
+
+@handler("exceptionInfo")
+def exception_info(s: Session, req: Request) -> None:
+    s.thread_arg(req)
+    s.need_stopped()
+    views = s.need_views()
+
+    def run() -> None:
+        try:
+            s.respond(req, views.exception_info())
+        except LookupError:
+            raise DapError(1005, "The program is not stopped at an exception") from None
+
+    s.queue(req, run)
+
+
+@handler("dataBreakpointInfo")
+def data_breakpoint_info(s: Session, req: Request) -> None:
+    name = req.get("name", str, required=True)
+    ref = req.get("variablesReference", int, None)
+    if req.args.get("asAddress") or req.args.get("bytes") is not None:
+        s.respond(req, {"dataId": None, "description": "Omega values have no addresses"})
+        return
+    s.need_stopped()
+    views = s.need_views()
+    parent = s.lookup(ref)[1] if ref is not None else None
+    index = s.frame_index(req) if ref is None else None
+
+    def run() -> None:
+        data_id, description, persist = views.data_breakpoint_info(parent, name, index)
+        body: dict[str, Any] = {"dataId": data_id, "description": description}
+        if data_id is not None:
+            body["accessTypes"] = ["write", "read", "readWrite"]
+            body["canPersist"] = bool(persist)
+        s.respond(req, body)
+
+    s.queue(req, run)
+
+
+@handler("locations")
+def locations(s: Session, req: Request) -> None:
+    ref = req.get("locationReference", int, required=True)
+    span = s.locations.get(ref)
+    if span is None:
+        raise DapError(1003, f"locationReference {ref} has expired (references last until the program resumes)")
+    body: dict[str, Any] = {"line": s.line_out(span.start_line), "column": s.col_out(span.start_col),
+                            "endLine": s.line_out(span.end_line), "endColumn": s.col_out(span.end_col)}
+    src = s.source(span)
+    body["source"] = src or {"name": "?"}
+    s.respond(req, body)
