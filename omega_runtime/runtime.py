@@ -172,6 +172,7 @@ class OmegaRuntime:
 
     def on(self, name: str, handler: Callable[[Any], None]) -> None:
         self._listeners.setdefault(name, []).append(handler)
+        self.host.listening = True
 
     def off(self, name: str, handler: Callable[[Any], None]) -> None:
         if handler in self._listeners.get(name, []):

@@ -10,9 +10,15 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from omega_runtime.runtime import OmegaRuntime
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -268,3 +274,148 @@ def test_omega_script_entry_point(tmp_path: Path) -> None:
         pytest.fail(f"the `omega` console script is not installed beside {sys.executable}")
     proc = subprocess.run([str(script), "-e", "(* 6 7)"], capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stdout) == (0, "42\n")
+
+
+# ---- hypothesis: generated arithmetic and list expressions against a Python model ---------------
+
+# An expression is a tuple: ("lit", n), ("quote", [n...]) or (operator, arg, ...). Generation is
+# typed so every operator gets the kind of argument LANGUAGE.md 14 defines it for; the only errors
+# left are the ones the model predicts (a zero divisor, `car`/`cdr` of an empty list).
+
+Expr = tuple[Any, ...]
+Strategy = st.SearchStrategy[Expr]
+
+_ints: Strategy = st.integers(-50, 50).map(lambda n: ("lit", n))
+
+
+def _int_ops(inner: Strategy, lists: Strategy) -> Strategy:
+    return st.one_of(
+        st.tuples(st.sampled_from(["+", "*", "max", "min"]), inner, inner),
+        st.tuples(st.just("-"), inner, inner),
+        st.tuples(st.just("-"), inner),
+        st.tuples(st.sampled_from(["quotient", "remainder", "modulo"]), inner, inner),
+        st.tuples(st.just("abs"), inner),
+        st.tuples(st.just("length"), lists),
+        st.tuples(st.just("car"), lists),
+        st.tuples(st.just("if<"), inner, inner, inner, inner),
+    )
+
+
+def _list_ops(ints: Strategy, inner: Strategy) -> Strategy:
+    return st.one_of(
+        st.lists(ints, max_size=3).map(lambda xs: ("list", *xs)),
+        st.tuples(st.just("cons"), ints, inner),
+        st.tuples(st.sampled_from(["cdr", "reverse"]), inner),
+        st.tuples(st.just("append"), inner, inner),
+    )
+
+
+_quoted: Strategy = st.lists(st.integers(-9, 9), max_size=4).map(lambda xs: ("quote", xs))
+int_exprs: Strategy = st.deferred(lambda: _ints | _int_ops(int_exprs, list_exprs))
+list_exprs: Strategy = st.deferred(lambda: _quoted | _list_ops(int_exprs, list_exprs))
+num_exprs: Strategy = st.deferred(
+    lambda: int_exprs | st.tuples(st.sampled_from(["/", "+", "*", "-"]), num_exprs, num_exprs))
+
+
+class ModelError(Exception):
+    """The condition type the model expects Omega to signal."""
+
+
+def to_text(e: Expr) -> str:
+    head = e[0]
+    if head == "lit":
+        return str(e[1])
+    if head == "quote":
+        return "'(" + " ".join(map(str, e[1])) + ")"
+    if head == "if<":
+        a, b, x, y = (to_text(part) for part in e[1:])
+        return f"(if (< {a} {b}) {x} {y})"
+    return "(" + " ".join([head, *(to_text(arg) for arg in e[1:])]) + ")"
+
+
+def model(e: Expr) -> Any:
+    """The value of `e` as Python ints, floats and tuples (lists); ModelError for a condition."""
+    head = e[0]
+    if head == "lit":
+        return e[1]
+    if head == "quote":
+        return tuple(e[1])
+    if head == "if<":  # only the branch taken is evaluated
+        return model(e[3] if model(e[1]) < model(e[2]) else e[4])
+    args = [model(arg) for arg in e[1:]]  # left to right
+    if head in ("+", "*"):
+        return args[0] + args[1] if head == "+" else args[0] * args[1]
+    if head == "-":
+        return -args[0] if len(args) == 1 else args[0] - args[1]
+    if head in ("max", "min"):
+        return max(args) if head == "max" else min(args)
+    if head == "abs":
+        return abs(args[0])
+    if head in ("quotient", "remainder", "modulo", "/"):
+        a, b = args
+        if b == 0:
+            raise ModelError("division-by-zero")
+        if head == "/":
+            exact = isinstance(a, int) and isinstance(b, int) and a % b == 0
+            return a // b if exact else a / b
+        q = abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)
+        return {"quotient": q, "remainder": a - b * q, "modulo": a % b}[head]
+    if head == "length":
+        return len(args[0])
+    if head in ("car", "cdr"):
+        if not args[0]:
+            raise ModelError("wrong-type")
+        return args[0][0] if head == "car" else args[0][1:]
+    if head == "list":
+        return tuple(args)
+    if head == "cons":
+        return (args[0], *args[1])
+    if head == "reverse":
+        return tuple(reversed(args[0]))
+    if head == "append":
+        return args[0] + args[1]
+    raise AssertionError(head)
+
+
+def write_form(v: Any) -> str:
+    if isinstance(v, tuple):
+        return "(" + " ".join(write_form(x) for x in v) + ")"
+    return repr(v)  # ints, and floats in Python's shortest round-trip form as 2.1 prescribes
+
+
+def expected(e: Expr) -> tuple[str, str | None]:
+    """(printed value, None) or ("", condition type)."""
+    try:
+        return write_form(model(e)), None
+    except ModelError as exc:
+        return "", str(exc)
+
+
+@pytest.fixture(scope="module")
+def runtime() -> Iterator[OmegaRuntime]:
+    with OmegaRuntime.create() as rt:
+        yield rt
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(num_exprs, list_exprs))
+def test_facade_agrees_with_the_model(runtime: OmegaRuntime, e: Expr) -> None:
+    printed, error = expected(e)
+    result = runtime.eval(to_text(e))
+    if error is None:
+        assert result.condition is None, result.report
+        assert result.printed == printed
+    else:
+        assert result.condition is not None and result.condition.ctype.name == error, result.printed
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.one_of(num_exprs, list_exprs))
+def test_eval_option_agrees_with_the_model(e: Expr) -> None:
+    printed, error = expected(e)
+    proc = omega("-e", to_text(e))
+    if error is None:
+        assert (proc.returncode, proc.stdout) == (0, printed + "\n"), proc.stderr
+    else:
+        assert proc.returncode == 1 and proc.stdout == ""
+        assert proc.stderr.split(": ")[1] == error

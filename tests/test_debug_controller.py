@@ -76,6 +76,7 @@ class Session:
     def line(self) -> int:
         st = self.dc.state
         span = st.c.span if st.c is not None else frames(st)[0].span
+        assert span is not None
         return int(span.start_line)
 
     def run_to_end(self) -> Exit:
@@ -345,7 +346,7 @@ def test_hit_conditions(hit: str, expected_i: list[int]) -> None:
     s = Session(LOOP)
     s.dc.set_line_breakpoints("prog.omega", [{"line": 3, "hitCondition": hit}])
     seen = []
-    while isinstance(result := s.dc.resume(), Stop):
+    while isinstance(s.dc.resume(), Stop):
         seen.append(int(s.locals()["i"]))
     assert seen == expected_i
 

@@ -61,7 +61,8 @@ def test_transcript_14_2_scopes_and_choice_points() -> None:
     c, views, stop = session(PAIRS, "pairs.omega", [5])
     assert stop.reason == "breakpoint"
     frames = views.frames()
-    assert frames[0].name == "pick-pair" and frames[0].span.start_line == 6 and frames[0].span.start_col == 5
+    span = frames[0].span
+    assert frames[0].name == "pick-pair" and span is not None and (span.start_line, span.start_col) == (6, 5)
     scopes = views.scopes(0)
     assert [(s.name, s.node.named, s.expensive) for s in scopes] == [
         ("Locals", 2, False), ("Closure", 0, False), ("Globals", 1, True), ("Choice Points", 2, False),
@@ -209,7 +210,7 @@ def test_transactions_facts_fixpoint_and_budget_scopes() -> None:
     assert steps == f"used {used:,} of 10,000 ({10000 - used:,} left)"
     assert budget["llm-calls"].value == "used 0 (no limit)"
     assert [n.value for n in kids(budget["active"])] == ["with-budget steps 10000"]
-    assert stop.reason == "function breakpoint"
+    assert isinstance(stop, Stop) and stop.reason == "function breakpoint"
 
 
 def test_oracle_scope_and_conditions_scope() -> None:
@@ -277,12 +278,12 @@ def test_completions() -> None:
 def test_data_breakpoint_info() -> None:
     prog = """(define count 0)
 (define v (vector 1 2))
-(define (loop n acc) (set! acc (+ acc n)) (if (= n 0) acc (loop (- n 1) acc)))
+(define (loop n acc)
+  (set! acc (+ acc n))
+  (if (= n 0) acc (loop (- n 1) acc)))
 (loop 3 0)
 """
-    c, views, _ = session(prog, "d.omega", [3])
-    c.resume("in")
-    views.invalidate()
+    c, views, _ = session(prog, "d.omega", [4])
     assert views.data_breakpoint_info(None, "count", 0) == ("global:count", "count (global)", True)
     data_id, desc, persist = views.data_breakpoint_info(None, "acc", 0)
     assert data_id is not None and data_id.startswith("cell:") and not persist

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,8 @@ def repl_piped(stdin: str, tmp_path: Path, *flags: str) -> subprocess.CompletedP
 def repl_in_process(stdin: str) -> tuple[int, str, str]:
     """run_repl on string streams, the runtime's output going to the same stdout."""
     out, err = io.StringIO(), io.StringIO()
-    rt = OmegaRuntime.create(providers=RuntimeProviders(stdout=out.write, stderr=err.write))
+    rt = OmegaRuntime.create(providers=RuntimeProviders(stdout=lambda s: print(s, end="", file=out),
+                                                        stderr=lambda s: print(s, end="", file=err)))
     code = run_repl(rt, stdin=io.StringIO(stdin), stdout=out, stderr=err, interactive=False)
     assert rt.is_disposed()
     return code, out.getvalue(), err.getvalue()
@@ -214,11 +216,11 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path: Path) -> Terminal:
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
     if sys.platform == "win32":
         pytest.fail("pty tests need a POSIX system")
     term = Terminal(tmp_path)
-    yield term  # type: ignore[misc]
+    yield term
     term.close()
 
 

@@ -294,7 +294,7 @@ class Interventions:
     def goto_targets(self, file: str, line: int, column: int | None) -> list[Target]:
         self._goto = {}
         out = []
-        for seq, idx, env, k0 in self._sequences():
+        for seq, _idx, env, k0 in self._sequences():
             for j, expr in enumerate(seq.exprs):
                 span = expr.span
                 if span is None or expr.synthetic or span.start_line != line or span.file != file:
@@ -363,16 +363,16 @@ class Interventions:
     # ---- stepIn targets --------------------------------------------------------------------------
 
     def step_in_targets(self, frame_index: int) -> list[Target]:
-        self._step_in = {}
         if frame_index != 0 or self.c.finished is not None:
             return []
+        self._step_in = {}
         st = self.c.state
         out: list[Target] = []
         amb = _amb_next(st)
         if amb is not None:
             lams = amb.args[0].args if amb.args and isinstance(amb.args[0], N.KApp) else []
             for i, lam in enumerate(lams):
-                span = lam.body.span
+                span = getattr(lam, "body", lam).span
                 out.append(self._target(("amb", i), f"alternative {i + 1} of {len(lams)}: "
                                         f"{self.views.source_text(span, 60)}", span))
             return out
@@ -454,7 +454,8 @@ class Interventions:
                 return res
             st = self.c.state
             act = top_activation(st.k)
-            if act is not None and act.site is app and st.c is getattr(act.proc, "lam", None).body:
+            lam = getattr(act.proc, "lam", None) if act is not None else None
+            if act is not None and act.site is app and lam is not None and st.c is lam.body:
                 return attrs.evolve(res, description=f"Stepped into {act.name} (step {res.step})")
             if (st.c is not None and st.c.stmt and not st.c.builtin and self.c.cur != start
                     and activation_depth(st.k) <= d):
@@ -601,7 +602,7 @@ def replace_env(m: Machine, old: Any, new: Any, act: Any) -> None:
         copy_.next = below
         env = getattr(fr, "env", None)
         if isinstance(env, tuple):
-            copy_.env = rebuild(env)  # type: ignore[attr-defined]
+            copy_.env = rebuild(env)
         below = copy_
     m.k = below
 

@@ -18,11 +18,8 @@ from typing import IO, Any
 
 import attrs
 
-from ..machine import frames as F
 from ..machine.state import State
-from ..printer import display_repr, write_repr
 from ..span import Span
-from ..values import sym
 from .controller import DebugController, Exit, Stop
 from .inspector import EvaluationError, FrameInfo
 from .interventions import Interventions
@@ -64,7 +61,6 @@ class TerminalDebugger(cmd.Cmd):
         self.rt = controller.rt
         self.out = stdout
         self.at_line_start = True
-        self.evaluator = Evaluator(self.rt.interpreter)
         self.bps: list[TermBreakpoint] = []
         self.bp_files: set[str] = set()
         self._numbers = 0
@@ -132,9 +128,8 @@ class TerminalDebugger(cmd.Cmd):
         # like pdb: an empty line repeats the last command
         return bool(self.onecmd(self.lastcmd)) if self.lastcmd else False
 
-    def default(self, line: str) -> bool:
+    def default(self, line: str) -> None:
         self.error(f"Unknown command: {line.split()[0]!r} (type help)")
-        return False
 
     def onecmd(self, line: str) -> bool:
         try:
@@ -149,9 +144,17 @@ class TerminalDebugger(cmd.Cmd):
         """The control's span, else that of the innermost frame that has one."""
         st = self.state
         if st.c is not None and st.c.span is not None and not st.c.builtin:
-            span: Span = st.c.span
-            return span
-        return next((f.span for f in self.frame_list() if f.span is not None), None)
+            here: Span = st.c.span
+            return here
+        span = next((f.span for f in self.frame_list() if f.span is not None), None)
+        if span is None:  # a value returning to the top level: the form being evaluated
+            k = st.k
+            while k is not None and k.next is not None:
+                k = k.next
+            forms = getattr(k, "forms", None)
+            if forms is not None and st.r.form < len(forms):
+                span = forms[st.r.form].span
+        return span
 
     def show(self, result: Stop | Exit) -> None:
         self._invalidate()
@@ -225,15 +228,15 @@ class TerminalDebugger(cmd.Cmd):
         for file in sorted(self.bp_files):
             mine = [tb for tb in self.bps if tb.kind == "line" and tb.file == file]
             specs = [{"line": tb.line, "condition": tb.condition} for tb in mine]
-            for tb, bp in zip(mine, self.dc.set_line_breakpoints(file, specs)):
+            for tb, bp in zip(mine, self.dc.set_line_breakpoints(file, specs), strict=True):
                 tb.bp = bp
         funcs = [tb for tb in self.bps if tb.kind == "function"]
         for tb, bp in zip(funcs, self.dc.set_function_breakpoints(
-                [{"name": tb.name, "condition": tb.condition} for tb in funcs])):
+                [{"name": tb.name, "condition": tb.condition} for tb in funcs]), strict=True):
             tb.bp = bp
         datas = [tb for tb in self.bps if tb.kind == "data"]
         for tb, bp in zip(datas, self.dc.set_data_breakpoints(
-                [{"dataId": tb.name, "accessType": "write", "condition": tb.condition} for tb in datas])):
+                [{"dataId": tb.name, "accessType": "write", "condition": tb.condition} for tb in datas]), strict=True):
             tb.bp = bp
 
     def _program_file(self, name: str) -> str:
@@ -636,33 +639,9 @@ def _dedent(doc: str) -> str:
     return "\n".join([head] + ["  " + x[indent:] for x in rest])
 
 
-def _short(span: Span | None) -> str:
-    if span is None:
-        return "?"
-    return f"{span.file.rsplit('/', 1)[-1]}:{span.start_line}:{span.start_col}"
-
-
 def _cut(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.2f}"
-
-
-def _used(st: State, b: Any, dim: str) -> float:
-    """A budget's use at a recorded state (Machine.budget_used reads the live machine)."""
-    mono = st.r.mono
-    if dim == "steps":
-        return float(st.t - b.start_t)
-    if dim == "llm-calls":
-        return float(mono.llm_calls - b.start_llm)
-    if dim == "tokens":
-        return float(mono.tokens - b.start_tokens)
-    import time
-
-    return time.monotonic() - float(b.start_time)
 
 
 def _stream_writer(stream: IO[str]) -> Callable[[str], None]:

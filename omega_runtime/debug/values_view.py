@@ -165,11 +165,12 @@ def cut_write(v: Any, store: Any, limit: int = CUT_CHARS) -> str:
             out.append(text)
             size += len(text)
             continue
-        text = _cut_atom(x, store)
-        if text is None:
+        atom = _cut_atom(x, store)
+        if atom is not None:
+            text = atom
+        else:
             if level >= CUT_LEVELS:
-                text = "(" + ELLIPSIS + ")" if isinstance(x, Pair) else ("#(" + ELLIPSIS + ")" if isinstance(x, Vector)
-                                                                       else "#<" + x.rtype.name + " " + ELLIPSIS + ">")
+                text = ELLIPSIS  # a container below the third level
             elif isinstance(x, Pair):
                 out.append("(")
                 size += 1
@@ -439,7 +440,7 @@ class Renderer:
                 return [cache[i] for i in range(start, stop)]
             values = get(start, stop)
             out = []
-            for i, x in zip(range(start, stop), values):
+            for i, x in zip(range(start, stop), values, strict=True):
                 node = cache.get(i)
                 if node is None:
                     node = cache[i] = self.node(str(i), x, name_of(i), read_only=read_only, set_target=target_of(i))
@@ -472,7 +473,7 @@ class Renderer:
                 out.append(self.node(cut_write(k, store), val, ev, set_target=("hash", table, k)))
             return out
 
-        node.named, node.fetch = grouped(len(entries), _memo_make(make))
+        node.named, node.fetch = grouped(len(entries), memo_range(make))
 
     def _closure_children(self, f: Closure) -> list[VarNode]:
         lam = f.lam
@@ -566,7 +567,7 @@ def _wrap(op: str, evaluate_name: str | None) -> str | None:
     return f"({op} {evaluate_name})" if evaluate_name else None
 
 
-def _memo_make(make: Callable[[int, int], list[VarNode]]) -> Callable[[int, int], list[VarNode]]:
+def memo_range(make: Callable[[int, int], list[VarNode]]) -> Callable[[int, int], list[VarNode]]:
     """Same nodes for the same entries within a stop (references stay stable)."""
     cache: dict[int, VarNode] = {}
 
@@ -574,7 +575,7 @@ def _memo_make(make: Callable[[int, int], list[VarNode]]) -> Callable[[int, int]
         missing = [i for i in range(a, b) if i not in cache]
         if missing:
             lo, hi = missing[0], missing[-1] + 1
-            for i, node in zip(range(lo, hi), make(lo, hi)):
+            for i, node in zip(range(lo, hi), make(lo, hi), strict=True):
                 cache.setdefault(i, node)
         return [cache[i] for i in range(a, b)]
 
@@ -582,4 +583,4 @@ def _memo_make(make: Callable[[int, int], list[VarNode]]) -> Callable[[int, int]
 
 
 __all__ = ["VarNode", "cut_write", "type_of", "grouped", "static_children", "leaf", "page", "LISTS",
-           "ListInfo", "Renderer", "is_stream", "key_expr", "short_location", "number_text", "float_repr", "Closure"]
+           "ListInfo", "Renderer", "memo_range", "is_stream", "key_expr", "short_location", "number_text", "float_repr", "Closure"]

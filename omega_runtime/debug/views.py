@@ -30,6 +30,7 @@ from .values_view import (
     grouped,
     key_expr,
     leaf,
+    memo_range,
     number_text,
     page,
     short_location,
@@ -62,7 +63,7 @@ def same_state(a: State | None, b: State | None) -> bool:
     """Whether two State tuples hold the same parts (the history may rebuild the tuple)."""
     if a is None or b is None:
         return a is b
-    return all(x is y for x, y in zip(a, b))
+    return all(x is y for x, y in zip(a, b, strict=True))
 
 
 def plural(n: int, word: str) -> str:
@@ -79,6 +80,7 @@ class Views:
         self.started = time.monotonic()
         self.hex = False
         self._alt_positions: dict[int, tuple[int, int]] | None = None
+        self._global_names: tuple[set[Any], list[Any]] | None = None
         self.stop: Stop | None = None
         controller.evaluate_condition = self._evaluate_condition
         if not hasattr(controller, "data_slot_keys"):
@@ -93,7 +95,7 @@ class Views:
         self._frames_state: State | None = None
         self._scopes: dict[int, list[ScopeView]] = {}
         self._program: dict[str, VarNode] = {}
-        self._globals: list[tuple[str, Any]] | None = None
+        self._globals: list[Symbol] | None = None
         self._renderer: Renderer | None = None
 
     def note_stop(self, stop: Stop | None) -> None:
@@ -193,20 +195,34 @@ class Views:
         return VarNode("Closure", "", None, None, named=len(nodes), read_only=True, virtual=True,
                        fetch=static_children(nodes))
 
-    def globals_list(self) -> list[tuple[str, Any]]:
+    def global_keys(self) -> list[Symbol]:
+        """User definitions' names sorted, with built-ins the program redefined (DEBUGGER.md 9.1).
+        The sorted list is reused while the set of defined names stays the same, so a stop costs
+        one pass over the store's keys (values are read per page)."""
         st = self._check_state()
         if self._globals is None:
-            self._globals = I.globals_of(st, self.rt.interpreter)
+            store = st.s
+            base = self.rt.interpreter.prelude_store
+            user = {k for k in store.keys()
+                    if k.__class__ is Symbol and (k not in base or base.get(k) is not store.get(k))}
+            if self._global_names is None or self._global_names[0] != user:
+                self._global_names = (user, sorted(user, key=lambda k: k.name))
+            self._globals = self._global_names[1]
         return self._globals
 
+    def globals_list(self) -> list[tuple[str, Any]]:
+        store = self.state.s
+        return [(k.name, store.get(k)) for k in self.global_keys()]
+
     def _globals_node(self) -> VarNode:
-        gl = self.globals_list()
+        keys = self.global_keys()
         r = self.renderer()
+        store = self.state.s
 
         def make(a: int, b: int) -> list[VarNode]:
-            return [r.node(name, v, name, set_target=("global", name)) for name, v in gl[a:b]]
+            return [r.node(k.name, store.get(k), k.name, set_target=("global", k.name)) for k in keys[a:b]]
 
-        count, fetch = grouped(len(gl), _memo(make))
+        count, fetch = grouped(len(keys), memo_range(make))
         return VarNode("Globals", "", None, None, named=count, read_only=True, virtual=True, fetch=fetch)
 
     def _env_node(self, name: str, env: Any) -> VarNode:
@@ -290,7 +306,7 @@ class Views:
         pos = self.alt_positions().get(id(getattr(thunk, "lam", None)))
         if pos is not None:
             return pos[0]
-        return cp.total - len(cp.remaining) + i + 1
+        return int(cp.total) - len(cp.remaining) + i + 1 - len(cp.remaining) + i + 1
 
     def source_text(self, span: Any, limit: int = 80) -> str:
         if span is None or span.file != self.c.file:
@@ -337,7 +353,7 @@ class Views:
         def make(a: int, b: int) -> list[VarNode]:
             return [self._choice_node(cps[n - 1 - i], n - i) for i in range(a, b)]
 
-        count, fetch = grouped(n, _memo(make))
+        count, fetch = grouped(n, memo_range(make))
         node = self._scope("Choice Points", "$amb", count, fetch)
         node.value = plural(n, "pending choice point") if n else "none"
         node.type = "choice points"
@@ -371,7 +387,7 @@ class Views:
                            virtual=True, location=p.span, fetch=static_children(kids))
 
         def children() -> list[VarNode]:
-            count, fetch = grouped(len(props), _memo(lambda a, b: [prop_node(i) for i in range(a, b)]))
+            count, fetch = grouped(len(props), memo_range(lambda a, b: [prop_node(i) for i in range(a, b)]))
             pnode = VarNode("proposals", plural(len(props), "proposal"), None, None, named=count, read_only=True,
                             virtual=True, fetch=fetch)
             return [leaf("id", f"tx-{tx.tid}"), leaf("depth", str(depth)), leaf("status", status),
@@ -440,7 +456,7 @@ class Views:
                 out.append(r.node(name, value, f"(fact {key_expr(key, r.store)})", read_only=True))
             return out
 
-        count, fetch = grouped(len(facts), _memo(make))
+        count, fetch = grouped(len(facts), memo_range(make))
         node = self._scope("Facts", "$facts", count, fetch)
         node.value = plural(len(facts), "fact") if len(facts) else "none"
         node.type = "facts"
@@ -866,20 +882,6 @@ def _lazy_named(make: Callable[[], list[VarNode]]) -> Callable[[int, int | None,
         return page(memo[0], start, count)
 
     return fetch
-
-
-def _memo(make: Callable[[int, int], list[VarNode]]) -> Callable[[int, int], list[VarNode]]:
-    cache: dict[int, VarNode] = {}
-
-    def get(a: int, b: int) -> list[VarNode]:
-        missing = [i for i in range(a, b) if i not in cache]
-        if missing:
-            lo, hi = missing[0], missing[-1] + 1
-            for i, node in zip(range(lo, hi), make(lo, hi)):
-                cache.setdefault(i, node)
-        return [cache[i] for i in range(a, b)]
-
-    return get
 
 
 __all__ = ["Views", "ScopeView", "VarNode", "EvaluationError", "type_of", "cut_write", "LISTS"]

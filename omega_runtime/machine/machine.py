@@ -22,6 +22,7 @@ from ..span import Span
 from ..values import (MISSING, NIL, VOID, Condition, Pair, Procedure, Promise, PromptTag, Restart, Symbol,
                       Vector, list_to_python, make_list, next_serial, sym)
 from . import frames as F
+from . import nodes as N
 from ..primitives.registry import Primitive
 from .layout import GLOBAL_ENV, SLOT0, Layout
 from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
@@ -137,10 +138,29 @@ class Machine:
         path, where the debugger's hook decides whether to stop."""
         record = self.record
         traps = self.trap_nodes
+        # The commonest atomic nodes are handled inline (a method call per step is the loop's
+        # largest cost); every other node and every frame has its own step/resume method.
+        kconst, klocal0, kglobal = N.KConst, N.KLocal0, N.KGlobal
+        missing = MISSING
         while True:
             c = self.c
             if c is not None:
-                c.step(self)
+                cc = c.__class__
+                if cc is kconst:
+                    self.v = c.value
+                    self.c = None
+                elif cc is klocal0:
+                    self.v = self.e[c.slot]
+                    self.c = None
+                elif cc is kglobal:
+                    v = self.s.get(c.name, missing)
+                    if v is missing:
+                        c.step(self)
+                    else:
+                        self.v = v
+                        self.c = None
+                else:
+                    c.step(self)
             else:
                 k = self.k
                 if k is None:
@@ -1053,13 +1073,17 @@ class Machine:
             self.fail(sym("amb"), node)
             return
         if len(thunks) > 1:
-            cid = self.next_id("cp")
+            r = self.r
+            mono = r.mono
+            cid = mono.ids.get("cp", 0) + 1
             boundary, _ = self.current_boundary()
             alt_spans = tuple(getattr(getattr(t, "lam", None), "span", None) for t in thunks)
             cp = ChoicePoint(cid, self.span_of(node), alt_spans, self.snapshot(), tuple(thunks[1:]), len(thunks), 1,
                              self.t, boundary)
-            self.r = attrs.evolve(self.r, choices=self.r.choices + (cp,))
-            self.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": len(thunks)})
+            self.r = attrs.evolve(r, choices=r.choices + (cp,),
+                                  mono=attrs.evolve(mono, ids=mono.ids.set("cp", cid)))
+            if self.services.listening:
+                self.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": len(thunks)})
         self.apply(thunks[0], (), node)
 
     def fail(self, reason: Any, node: Any) -> None:
@@ -1088,7 +1112,8 @@ class Machine:
         st = cp.state
         self.c, self.v, self.e, self.k, self.s, self.nc = None, VOID, st.e, st.k, st.s, st.nc
         self.r = attrs.evolve(st.r, choices=choices, mono=mono)
-        self.services.emit("amb-backtrack", {"id": f"cp-{cp.cid}", "alternative": cp.total - len(cp.remaining) + i + 1})
+        if self.services.listening:
+            self.services.emit("amb-backtrack", {"id": f"cp-{cp.cid}", "alternative": cp.total - len(cp.remaining) + i + 1})
         for watcher in self.services.backtrack_watchers:
             watcher(self, cp, i)
         self.reset_check()
