@@ -11,12 +11,11 @@ Prompts (`omega> `, `....> `), line editing and the history file `~/.omega_histo
 when stdin is a terminal; piped input is read silently, so its stdout holds just the program's
 output and the `=> ` lines.
 
-Ctrl-C during an evaluation interrupts it: the SIGINT handler raises a flag and installs a machine
-hook that raises `MachineHalt`, which the facade treats as the end of that evaluation (open
-transactions roll back, choice points go). The hook is installed only once Ctrl-C is pressed,
-because the machine calls hooks on every step while any is installed (measured: ~2.7x slower).
-A second Ctrl-C before the machine reaches its hook (a blocking oracle or shell call) interrupts
-the Python code itself. Ctrl-C at the prompt clears the input; Ctrl-D (end of input) exits 0.
+Ctrl-C during an evaluation interrupts it: a machine hook installed for the evaluation raises
+`MachineHalt` once the SIGINT handler has raised its flag, and the facade treats that as the end of
+the evaluation (open transactions roll back, choice points go). A second Ctrl-C before the machine
+reaches its hook (a blocking oracle or shell call) interrupts the Python code itself. Ctrl-C at the
+prompt clears the input; Ctrl-D (end of input) exits 0.
 """
 
 from __future__ import annotations
@@ -86,17 +85,17 @@ class _Interrupt:
             # The machine has not reached its hook (blocked in Python code): interrupt that code.
             raise KeyboardInterrupt
         self.requested = True
-        # The machine polls its hooks within 1,024 steps even when none was installed before.
-        self.machine.hooks.append(self.hook)
+        self.machine.request_slow_path()  # run the hooks after the current step, not 1,024 later
 
     @contextmanager
     def armed(self) -> Iterator[None]:
-        """Catch SIGINT for the duration of one evaluation (main thread only; elsewhere no-op)."""
+        """The hook and the SIGINT handler for one evaluation (the handler in the main thread only)."""
         self.requested = False
         previous: Any = None
         installed = threading.current_thread() is threading.main_thread()
         if installed:
             previous = signal.signal(signal.SIGINT, self.handle_signal)
+        self.machine.hooks.append(self.hook)
         try:
             yield
         finally:
@@ -197,6 +196,9 @@ class Repl:
             if result.exit_code is not None:
                 return result.exit_code
             if result.condition is not None:
+                if self.interactive and not self.at_line_start:  # the report starts a line of its own
+                    self.out("\n")
+                    self.at_line_start = True
                 self.err(result.report + "\n")
                 return None
             if self.interrupt.requested:
@@ -214,7 +216,7 @@ class Repl:
                 return self.rt.eval(code, source=source)
         except KeyboardInterrupt:
             self.err(self._interrupted_text())
-        except Exception as exc:  # noqa: BLE001 - a runtime bug must not end the session
+        except Exception as exc:  # a runtime bug must not end the session
             self.err(f"omega: internal error: {type(exc).__name__}: {exc}\n")
         return None
 

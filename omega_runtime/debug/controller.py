@@ -99,6 +99,7 @@ class Mode:
         self.line = line
         self.form = st.r.form
         self.steps = 0
+        self.until = -1
 
 
 class DebugController:
@@ -127,7 +128,9 @@ class DebugController:
         self.evaluate_condition: Callable[[str, State, dict[str, Any]], Any] | None = None
         self._pending: list[Event] = []
         self._written: list[Any] = []
-        self._suppress: tuple[int, str] | None = None  # an event already stopped at, not again
+        self._suppress: int | None = None  # a step whose before-events were already stopped at
+        self.data_slot_keys: dict[tuple[int, str], Any] = {}  # cell:N:FIELD data ids -> store keys (views)
+        self.last_stop: Stop | None = None
         self._mode: Mode | None = None
         self._last_line: int | None = None
         self.pending_uncaught: tuple[Condition, State] | None = None
@@ -179,14 +182,14 @@ class DebugController:
         if not self._active():
             return False
         step = self.cur_live()
-        if "uncaught" in self.filters and self._suppress != (step, "uncaught") \
+        if "uncaught" in self.filters and self._suppress != step \
                 and self._filter_condition_holds("uncaught", cond, step):
             self._pending.append(Event("uncaught", cond, "uncaught"))
             m.request_slow_path()
             return True  # the step is discarded; the run stops before it
         # A signal filter (amb-exhausted, budget-exceeded, ...) that matches must stop before this
         # step too, so the step may not end the run by raising Uncaught.
-        if self._suppress != (step, "signal") and any(
+        if self._suppress != step and any(
                 ev.kind == "signal" and self._filter_stop(ev, step) is not None for ev in self._pending):
             m.request_slow_path()
             return True
@@ -273,8 +276,10 @@ class DebugController:
 
     def set_function_breakpoints(self, specs: list[dict[str, Any]]) -> list[Breakpoint]:
         out = []
+        old = {bp.key: bp for bp in self.function_bps}
         for spec in specs:
-            bp = Breakpoint(self._new_id(), "function", False, name=str(spec["name"]))
+            key = ("function", str(spec["name"]), spec.get("condition"), spec.get("hitCondition"))
+            bp = old.pop(key, None) or Breakpoint(self._new_id(), "function", False, name=str(spec["name"]), key=key)
             bp.condition = spec.get("condition") or None
             hit_text = spec.get("hitCondition")
             bp.hit_condition = parse_hit_condition(hit_text) if hit_text else None
@@ -299,8 +304,10 @@ class DebugController:
 
     def set_data_breakpoints(self, specs: list[dict[str, Any]]) -> list[Breakpoint]:
         out = []
+        old = {bp.key: bp for bp in self.data_bps}
         for spec in specs:
-            bp = Breakpoint(self._new_id(), "data", True, name=str(spec["dataId"]))
+            key = ("data", str(spec["dataId"]), spec.get("accessType"), spec.get("condition"), spec.get("hitCondition"))
+            bp = old.pop(key, None) or Breakpoint(self._new_id(), "data", True, name=str(spec["dataId"]), key=key)
             bp.access = spec.get("accessType") or "write"
             bp.condition = spec.get("condition") or None
             hit_text = spec.get("hitCondition")
@@ -337,7 +344,7 @@ class DebugController:
         return None
 
     def _slot_key(self, cell: int, rest: str) -> Any:
-        return self.data_slot_keys.get((cell, rest)) if hasattr(self, "data_slot_keys") else None
+        return self.data_slot_keys.get((cell, rest))
 
     # ---- running --------------------------------------------------------------------------
 
@@ -453,7 +460,7 @@ class DebugController:
                 self._raise_stop(stop)
             self.events.setdefault(pre, []).extend(pending)
         self.cur = newest
-        if self._suppress is not None and self._suppress[0] < pre:
+        if self._suppress is not None and self._suppress < pre:
             self._suppress = None
         written = self._written
         if written:
@@ -466,18 +473,22 @@ class DebugController:
 
     def _raise_stop(self, stop: Stop) -> None:
         self._stop_result = stop
+        self.last_stop = stop
         raise DebugStop(stop.reason)
 
     # ---- the checks ------------------------------------------------------------------------
 
     def _before_stop(self, events: list[Event], step: int) -> Stop | None:
         """Exception filters, oracle calls and rollbacks stop at the state before their step."""
-        for ev in events:
-            if self._suppress == (step, ev.kind):
-                continue
+        if self._suppress == step:
+            return None
+        # Several filters matching one event make one stop, attributed to the first in table
+        # order: `uncaught` first.
+        ordered = [ev for ev in events if ev.kind == "uncaught"] + [ev for ev in events if ev.kind != "uncaught"]
+        for ev in ordered:
             stop = self._filter_stop(ev, step)
             if stop is not None:
-                self._suppress = (step, ev.kind)
+                self._suppress = step
                 return stop
         return None
 
@@ -627,6 +638,8 @@ class DebugController:
         kind = mode.kind
         if kind == "continue":
             return None
+        if kind == "until":
+            return "goto" if self.cur >= mode.until else None
         if kind == "instruction":
             return "step"
         if any(ev.kind == "backtrack" for ev in events):
@@ -647,6 +660,8 @@ class DebugController:
         return None
 
     def _describe(self, reason: str, step: int, events: list[Event]) -> str:
+        if reason == "goto":
+            return f"Ran to step {step}"
         if reason == "backtrack":
             for ev in events:
                 if ev.kind == "backtrack":
@@ -690,6 +705,26 @@ class DebugController:
             return []
         return [bp for bp in self.bp_nodes[c.nid] if bp.log_message is None]
 
+    def _back_stops(self, start: int) -> Any:
+        """Entries before `start` whose control is a user node, newest first, as (step, state
+        tuple, is statement stop). Scans the recorded tuples directly: a statement stop is known
+        once the next older user node (the line before it) is seen."""
+        states = self.history.states
+        base = self.history.base
+        pending: tuple[int, Any] | None = None
+        for i in range(start - 1 - base, -1, -1):
+            tup = states[i]
+            c = tup[0]
+            if c is None or c.synthetic or c.builtin or c.span is None:
+                continue
+            if pending is not None:
+                ps, pt = pending
+                pc = pt[0]
+                yield ps, pt, bool(pc.stmt) or pc.span.start_line != c.span.start_line
+            pending = (i + base, tup)
+        if pending is not None:
+            yield pending[0], pending[1], True
+
     def step_back(self, granularity: str = "statement") -> Stop:
         self._require_history()
         start = self.cur
@@ -702,26 +737,24 @@ class DebugController:
         d = activation_depth(st0.k)
         act = top_activation(st0.k)
         line = self._node_line(st0)
-        for s in range(start - 1, self.history.oldest - 1, -1):
-            if self._bp_hit_at(s):
+        bpn = self.bp_nodes
+        for s, tup, stmt in self._back_stops(start):
+            c = tup[0]
+            if c.nid in bpn and any(bp.log_message is None for bp in bpn[c.nid]):
                 self._goto_entry(s)
                 return Stop("step", f"Stepped back to step {s}", s)
-            if self._is_stmt(s):
-                st = self.history.get(s)
-                if activation_depth(st.k) > d:
-                    continue
-                if granularity == "line" and st.c.span.start_line == line and top_activation(st.k) is act:
-                    continue
-                self._goto_entry(s)
-                return Stop("step", f"Stepped back to step {s}", s)
-        oldest = self.history.oldest
-        self._goto_entry(oldest)
-        return Stop("entry" if oldest == 0 else "step", f"Reached the oldest recorded step (step {oldest})", oldest)
+            if not stmt or activation_depth(tup[3]) > d:
+                continue
+            if granularity == "line" and c.span.start_line == line and top_activation(tup[3]) is act:
+                continue
+            self._goto_entry(s)
+            return Stop("step", f"Stepped back to step {s}", s)
+        return self._to_oldest()
 
     def reverse_step_in(self) -> Stop:
         self._require_history()
-        for s in range(self.cur - 1, self.history.oldest - 1, -1):
-            if self._is_stmt(s):
+        for s, _tup, stmt in self._back_stops(self.cur):
+            if stmt:
                 self._goto_entry(s)
                 return Stop("step", f"Stepped back to step {s}", s)
         return self._to_oldest()
@@ -729,8 +762,8 @@ class DebugController:
     def reverse_step_out(self) -> Stop:
         self._require_history()
         d = activation_depth(self.state.k)
-        for s in range(self.cur - 1, self.history.oldest - 1, -1):
-            if self._is_stmt(s) and activation_depth(self.history.get(s).k) < d:
+        for s, tup, stmt in self._back_stops(self.cur):
+            if stmt and activation_depth(tup[3]) < d:
                 self._goto_entry(s)
                 return Stop("step", f"Stepped back to step {s}", s)
         return self._to_oldest()
@@ -742,20 +775,27 @@ class DebugController:
 
     def reverse_continue(self) -> Stop:
         self._require_history()
-        for s in range(self.cur - 1, self.history.oldest - 1, -1):
-            hits = self._bp_hit_at(s)
-            if hits:
+        states = self.history.states
+        base = self.history.base
+        bpn = self.bp_nodes
+        events = self.events
+        for i in range(self.cur - 1 - base, -1, -1):
+            s = i + base
+            c = states[i][0]
+            if c is not None and c.nid in bpn:
+                hits = [bp for bp in bpn[c.nid] if bp.log_message is None]
                 st = self.history.get(s)
                 ok = [bp for bp in hits if self._reverse_condition_ok(bp, st, s)]
                 if ok:
                     self._goto_entry(s)
                     kind = "function breakpoint" if ok[0].kind == "function" else "breakpoint"
                     return Stop(kind, f"Paused on {kind} {ok[0].bid} (step {s})", s, hit_ids=[b.bid for b in ok])
-            for ev in self.events.get(s, []):
-                stop = self._filter_stop(ev, s)
-                if stop is not None:
-                    self._goto_entry(s)
-                    return stop
+            if s in events:
+                for ev in events[s]:
+                    stop = self._filter_stop(ev, s)
+                    if stop is not None:
+                        self._goto_entry(s)
+                        return stop
         return self._to_oldest()
 
     def _reverse_condition_ok(self, bp: Breakpoint, st: State, step: int) -> bool:
@@ -780,19 +820,12 @@ class DebugController:
         return result
 
     def _run_until(self, step: int) -> Stop | Exit:
-        self._mode = Mode("continue", "statement", self.state, None)
-        self._until = step
+        self._mode = Mode("until", "statement", self.state, None)
+        self._mode.until = step
         try:
-            return self._drive(self._until_hook, self._hook)
+            return self._drive(self._hook)
         finally:
             self._mode = None
-
-    def _until_hook(self, m: Machine) -> None:
-        if self.cur_live() + 1 >= self._until:
-            self.pause_requested.set()
-        else:
-            # come back when the target step is reached
-            m.check_at = min(m.check_at, m.t + (self._until - self.cur_live()))
 
     # ---- interventions ---------------------------------------------------------------------
 

@@ -168,8 +168,9 @@ class Machine:
                 k.resume(self, self.v)
             t = self.t = self.t + 1
             if record is not None:
+                record.append((self.c, self.v, self.e, self.k, self.s, self.r, self.nc, t))
+            if traps:
                 c = self.c
-                record.append((c, self.v, self.e, self.k, self.s, self.r, self.nc, t))
                 if c is not None and c.nid in traps:
                     self.slow_path()
                     continue
@@ -1077,9 +1078,9 @@ class Machine:
             mono = r.mono
             cid = mono.ids.get("cp", 0) + 1
             boundary, _ = self.current_boundary()
-            alt_spans = tuple(getattr(getattr(t, "lam", None), "span", None) for t in thunks)
+            alt_spans = tuple(getattr(getattr(getattr(t, "lam", None), "body", None), "span", None) for t in thunks)
             cp = ChoicePoint(cid, self.span_of(node), alt_spans, self.snapshot(), tuple(thunks[1:]), len(thunks), 1,
-                             self.t, boundary)
+                             self.t, boundary, node)
             self.r = attrs.evolve(r, choices=r.choices + (cp,),
                                   mono=attrs.evolve(mono, ids=mono.ids.set("cp", cid)))
             if self.services.listening:
@@ -1117,7 +1118,7 @@ class Machine:
         for watcher in self.services.backtrack_watchers:
             watcher(self, cp, i)
         self.reset_check()
-        self.apply(thunk, (), None)
+        self.apply(thunk, (), cp.node)
 
     def finish_collect(self, frame: Any) -> None:
         cid, entry_store, entry_regs = frame.data

@@ -33,6 +33,7 @@ class ChoicePoint:
     tried: int
     created: int  # the step that created it
     boundary: int  # 0: the top-level form; else the amb-collect's id
+    node: Any = None  # the amb's node: alternatives are applied there
 
 
 @attrs.frozen(slots=True)
