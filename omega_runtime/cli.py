@@ -115,7 +115,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
                 _write_err(d.format() + "\n")
             return EXIT_USAGE
         if result.exit_code is not None:
-            return result.exit_code
+            return int(result.exit_code)
         if result.condition is not None:
             _write_err(result.report + "\n")
             return EXIT_CONDITION
@@ -137,7 +137,7 @@ def cmd_eval(expr: str) -> int:
                 _write_err(d.format() + "\n")
             return EXIT_USAGE
         if result.exit_code is not None:
-            return result.exit_code
+            return int(result.exit_code)
         if result.condition is not None:
             _write_err(result.report + "\n")
             return EXIT_CONDITION

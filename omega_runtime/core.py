@@ -8,8 +8,6 @@ names a built-in procedure directly, whatever the program has redefined (expansi
 
 from __future__ import annotations
 
-from typing import Union
-
 import attrs
 
 from .span import Span
@@ -190,7 +188,7 @@ class PVector:
     items: list[Pattern]
 
 
-Pattern = Union[PAny, PBind, PConst, PList, PVector]
+Pattern = PAny | PBind | PConst | PList | PVector
 
 
 @attrs.define(eq=False, slots=True)

@@ -7,8 +7,6 @@ every element. `to_value` strips spans to give the quoted datum.
 
 from __future__ import annotations
 
-from typing import Union
-
 import attrs
 
 from .span import Span
@@ -38,7 +36,7 @@ class SVector:
     span: Span
 
 
-Syntax = Union[Atom, SList, SVector]
+Syntax = Atom | SList | SVector
 
 
 @attrs.frozen(slots=True)

@@ -419,3 +419,8 @@ def test_eval_option_agrees_with_the_model(e: Expr) -> None:
     else:
         assert proc.returncode == 1 and proc.stdout == ""
         assert proc.stderr.split(": ")[1] == error
+
+
+def test_program_arguments_follow_the_file() -> None:
+    proc = omega("run", "args.omega", "a", "b c", "--allow")  # after FILE, options are the program's
+    assert (proc.returncode, proc.stdout) == (0, '("args.omega" "a" "b c" "--allow")\n')

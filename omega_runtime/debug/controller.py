@@ -27,8 +27,15 @@ from ..machine import nodes as N
 from ..machine.machine import Machine, MachineHalt, ProgramExit, Uncaught
 from ..machine.state import State
 from ..values import Condition, sym
-from .breakpoints import (EXCEPTION_FILTERS, FILTER_IDS, Breakpoint, LineTable, function_body_nids,
-                          hit_condition_holds, parse_hit_condition)
+from .breakpoints import (
+    EXCEPTION_FILTERS,
+    FILTER_IDS,
+    Breakpoint,
+    LineTable,
+    function_body_nids,
+    hit_condition_holds,
+    parse_hit_condition,
+)
 from .history import History
 
 if TYPE_CHECKING:

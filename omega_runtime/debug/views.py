@@ -83,8 +83,6 @@ class Views:
         self._global_names: tuple[set[Any], list[Any]] | None = None
         self.stop: Stop | None = None
         controller.evaluate_condition = self._evaluate_condition
-        if not hasattr(controller, "data_slot_keys"):
-            controller.data_slot_keys = {}  # type: ignore[attr-defined]
         self.invalidate()
 
     # ---- caches ---------------------------------------------------------------------------
@@ -738,7 +736,7 @@ class Views:
         return self.target_info(self.resolve_place(name, frame_index), name, None)
 
     def target_info(self, target: Any, name: str, node: VarNode | None) -> tuple[str | None, str, bool]:
-        keys: dict[tuple[int, str], Any] = self.c.data_slot_keys  # type: ignore[attr-defined]
+        keys: dict[tuple[int, str], Any] = self.c.data_slot_keys
         if target is None:
             if node is not None and node.type in ("pair",) or name.startswith(("(car", "(cdr", "(list-ref")):
                 return None, f"{name} is a pair element: pairs are immutable, so it cannot change", False

@@ -11,8 +11,25 @@ import attrs
 
 from ..conditions import OmegaError, wrong_type
 from ..primitives.registry import primitive
-from ..values import (MISSING, NIL, VOID, Condition, Keyword, Pair, Procedure, Promise, PromptTag, Proposal, PStr,
-                      Restart, Symbol, list_to_python, make_list, provenance_of, sym)
+from ..values import (
+    MISSING,
+    NIL,
+    VOID,
+    Condition,
+    Keyword,
+    Pair,
+    Procedure,
+    Promise,
+    PromptTag,
+    Proposal,
+    PStr,
+    Restart,
+    Symbol,
+    list_to_python,
+    make_list,
+    provenance_of,
+    sym,
+)
 from . import frames as F
 from .procedures import ContinuationProc, Resumption
 
@@ -376,9 +393,15 @@ def _fixpoint(m: Machine, args: tuple[Any, ...], node: Any) -> None:
         else:
             from ..printer import write_repr
 
-            raise OmegaError("value-error", lambda s: f"fixpoint: unknown option {write_repr(key, s)}", (key,))
+            raise _unknown_option(key)
     fp = FixpointState(m.next_id("fp"), step, equal, max_iter, max_iter, 0, VOID, init, False, m.span_of(node))
     fp_iterate(m, fp, node)
+
+
+def _unknown_option(key: Any) -> OmegaError:
+    from ..printer import write_repr
+
+    return OmegaError("value-error", lambda s: f"fixpoint: unknown option {write_repr(key, s)}", (key,))
 
 
 def fp_iterate(m: Machine, fp: FixpointState, node: Any) -> None:

@@ -12,7 +12,7 @@ import subprocess
 from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError, arity_error
-from ..values import NIL, VOID, Condition, PStr, Proposal, Restart, Symbol, list_to_python, make_list, sym
+from ..values import NIL, VOID, Condition, Proposal, PStr, Restart, Symbol, list_to_python, make_list, sym
 
 if TYPE_CHECKING:
     from .machine import Machine
@@ -140,7 +140,8 @@ def perform_one(kind: str, payload: tuple[Any, ...], m: Machine) -> tuple[bool, 
         return True, proc.stdout.rstrip()
     # tools
     name, tool_args = payload
-    return m.services.run_tool(name, tool_args)
+    outcome: tuple[bool, Any] = m.services.run_tool(name, tool_args)
+    return outcome
 
 
 def tool_effect(m: Machine, args: tuple[Any, ...], node: Any) -> None:

@@ -13,8 +13,20 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..conditions import OmegaError, arity_error
-from ..oracle import OracleFailure, OracleRequest, Receipt, ReceiptLog, ReplayMiss, make_receipt
-from ..values import VOID, Pair, PFloat, PInt, PStr, Restart, Vector, list_to_python, make_list, provenance_of, sym
+from ..oracle import OracleFailure, OracleRequest, Receipt, ReceiptLog, ReplayMiss
+from ..values import (
+    VOID,
+    Pair,
+    PFloat,
+    PInt,
+    PStr,
+    Restart,
+    Vector,
+    list_to_python,
+    make_list,
+    provenance_of,
+    sym,
+)
 from .effects import oracle_value, perform_one, search_value
 
 if TYPE_CHECKING:

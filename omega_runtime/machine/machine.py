@@ -18,13 +18,27 @@ import attrs
 import immutables
 
 from ..conditions import OmegaError, arity_error, not_a_procedure
+from ..primitives.registry import Primitive
 from ..span import Span
-from ..values import (MISSING, NIL, VOID, Condition, Pair, Procedure, Promise, PromptTag, Restart, Symbol,
-                      Vector, list_to_python, make_list, next_serial, sym)
+from ..values import (
+    MISSING,
+    NIL,
+    VOID,
+    Condition,
+    Pair,
+    Promise,
+    PromptTag,
+    Restart,
+    Symbol,
+    Vector,
+    list_to_python,
+    make_list,
+    next_serial,
+    sym,
+)
 from . import frames as F
 from . import nodes as N
-from ..primitives.registry import Primitive
-from .layout import GLOBAL_ENV, SLOT0, Layout
+from .layout import GLOBAL_ENV, Layout
 from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
 from .registers import Registers
 from .state import Budget, ChoicePoint, ProposalRecord, State, Transaction
@@ -536,7 +550,7 @@ class Machine:
                 out.extend(k.args[0].restarts)
             elif kc is F.ExtentFrame:
                 if k.ekind == "restart-case":
-                    for i, (name, nparams, rest, _layout, span) in enumerate(k.node.info.clauses):
+                    for i, (name, _nparams, _rest, _layout, span) in enumerate(k.node.info.clauses):
                         out.append(Restart(name, (), span, ("restart_case_transfer", (k, i))))
                 elif k.ekind == "restart-bind":
                     names = k.data[0]
@@ -592,7 +606,7 @@ class Machine:
         self.unwind_to(frame.next, then)
 
     def restart_bind_transfer(self, args: tuple[Any, ...], frame: Any, i: int) -> None:
-        names, procs = frame.data[0], frame.data[1]
+        procs = frame.data[1]
         entry_store = frame.data[2]
         proc = procs[i]
 
@@ -826,9 +840,8 @@ class Machine:
     def tx_status(self, tid: int) -> str:
         for tx in self.r.txs:
             if tx.tid == tid:
-                return tx.status
-        status: str = self.s.get(("tx-status", tid), "open")
-        return status
+                return str(tx.status)
+        return str(self.s.get(("tx-status", tid), "open"))
 
     def tx_is_open(self, tid: int) -> bool:
         return any(tx.tid == tid for tx in self.r.txs)
