@@ -391,7 +391,6 @@ def _fixpoint(m: Machine, args: tuple[Any, ...], node: Any) -> None:
         elif name == "equal":
             equal = _check_proc("fixpoint", val)
         else:
-            from ..printer import write_repr
 
             raise _unknown_option(key)
     fp = FixpointState(m.next_id("fp"), step, equal, max_iter, max_iter, 0, VOID, init, False, m.span_of(node))
