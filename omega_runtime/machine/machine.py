@@ -317,9 +317,12 @@ class Machine:
             if layout.boxed and True in layout.boxed:
                 args = self.box_values(layout, args)
             k = self.k
-            if k.__class__ is F.Activation:  # tail call: replace the caller's activation
+            site = node
+            if k.__class__ is F.Activation:
+                # A tail call replaces the caller's activation, keeping where that one was called.
+                site = k.site
                 k = k.next
-            self.k = F.Activation(f, node, args, k)
+            self.k = F.Activation(f, site, args, k)
             self.e = (f.env, layout, *args)
             self.c = lam.body
             return

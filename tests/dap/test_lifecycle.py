@@ -81,9 +81,10 @@ def test_launch_waits_for_configuration_done_and_sends_process_and_thread(dap: D
     seq = dap.send("launch", {"program": str(programs / "counter.omega")})
     dap.ok("configurationDone")
     assert dap.response(seq)["success"]
+    assert dap.event("process")["body"]["startMethod"] == "launch"
+    dap.event("thread")
     names = [m.get("command") or m.get("event") for m in dap.messages]
     assert names.index("configurationDone") < names.index("launch") < names.index("process") < names.index("thread")
-    assert dap.event("process")["body"]["startMethod"] == "launch"
     assert dap.event("exited")["body"]["exitCode"] == 0
     dap.event("terminated")
     assert dap.output("stdout") == "2"
