@@ -65,9 +65,8 @@ def _create(s: Session, cfg_args: dict[str, Any]) -> list[str]:
     except (OracleConfigError, ValueError, OSError) as exc:
         detail = getattr(exc, "detail", None) or str(exc)
         raise DapError(1008, f"Cannot launch {os.path.basename(cfg.program)}: {detail}") from None
-    # File and shell effects resolve relative paths against the process directory, which is
-    # process-wide: the launch's cwd is made current (see the report on the runtime's needs).
-    os.chdir(cfg.cwd)
+    # File and shell effects resolve relative paths against the session's working directory.
+    rt.host.cwd = cfg.cwd
     rel = os.path.relpath(cfg.program, cfg.cwd)
     rel = cfg.program if rel.startswith("..") else rel
     rt.host.argv = [rel, *cfg.args]
@@ -237,7 +236,7 @@ def terminate(s: Session, req: Request) -> None:
         if s.state == "ended":
             return
         # As `(exit 1)`: open transactions roll back (the controller's end-of-run path).
-        ctl._exit(1)
+        ctl.terminate()
         s.report(Exit(1), jump=False)
 
     s.queue(req, end)

@@ -440,6 +440,10 @@ class DebugController:
             self.history.enforce_limit()
             m.reset_check()
 
+    def terminate(self) -> Exit:
+        """End the program as `(exit 1)` would: open transactions roll back."""
+        return self._exit(1)
+
     def _exit(self, code: int, report: str | None = None) -> Exit:
         self.finished = Exit(code, report)
         # Open transactions roll back when the program stops (LANGUAGE.md 7).

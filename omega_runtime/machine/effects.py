@@ -92,7 +92,7 @@ def file_read(m: Machine, path: Any, node: Any) -> None:
                 m.v, m.c = prop.payload[1], None
                 return
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(m.services.resolve(path), encoding="utf-8") as fh:
             text = fh.read()
     except OSError as exc:
         detail = f"{path}: {exc.strerror or exc}"
@@ -126,14 +126,15 @@ def perform_one(kind: str, payload: tuple[Any, ...], m: Machine) -> tuple[bool, 
     if kind == "file-write":
         path, content = payload
         try:
-            with open(path, "w", encoding="utf-8") as fh:
+            with open(m.services.resolve(path), "w", encoding="utf-8") as fh:
                 fh.write(content)
         except OSError as exc:
             detail = f"{path}: {exc.strerror or exc}"
             return False, OmegaError("file-error", f"file: {detail}", (path, detail))
         return True, VOID
     if kind == "shell":
-        proc = subprocess.run(["/bin/sh", "-c", payload[0]], capture_output=True, text=True, check=False)
+        proc = subprocess.run(["/bin/sh", "-c", payload[0]], capture_output=True, text=True, check=False,
+                              cwd=m.services.cwd)
         if proc.returncode != 0:
             return False, OmegaError("shell-failed", f"shell: exit status {proc.returncode}",
                                      (proc.returncode, proc.stdout, proc.stderr), restarts=())

@@ -70,6 +70,7 @@ class Host:
         self.expand_eval: Callable[[Machine, Any, Any], Any] | None = None
         self.provenance_seen = False
         self.argv: list[str] = []  # the program and its arguments, for (command-line)
+        self.cwd: str | None = None  # where relative paths of file and shell effects resolve (None: the process's)
         # this session's answers by receipt id, in order: re-executed steps reuse them (5.9)
         self.session_answers: dict[str, list[Receipt]] = {}
         self.oracle_events: list[OracleEvent] = []
@@ -224,6 +225,12 @@ class Host:
                 return prop.kind, prop.target, result.message(m.s) if isinstance(result, OmegaError) else display_repr(result, m.s)
             m.s = m.s.set(("proposal-result", prop.pid), result)
         return None
+
+    def resolve(self, path: str) -> str:
+        """A file effect's path: relative paths resolve against `cwd` when one is set."""
+        import os
+
+        return path if self.cwd is None or os.path.isabs(path) else os.path.join(self.cwd, path)
 
     def run_tool(self, name: str, args: tuple[Any, ...]) -> tuple[bool, Any]:
         tool = self.tools.get(name)
