@@ -78,6 +78,7 @@ class Breakpoint:
     name: str | None = None  # function breakpoints; data breakpoints' dataId
     access: str = "write"
     hits: list[int] = attrs.field(factory=list)  # steps where it hit (timeline order)
+    known_from: int = 0  # every hit at or after this step is in `hits` (the newest entry when set)
     key: tuple[Any, ...] = ()  # identity for id stability across set calls
 
     def count_until(self, step: int) -> int:

@@ -14,6 +14,7 @@ How a stop is decided:
 
 from __future__ import annotations
 
+import bisect
 import gc
 import threading
 import time
@@ -243,7 +244,8 @@ class DebugController:
             key = (file, line, column, spec.get("condition"), spec.get("hitCondition"))
             bp = old.pop(key, None)
             if bp is None:
-                bp = Breakpoint(self._new_id(), "line", False, key=key, source=file)
+                bp = Breakpoint(self._new_id(), "line", False, key=key, source=file,
+                                known_from=self.history.newest if self.history.states else 0)
             bp.condition = spec.get("condition") or None
             bp.log_message = spec.get("logMessage") or None
             bp.message = None
@@ -286,7 +288,8 @@ class DebugController:
         old = {bp.key: bp for bp in self.function_bps}
         for spec in specs:
             key = ("function", str(spec["name"]), spec.get("condition"), spec.get("hitCondition"))
-            bp = old.pop(key, None) or Breakpoint(self._new_id(), "function", False, name=str(spec["name"]), key=key)
+            bp = old.pop(key, None) or Breakpoint(self._new_id(), "function", False, name=str(spec["name"]), key=key,
+                                                  known_from=self.history.newest if self.history.states else 0)
             bp.condition = spec.get("condition") or None
             hit_text = spec.get("hitCondition")
             bp.hit_condition = parse_hit_condition(hit_text) if hit_text else None
@@ -339,6 +342,9 @@ class DebugController:
             for nid in bp.nids:
                 index.setdefault(nid, []).append(bp)
         self.bp_nodes = index
+
+    def _all_breakpoints(self) -> list[Breakpoint]:
+        return [bp for bps in self.line_bps.values() for bp in bps] + self.function_bps + self.data_bps
 
     def data_key(self, bp: Breakpoint) -> Any:
         """The store key a data breakpoint watches (dataId forms of DEBUGGER.md 6.4)."""
@@ -785,29 +791,52 @@ class DebugController:
         return Stop("entry" if oldest == 0 else "step", f"Reached the oldest recorded step (step {oldest})", oldest)
 
     def reverse_continue(self) -> Stop:
+        """Back to the most recent earlier entry where a breakpoint hits or an enabled filter
+        matches. Hits recorded while running answer directly (the breakpoints' hit lists);
+        only the part of the record older than a breakpoint's arming is scanned."""
         self._require_history()
+        oldest = self.history.oldest
+        stoppers = [bp for bp in self._all_breakpoints() if bp.kind != "data" and bp.nids and bp.log_message is None]
+        known = max([bp.known_from for bp in stoppers] + [oldest])
+        candidates: set[int] = set()
+        for bp in stoppers:
+            hi = bisect.bisect_left(bp.hits, self.cur)
+            lo = bisect.bisect_left(bp.hits, known)
+            candidates.update(bp.hits[lo:hi])
+        candidates.update(s for s in self.events if known <= s < self.cur)
+        for s in sorted(candidates, reverse=True):
+            stop = self._reverse_stop_at(s)
+            if stop is not None:
+                return stop
         states = self.history.states
         base = self.history.base
         bpn = self.bp_nodes
         events = self.events
-        for i in range(self.cur - 1 - base, -1, -1):
+        for i in range(min(self.cur, known) - 1 - base, -1, -1):
             s = i + base
             c = states[i][0]
-            if c is not None and c.nid in bpn:
-                hits = [bp for bp in bpn[c.nid] if bp.log_message is None]
-                st = self.history.get(s)
-                ok = [bp for bp in hits if self._reverse_condition_ok(bp, st, s)]
-                if ok:
-                    self._goto_entry(s)
-                    kind = "function breakpoint" if ok[0].kind == "function" else "breakpoint"
-                    return Stop(kind, f"Paused on {kind} {ok[0].bid} (step {s})", s, hit_ids=[b.bid for b in ok])
-            if s in events:
-                for ev in events[s]:
-                    stop = self._filter_stop(ev, s)
-                    if stop is not None:
-                        self._goto_entry(s)
-                        return stop
+            if (c is not None and c.nid in bpn) or s in events:
+                stop = self._reverse_stop_at(s)
+                if stop is not None:
+                    return stop
         return self._to_oldest()
+
+    def _reverse_stop_at(self, s: int) -> Stop | None:
+        st = self.history.get(s)
+        c = st.c
+        if c is not None and c.nid in self.bp_nodes:
+            hits = [bp for bp in self.bp_nodes[c.nid] if bp.log_message is None]
+            ok = [bp for bp in hits if self._reverse_condition_ok(bp, st, s)]
+            if ok:
+                self._goto_entry(s)
+                kind = "function breakpoint" if ok[0].kind == "function" else "breakpoint"
+                return Stop(kind, f"Paused on {kind} {ok[0].bid} (step {s})", s, hit_ids=[b.bid for b in ok])
+        for ev in self.events.get(s, []):
+            stop = self._filter_stop(ev, s)
+            if stop is not None:
+                self._goto_entry(s)
+                return stop
+        return None
 
     def _reverse_condition_ok(self, bp: Breakpoint, st: State, step: int) -> bool:
         if bp.condition and self.evaluate_condition is not None:
@@ -853,6 +882,8 @@ class DebugController:
             m.restore(st)
             raise
         dropped = self.history.truncate_after(self.cur)
+        for bp in self._all_breakpoints():
+            del bp.hits[bp.count_until(self.cur):]
         for s in [s for s in self.events if s >= self.cur]:
             del self.events[s]
         self.finished = None
