@@ -205,7 +205,12 @@ class OmegaRuntime:
         result = self.interpreter.read(code, source)
         if result.diagnostics:
             return EvalResult(diagnostics=list(result.diagnostics))
-        return self._run_program(self._prepare_forms(self.interpreter.prepare_all(result), code))
+        return self._run_program(self.prepare_program(result, code))
+
+    def prepare_program(self, result: Any, text: str | None) -> list[Any]:
+        """Expand and compile a read program as every host runs it: feature gates, the runtime
+        budget's synthetic with-budget, session tracking (the debug controller uses this too)."""
+        return list(self._prepare_forms(self.interpreter.prepare_all(result), text))
 
     def eval_expr(self, datum: Any) -> EvalResult:
         """Expand and run an already read datum (an Omega value, or a syntax object)."""

@@ -153,7 +153,7 @@ class DebugController:
         if result.diagnostics:
             return list(result.diagnostics)
         self.file, self.text = file, text
-        self.prepared = self.rt.interpreter.prepare_all(result)
+        self.prepared = self.rt.prepare_program(result, text)
         self.line_table = LineTable.build([p.node for p in self.prepared], file, len(text.splitlines()))
         self.rt.interpreter.start_program(self.prepared)
         self.history.reset(self.m.snapshot())
