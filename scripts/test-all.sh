@@ -9,5 +9,5 @@ if [ -f scripts/install-editors.sh ]; then bash scripts/install-editors.sh; fi
 export PATH="$PWD/.venv/bin:$PATH"
 .venv/bin/ruff check omega_runtime omega_dap omega_lsp
 .venv/bin/mypy
-.venv/bin/python -m pytest -n 2 -p no:cacheprovider
+.venv/bin/python -m pytest -n 2 -p no:cacheprovider --durations=15
 (cd vscode-extension && OMEGA_DAP="$PWD/../.venv/bin/omega-dap" npm test)

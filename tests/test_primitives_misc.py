@@ -108,7 +108,8 @@ def test_every_standard_procedure_is_provided_once() -> None:
     provided = set(BUILTINS) | set(prelude_names())
     missing = sorted(n for n in SPEC if n not in provided and n not in MACHINE)
     assert missing == []
-    assert not (MACHINE & set(BUILTINS) & {n for n, p in BUILTINS.items() if p.kind != "control"})
+    # The machine's procedures are registered by the machine's own modules, not by the library.
+    assert all(BUILTINS[n].fn.__module__.startswith("omega_runtime.machine") for n in MACHINE if n in BUILTINS)
     assert not (set(prelude_names()) & set(BUILTINS))
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..conditions import OmegaError, wrong_type
+from ..primitives.registry import BUILTINS as BUILTINS_TABLE
 from ..primitives.registry import primitive
 from ..values import (
     MISSING,
@@ -571,3 +572,54 @@ __all__ = ["wind_entered", "fp_stepped", "fp_compared", "fp_continue", "Fixpoint
 
 
 F.CALLBACKS.update({"wind_entered": wind_entered, "fp_stepped": fp_stepped, "fp_compared": fp_compared})
+
+# One-line documentation of the machine's built-ins (hover and completion in editors).
+DOCS = {
+    "apply": "Call proc with the arguments, the last of which is a list of further arguments.",
+    "call/cc": "Call proc with the current continuation (multi-shot, re-entrant).",
+    "call-with-current-continuation": "Call proc with the current continuation (multi-shot, re-entrant).",
+    "dynamic-wind": "Call thunk; before runs on every entry to its extent, after on every exit.",
+    "make-prompt-tag": "A fresh prompt tag, optionally named.",
+    "default-prompt-tag": "The fixed default prompt tag.",
+    "call-with-prompt": "Call thunk under a prompt tag; abort-to-prompt with that tag calls handler with k and values.",
+    "abort-to-prompt": "Unwind to the nearest prompt with tag and call its handler with the composable continuation.",
+    "signal": "Signal a condition (supertypes: condition); returns void when every handler declines.",
+    "error": "Signal an error condition; unhandled, it stops the program.",
+    "warn": "Signal a warning; unhandled, it is printed on standard error and gives void.",
+    "assert": "Void, or signal assertion-failed when the value is #f.",
+    "invoke-restart": "Transfer to the innermost active restart of that name (or that restart object).",
+    "compute-restarts": "The active restarts, innermost first.",
+    "find-restart": "The innermost active restart of that name, or #f.",
+    "restart-name": "The name of a restart.",
+    "condition-type": "The type symbol of a condition.",
+    "condition-message": "The message string of a condition.",
+    "condition-data": "The data list of a condition.",
+    "condition-location": "\"file:line:col\" where the condition was signalled, or #f.",
+    "condition-supertypes": "The supertypes of a condition.",
+    "eval": "Expand and evaluate a datum as a top-level form in the global environment.",
+    "exit": "End the program with that status (default 0); open transactions roll back.",
+    "force": "The value of a promise, computing it the first time (other values are returned as they are).",
+    "make-promise": "A promise already holding the value.",
+    "ask-llm": "Ask the oracle: performs (effect infer.op prompt) and gives its answer string.",
+    "provenance": "The provenance tree of a value, or ().",
+    "provenance-receipts": "The receipt ids in a value's provenance, first occurrence first.",
+    "receipt": "The latest receipt with that id as an association list, or #f.",
+    "receipts": "The run's receipt ids in seq order.",
+    "fixpoint": "Iterate step from init until equal holds between consecutive values (options max-iter, equal).",
+    "assert-fact!": "Add a fact: #t if new, #f if it holds an equal value, fact-conflict otherwise.",
+    "retract-fact!": "Remove a fact (inside a transaction only): #t if it was there.",
+    "fact": "The value of a fact, or default (#f).",
+    "facts": "(key . value) pairs in insertion order, optionally only keys starting with prefix.",
+    "commit!": "Commit the innermost transaction now (performs commit.op).",
+    "rollback!": "Roll back the innermost transaction and make it return value (default #f).",
+    "in-transaction?": "#t inside an open transaction.",
+    "transaction-proposals": "The innermost transaction's proposals as (kind target old new) lists.",
+    "proposal-result": "The outcome of a committed proposal (transaction-error before).",
+    "command-line": "The program's path and its arguments, as strings.",
+    "budget-remaining": "An association list of the limited budget dimensions and what is left.",
+    "capabilities": "The granted capabilities, sorted.",
+}
+for _name, _doc in DOCS.items():
+    _prim = BUILTINS_TABLE.get(_name)
+    if _prim is not None and not _prim.doc:
+        _prim.doc = _doc

@@ -16,7 +16,7 @@ import attrs
 import immutables
 
 from ..conditions import OmegaError, wrong_type
-from ..primitives.registry import primitive
+from ..primitives.registry import BUILTINS, primitive
 from ..values import VOID, Procedure, make_list, sym
 from . import frames as F
 
@@ -284,3 +284,18 @@ def fiber_threads(m: Machine) -> list[tuple[int, str]]:
 F.CALLBACKS["fiber_start"] = fiber_start
 
 __all__ = ["Fiber", "Channel", "FiberTable", "preempt", "fiber_threads", "make_list"]
+
+DOCS = {
+    "spawn": "Start a fiber running thunk (optionally named); gives the fiber.",
+    "yield": "Let the other ready fibers run.",
+    "join": "Wait for a fiber to finish; gives its result.",
+    "sleep": "Suspend the fiber for that many seconds of the machine's virtual clock.",
+    "current-fiber": "The running fiber, or main.",
+    "fiber?": "#t for a fiber.",
+    "make-channel": "A fresh unbounded FIFO channel.",
+    "channel?": "#t for a channel.",
+    "channel-send": "Put a value on a channel (never blocks).",
+    "channel-receive": "Take the next value from a channel, waiting for one.",
+}
+for _name, _doc in DOCS.items():
+    BUILTINS[_name].doc = BUILTINS[_name].doc or _doc

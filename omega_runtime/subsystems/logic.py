@@ -160,8 +160,9 @@ def _logic_var_p(v: Any) -> bool:
     return isinstance(v, LVar)
 
 
-@primitive("%logic-empty-subst", 0, derives=False)
+@primitive("%logic-empty-subst", 0, derives=False, signature="(%logic-empty-subst)")
 def _empty_subst() -> Subst:
+    """The substitution that binds nothing."""
     return EMPTY
 
 
@@ -174,6 +175,7 @@ def _unify(m: Any, u: Any, v: Any, s: Any) -> Any:
 
 @primitive("%logic-reify", 2, derives=False, signature="(%logic-reify value subst)")
 def _reify(v: Any, s: Any) -> Any:
+    """v under the substitution, unbound variables named _.0, _.1, ..."""
     return reify(v, s)
 
 
@@ -183,27 +185,31 @@ def _walk_all(v: Any, s: Any) -> Any:
     return walk_all(v, s)
 
 
-@primitive("%logic-make-collector", 1, derives=False)
+@primitive("%logic-make-collector", 1, derives=False, signature="(%logic-make-collector n)")
 def _make_collector(n: Any) -> Collector:
+    """A counter of the answers a `run n` has found."""
     if n.__class__ is bool or not isinstance(n, int) or n < 0:
         raise wrong_type("run", "integer", n)
     return Collector(int(n))
 
 
-@primitive("%logic-collector-full?", 1, derives=False)
+@primitive("%logic-collector-full?", 1, derives=False, signature="(%logic-collector-full? collector)")
 def _collector_full(c: Any) -> bool:
+    """Has the run found all the answers it wants?"""
     return isinstance(c, Collector) and c.found >= c.limit
 
 
-@primitive("%logic-collector-add!", 1, derives=False)
+@primitive("%logic-collector-add!", 1, derives=False, signature="(%logic-collector-add! collector)")
 def _collector_add(c: Any) -> Any:
+    """Count one more answer."""
     if isinstance(c, Collector):
         c.found += 1
     return NIL
 
 
-@primitive("%logic-take", 2, derives=False)
+@primitive("%logic-take", 2, derives=False, signature="(%logic-take answers n)")
 def _take(answers: Any, n: Any) -> Any:
+    """At most the first n answers."""
     out: list[Any] = []
     cur = answers
     while isinstance(cur, Pair) and len(out) < n:

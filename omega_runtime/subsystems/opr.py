@@ -195,8 +195,10 @@ def _opr_schema(schema: Any) -> str:
     return json.dumps(schema_from_omega(schema), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-@primitive("%opr-prompt", 6, derives=False)
+@primitive("%opr-prompt", 6, derives=False,
+           signature="(%opr-prompt kernel schema-text prompt attempt max-attempts last-error)")
 def _opr_prompt(kernel: Any, schema_text: Any, prompt: Any, attempt: Any, max_attempts: Any, last_error: Any) -> str:
+    """The prompt of one attempt."""
     name = kernel.name if isinstance(kernel, (Symbol, Keyword)) else str(kernel)
     return attempt_prompt(name, str(schema_text), str(prompt), int(attempt), int(max_attempts),
                           None if last_error is False else str(last_error))
@@ -217,8 +219,9 @@ def _opr_check(schema_text: Any, answer: Any) -> Any:
     return Pair(sym("ok"), json_to_omega(value))
 
 
-@primitive("%opr-check-attempts", 1, derives=False)
+@primitive("%opr-check-attempts", 1, derives=False, signature="(%opr-check-attempts n)")
 def _opr_check_attempts(n: Any) -> Any:
+    """n, checked to be a positive integer."""
     if n.__class__ is bool or not isinstance(n, int) or n < 1:
         raise OmegaError("value-error", "opr-call: max-attempts must be a positive integer", (n,))
     return n
