@@ -127,6 +127,29 @@ class OmegaRuntime:
         if config.server:
             self.protocol.start()
         # ---- end of subsystems --------------------------------------------------------------------
+        # The one debug controller: debug, breakpoints, inspector, history, snapshots.
+        self.debug: Any = None
+        self.breakpoints: Any = None
+        self.inspector: Any = None
+        self.history: Any = None
+        self.snapshots: Any = None
+        from .debug.facade import install
+
+        install(self)
+
+    def step(self) -> Any:
+        """One machine transition of the evaluation launched with `debug.launch` (a StepResult)."""
+        self._check()
+        from .debug.facade import step
+
+        return step(self)
+
+    def is_terminal(self) -> bool:
+        """The launched evaluation has finished (True when none is launched)."""
+        self._check()
+        from .debug.facade import is_terminal
+
+        return is_terminal(self)
 
     # ---- creation ---------------------------------------------------------------------------
 

@@ -132,6 +132,7 @@ class DebugController:
         self.events: dict[int, list[Event]] = {}
         self.pause_requested = threading.Event()
         self.snapshots: dict[str, State] = {}
+        self.snapshot_steps: dict[str, int] = {}
         self.output: Callable[[str, str], None] = lambda category, text: None  # console/logpoint output
         self.evaluate_condition: Callable[[str, State, dict[str, Any]], Any] | None = None
         self._pending: list[Event] = []
@@ -894,14 +895,17 @@ class DebugController:
 
     def snapshot(self, name: str) -> int:
         self.snapshots[name] = self.state
+        self.snapshot_steps[name] = self.cur
         return self.cur
 
     def restore_snapshot(self, name: str) -> tuple[Stop, int]:
+        """Jump to the snapshot's entry when it is still on the timeline, else install its state
+        as an intervention."""
         st = self.snapshots[name]
-        for s in range(self.history.oldest, self.history.newest + 1):
-            if self.history.get(s) is st:
-                self._goto_entry(s)
-                return Stop("goto", f"Restored snapshot {name} (step {s})", s), 0
+        s = self.snapshot_steps.get(name, -1)
+        if self.history.has(s) and all(a is b for a, b in zip(self.history.get(s), st)):
+            self._goto_entry(s)
+            return Stop("goto", f"Restored snapshot {name} (step {s})", s), 0
 
         def install(m: Machine) -> None:
             m.restore(st)
