@@ -98,53 +98,40 @@ def _make_runtime(ns: argparse.Namespace, argv: Sequence[str] = ()) -> Any:
     return rt
 
 
+def _run_and_report(rt: Any, text: str, source: str) -> int:
+    """Evaluate `text` and report as `omega run` does (LANGUAGE.md 2.4, 15): the exit status."""
+    with rt:
+        result = rt.eval(text, source=source)
+        if result.diagnostics:
+            for d in result.diagnostics:
+                _write_err(d.format() + "\n")
+            return EXIT_USAGE
+        if result.exit_code is not None:
+            return int(result.exit_code)
+        if result.condition is not None:
+            _write_err(result.report + "\n")
+            return EXIT_CONDITION
+        if result.printed:
+            prefix = "" if not result.output or result.output.endswith("\n") else "\n"
+            _write_out(prefix + result.printed + "\n")
+    return EXIT_OK
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     try:
-        with open(ns.file, encoding="utf-8") as fh:
+        with open(ns.file, encoding="utf-8-sig") as fh:
             text = fh.read()
     except OSError as exc:
         _write_err(f"omega: cannot read {ns.file}: {exc.strerror}\n")
         return EXIT_USAGE
     rt = _make_runtime(ns, [ns.file, *ns.args])
-    if rt is None:
-        return EXIT_USAGE
-    with rt:
-        result = rt.eval(text, source=ns.file)
-        if result.diagnostics:
-            for d in result.diagnostics:
-                _write_err(d.format() + "\n")
-            return EXIT_USAGE
-        if result.exit_code is not None:
-            return int(result.exit_code)
-        if result.condition is not None:
-            _write_err(result.report + "\n")
-            return EXIT_CONDITION
-        if result.printed:
-            prefix = "" if not result.output or result.output.endswith("\n") else "\n"
-            _write_out(prefix + result.printed + "\n")
-    return EXIT_OK
+    return EXIT_USAGE if rt is None else _run_and_report(rt, text, ns.file)
 
 
 def cmd_eval(expr: str) -> int:
     ns = _parser().parse_args(["run", "-"])
     rt = _make_runtime(ns)
-    if rt is None:
-        return EXIT_USAGE
-    with rt:
-        result = rt.eval(expr, source="<eval>")
-        if result.diagnostics:
-            for d in result.diagnostics:
-                _write_err(d.format() + "\n")
-            return EXIT_USAGE
-        if result.exit_code is not None:
-            return int(result.exit_code)
-        if result.condition is not None:
-            _write_err(result.report + "\n")
-            return EXIT_CONDITION
-        if result.printed:
-            prefix = "" if not result.output or result.output.endswith("\n") else "\n"
-            _write_out(prefix + result.printed + "\n")
-    return EXIT_OK
+    return EXIT_USAGE if rt is None else _run_and_report(rt, expr, "<eval>")
 
 
 def cmd_check(ns: argparse.Namespace) -> int:
