@@ -463,3 +463,17 @@ def test_intervention_step_back_restores_state_before_it() -> None:
     assert s.dc.entry_summary(edit.step) == "edit: set total = 100"
     stop(s.dc.step_back("instruction"))
     assert same(s.dc.state, before)
+
+
+def test_function_breakpoints_on_primitives_and_effects_stop_before_the_call() -> None:
+    s = Session('(define (f x) (+ x 1))\n(define y (f 41))\n(display (ask-llm "What is 2+2?"))\n(length (list 1 2 3))\n')
+    bps = s.dc.set_function_breakpoints([{"name": "length"}, {"name": "effect:infer.op"}, {"name": "f"}])
+    assert all(bp.verified for bp in bps)
+    reasons = []
+    for _ in range(3):
+        st = s.dc.resume()
+        assert isinstance(st, Stop) and st.reason == "function breakpoint"
+        reasons.append(st.hit_ids)
+        # stopped before the call: the oracle has not answered yet at the effect stop
+    assert reasons == [[bps[2].bid], [bps[1].bid], [bps[0].bid]]
+    assert isinstance(s.dc.resume(), Exit)

@@ -178,6 +178,7 @@ class DebugController:
         host.backtrack_watchers.append(self._on_backtrack)
         host.request_watchers.append(self._on_oracle_request)
         host.write_watchers.append(self._on_write)
+        host.call_watchers.append(self._on_call)
 
     def _active(self) -> bool:
         return self._mode is not None
@@ -217,6 +218,13 @@ class DebugController:
     def _on_oracle_request(self, m: Machine, req: Any) -> None:
         if self._active():
             self._pending.append(Event("oracle", req))
+            m.request_slow_path()
+
+    def _on_call(self, m: Machine, name: str) -> None:
+        """A primitive about to be applied or an effect about to be dispatched, by a name a
+        function breakpoint watches: the run stops before that step, arguments visible."""
+        if self._active():
+            self._pending.append(Event("call", name))
             m.request_slow_path()
 
     def _on_write(self, m: Machine, key: Any) -> None:
@@ -301,6 +309,9 @@ class DebugController:
 
     def _rebind_function_bps(self) -> None:
         roots = [p.node for p in self.prepared]
+        self.m.watched_calls = frozenset(
+            bp.name for bp in self.function_bps
+            if bp.name and (bp.name.startswith("effect:") or bp.name in self.rt.interpreter.builtins))
         for bp in self.function_bps:
             name = bp.name or ""
             if name.startswith("effect:"):
@@ -511,6 +522,13 @@ class DebugController:
         return None
 
     def _filter_stop(self, ev: Event, step: int) -> Stop | None:
+        if ev.kind == "call":
+            st = self.history.get(step) if self.history.has(step) else self.m.snapshot()
+            hits = [bp for bp in self.function_bps if bp.name == ev.data and self._condition_ok(bp, st, step)]
+            if not hits:
+                return None
+            return Stop("function breakpoint", f"Paused on function breakpoint {hits[0].bid} (step {step})", step,
+                        hit_ids=[b.bid for b in hits])
         if ev.kind == "uncaught":
             cond = ev.data
             self.pending_uncaught = (cond, self.history.get(step) if self.history.has(step) else self.m.snapshot())

@@ -406,7 +406,7 @@ def _stop_recording(m: Machine) -> tuple[Any, Any, bool]:
 
 def _mute_watchers(host: Any) -> dict[str, list[Any]]:
     names = ["write_watchers", "signal_watchers", "uncaught_watchers", "rollback_watchers", "fail_watchers",
-             "backtrack_watchers", "oracle_watchers", "request_watchers"]
+             "backtrack_watchers", "oracle_watchers", "request_watchers", "call_watchers"]
     saved = {n: getattr(host, n) for n in names}
     for n in names:
         setattr(host, n, [])

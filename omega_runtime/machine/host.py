@@ -83,6 +83,7 @@ class Host:
         self.backtrack_watchers: list[Callable[[Machine, Any, int], None]] = []
         self.oracle_watchers: list[Callable[[Machine, OracleEvent], None]] = []
         self.request_watchers: list[Callable[[Machine, OracleRequest], None]] = []
+        self.call_watchers: list[Callable[[Machine, str], None]] = []
 
     # ---- output ---------------------------------------------------------------------------
 

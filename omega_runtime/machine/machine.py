@@ -90,6 +90,9 @@ class Machine:
         self.record: list[tuple[Any, ...]] | None = None
         self.trap_nodes: Any = ()
         self.every_step = False  # run the slow path after every step (stepping requests)
+        # Names a debugger watches: a primitive about to be applied, an effect about to be
+        # dispatched (`effect:OP`); each reports to `services.call_watchers` during the step.
+        self.watched_calls: frozenset[str] = frozenset()
         self.watch: Any = None  # a debugger's WatchGuard while it evaluates on a copy of the state
 
     # ---- state --------------------------------------------------------------------------
@@ -327,6 +330,9 @@ class Machine:
             self.c = lam.body
             return
         if cls is Primitive or isinstance(f, Primitive):
+            if self.watched_calls and f.name in self.watched_calls:
+                for watcher in self.services.call_watchers:
+                    watcher(self, f.name)
             prim_kind = f.kind
             nargs = len(args)
             if nargs < f.min_args or (f.max_args is not None and nargs > f.max_args):
@@ -741,6 +747,9 @@ class Machine:
     def perform(self, op: Symbol, args: tuple[Any, ...], node: Any) -> None:
         """Dispatch an effect: the innermost `handle` with a clause for `op`, else a built-in
         operation, else `unhandled-effect` (LANGUAGE.md 4.1)."""
+        if self.watched_calls and "effect:" + op.name in self.watched_calls:
+            for watcher in self.services.call_watchers:
+                watcher(self, "effect:" + op.name)
         k = self.k
         while k is not None:
             if k.__class__ is F.HandleFrame:
