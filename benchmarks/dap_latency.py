@@ -105,6 +105,7 @@ def run_omega(tmp: Path, repeat: int, steps: int) -> dict[str, list[float]]:
     prog = tmp / "bench.omega"
     prog.write_text(OMEGA.format(globals="\n".join(f"(define g{i} {i})" for i in range(10000))), encoding="utf-8")
     c = DapClient.stdio()
+    c.validate = False
     c.tid = 1  # type: ignore[attr-defined]
     try:
         c.initialize()
@@ -144,6 +145,7 @@ def run_debugpy(tmp: Path, repeat: int, steps: int) -> dict[str, list[float]]:
     proc = subprocess.Popen([sys.executable, "-m", "debugpy.adapter"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     c = DapClient(proc)
+    c.validate = False
     try:
         c.ok("initialize", {"clientID": "bench", "adapterID": "python", "linesStartAt1": True, "columnsStartAt1": True,
                             "supportsVariableType": True, "supportsVariablePaging": True})
