@@ -455,7 +455,7 @@ class DebugController:
             m.trap_nodes = ()
             m.every_step = False
             self.cur = self.cur_live() if self.finished is not None else self.cur
-            self.history.enforce_limit()
+            self._trim_history()
             m.reset_check()
 
     def terminate(self) -> Exit:
@@ -496,9 +496,17 @@ class DebugController:
             self._written = []
         stop = self._after_stop(history.get(newest), newest, self.events.get(pre, []), written)
         if history.enabled and len(history.states) > history.limit:
-            history.enforce_limit()
+            self._trim_history()
         if stop is not None:
             self._raise_stop(stop)
+
+    def _trim_history(self) -> None:
+        """Drop the oldest entries beyond the history limit, saying so on the console."""
+        before = self.history.oldest
+        after = self.history.enforce_limit()
+        if after != before:
+            self.output("console", f"History limit of {self.history.limit:,} entries reached: "
+                                   f"the oldest recorded step is now {after:,}\n")
 
     def _raise_stop(self, stop: Stop) -> None:
         self._stop_result = stop
