@@ -54,8 +54,10 @@ def capabilities() -> dict[str, Any]:
 BREAKPOINT_REASONS = frozenset({"breakpoint", "function breakpoint", "data breakpoint"})
 
 
-def stopped_body(reason: str, description: str, hit_ids: list[int], text: str | None) -> dict[str, Any]:
-    body: dict[str, Any] = {"reason": reason, "description": description, "threadId": 1, "allThreadsStopped": True}
+def stopped_body(reason: str, description: str, hit_ids: list[int], text: str | None,
+                 thread: int = 1) -> dict[str, Any]:
+    body: dict[str, Any] = {"reason": reason, "description": description, "threadId": thread,
+                            "allThreadsStopped": True}
     if reason in BREAKPOINT_REASONS:
         body["hitBreakpointIds"] = list(hit_ids)
     if text is not None:

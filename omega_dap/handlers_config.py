@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from omega_runtime.config import PRESETS, RuntimeProviders
+from omega_runtime.debug import inspector
 from omega_runtime.debug.breakpoints import FILTER_IDS, Breakpoint
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 
@@ -284,6 +285,10 @@ def pause(s: Session, req: Request) -> None:
 
 @handler("threads")
 def threads(s: Session, req: Request) -> None:
+    if s.ctl is not None and s.state == "stopped":
+        live = inspector.threads(s.ctl.state)
+        s.respond(req, {"threads": [{"id": tid, "name": name} for tid, name in live]})
+        return
     s.respond(req, {"threads": [{"id": 1, "name": "main"}] if s.state != "ended" or s.ctl else []})
 
 

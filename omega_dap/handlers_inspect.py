@@ -40,16 +40,18 @@ def _evaluation_error(exc: Exception, repl: bool) -> DapError:
 
 @handler("stackTrace")
 def stack_trace(s: Session, req: Request) -> None:
-    s.thread_arg(req)
     start = req.get("startFrame", int, 0)
     levels = req.get("levels", int, 0)
     fmt = req.get("format", dict, {})
     s.need_stopped()
+    thread = s.thread_arg(req)
 
     def work() -> dict[str, Any]:
-        frames = s.frames()
+        # Frame ids are indexes in the stop's list of every thread's frames, plus one.
+        indexes = [i for i, f in enumerate(s.frames()) if getattr(f, "thread", 1) == thread]
+        frames = [s.frames()[i] for i in indexes]
         end = len(frames) if levels <= 0 else min(len(frames), start + levels)
-        out = [_frame(s, i, frames[i], fmt) for i in range(max(0, start), end)]
+        out = [_frame(s, indexes[i], frames[i], fmt) for i in range(max(0, start), end)]
         if fmt.get("includeAll"):
             out = _with_raw(s, out, frames, start, end)
         return {"stackFrames": out, "totalFrames": len(frames)}

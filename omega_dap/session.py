@@ -88,6 +88,7 @@ class Session:
         self.ch = channel
         self.log = channel.log
         self.done = threading.Event()
+        self.known_threads: set[int] = {1}  # threads announced with `thread` events (fibers)
         # client capabilities
         self.lines1 = True
         self.cols1 = True
@@ -250,10 +251,14 @@ class Session:
             raise DapError(1009, "Internal error: the debugger views are not available")
         return self.views
 
-    def thread_arg(self, req: Request, required: bool = True) -> None:
+    def thread_arg(self, req: Request, required: bool = True) -> int:
         tid = req.get("threadId", int, None, required)
-        if tid is not None and tid != 1:
-            raise DapError(1003, f"Unknown thread {tid} (the only thread is 1)")
+        if tid is None or tid == 1:
+            return 1
+        live = dict(inspector.threads(self.ctl.state)) if self.ctl is not None and self.state == "stopped" else {}
+        if tid not in live:
+            raise DapError(1003, f"Unknown thread {tid}")
+        return int(tid)
 
     def frames(self) -> list[Any]:
         if self._frames is None:
@@ -459,7 +464,21 @@ class Session:
                     break
         if jump and self.invalidated:
             self.send_event("invalidated", {"areas": ["all"]})
-        self.send_event("stopped", E.stopped_body(result.reason, description, result.hit_ids, result.text))
+        thread = self.announce_threads()
+        self.send_event("stopped", E.stopped_body(result.reason, description, result.hit_ids, result.text, thread))
+
+    def announce_threads(self) -> int:
+        """`thread` events for fibers started or ended since the last stop; the running fiber's id."""
+        if self.ctl is None:
+            return 1
+        st = self.ctl.state
+        live = dict(inspector.threads(st))
+        for tid in sorted(set(live) - self.known_threads):
+            self.send_event("thread", {"reason": "started", "threadId": tid})
+        for tid in sorted(self.known_threads - set(live)):
+            self.send_event("thread", {"reason": "exited", "threadId": tid})
+        self.known_threads = set(live)
+        return inspector.current_thread(st)
 
     def _adopted_by_bid(self, bid: int) -> Breakpoint | None:
         for bp in self._adopted.values():

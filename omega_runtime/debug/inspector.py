@@ -37,6 +37,7 @@ class FrameInfo:
     activation: Any = None  # the Activation frame (None for top-level and labels)
     raw: list[Any] = attrs.field(factory=list)  # this activation's continuation frames, innermost first
     can_restart: bool = False
+    thread: int = 1  # the fiber (1: main) whose continuation holds this frame
 
 
 @attrs.define(eq=False)
@@ -108,6 +109,43 @@ def frames(st: State) -> list[FrameInfo]:
                 here = _frame_span(k)
         k = k.next
     out.append(FrameInfo("top-level", "<top-level>", here, env, None, raw, can_restart=not dynamic_wind_above))
+    return out
+
+
+def current_thread(st: State) -> int:
+    """The id of the running fiber (1: main) in a state."""
+    table = st.r.fibers
+    return 1 if table is None else int(table.current)
+
+
+def threads(st: State) -> list[tuple[int, str]]:
+    """(id, name) of every live fiber in a state, main first (each fiber is a debugger thread)."""
+    from ..machine.fibers import MAIN, fiber_name
+
+    table = st.r.fibers
+    if table is None:
+        return [(MAIN, "main")]
+    live = {table.current} | {s.fid for s in table.ready} | set(table.blocked) | {s.fid for _w, _o, s in table.sleeping}
+    return [(fid, fiber_name(table, fid)) for fid in sorted(live)]
+
+
+def all_frames(st: State) -> list[FrameInfo]:
+    """The running fiber's frames first (so index 0 is the top frame of the stop), then every
+    suspended fiber's, each frame tagged with its thread."""
+    out = frames(st)
+    current = current_thread(st)
+    for f in out:
+        f.thread = current
+    table = st.r.fibers
+    if table is None:
+        return out
+    waiting = list(table.ready) + list(table.blocked.values()) + [s for _w, _o, s in table.sleeping]
+    for sus in sorted(waiting, key=lambda s: s.fid):
+        fiber_state = st._replace(c=sus.c, v=sus.v, e=sus.e, k=sus.k)
+        for f in frames(fiber_state):
+            f.thread = sus.fid
+            f.can_restart = False  # restartFrame works on the running fiber only
+            out.append(f)
     return out
 
 

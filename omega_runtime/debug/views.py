@@ -127,7 +127,7 @@ class Views:
     def frames(self) -> list[FrameInfo]:
         st = self._check_state()
         if self._frames is None:
-            self._frames = I.frames(st)
+            self._frames = I.all_frames(st)
         return self._frames
 
     def frame(self, index: int | None) -> FrameInfo:
