@@ -108,6 +108,7 @@ class Mode:
         self.form = st.r.form
         self.steps = 0
         self.until = -1
+        self.target: Callable[[State, bool], bool] | None = None
 
 
 class DebugController:
@@ -381,6 +382,25 @@ class DebugController:
         if kind == "instruction" or (granularity == "instruction" and kind in ("in", "over")):
             kind = "instruction"
         self._mode = Mode(kind, granularity, st, self._node_line(st))
+        self.pause_requested.clear()
+        try:
+            while self.cur < self.history.newest:
+                stop = self._advance_recorded()
+                if stop is not None:
+                    return stop
+            return self._run_live()
+        finally:
+            self._mode = None
+
+    def run_until(self, target: Callable[[State, bool], bool]) -> Stop | Exit:
+        """Run forward, stopping (reason `step`) at the first state where `target(state,
+        is_statement_stop)` holds, or earlier at breakpoints, filters and backtracks. Requests
+        with their own targets (stepping into one call, running to an amb) use this."""
+        if self.finished is not None:
+            return self.finished
+        st = self.state
+        self._mode = Mode("target", "statement", st, self._node_line(st))
+        self._mode.target = target
         self.pause_requested.clear()
         try:
             while self.cur < self.history.newest:
@@ -684,6 +704,9 @@ class DebugController:
             return None
         if kind == "until":
             return "goto" if self.cur >= mode.until else None
+        if kind == "target":
+            assert mode.target is not None
+            return "step" if mode.target(st, stmt) else None
         if kind == "instruction":
             return "step"
         if any(ev.kind == "backtrack" for ev in events):

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 IMPOSSIBLE = 1005
 EVAL_FAILED = 1006
-MAX_RUN = 1_000_000  # instruction steps a stepIn target may take
 
 
 class InterventionError(Exception):
@@ -420,16 +419,11 @@ class Interventions:
         return self._run_to_call(data)
 
     def _take_amb(self, index: int) -> Stop | Exit:
-        for _ in range(MAX_RUN):
-            st = self.c.state
-            if _choose_ready(st):
-                break
-            res = self.c.resume("in", "instruction")
+        if not _choose_ready(self.c.state):
+            res = self.c.run_until(lambda st, _stmt: _choose_ready(st))
             self.views.invalidate()
-            if isinstance(res, Exit) or res.reason != "step":
+            if isinstance(res, Exit) or not _choose_ready(self.c.state):
                 return res
-        else:
-            raise impossible("The amb was not reached")
 
         def change(m: Machine) -> None:
             frame = m.k
@@ -445,22 +439,24 @@ class Interventions:
         return stop
 
     def _run_to_call(self, app: Any) -> Stop | Exit:
+        """Run until the call at `app` enters its closure's body, or behave like `next` when
+        it never does (the controller's run_until drives the machine)."""
         d = activation_depth(self.c.state.k)
-        start = self.c.cur
-        for _ in range(MAX_RUN):
-            res = self.c.resume("in", "instruction")
-            self.views.invalidate()
-            if isinstance(res, Exit) or res.reason != "step":
-                return res
-            st = self.c.state
+
+        def entered(st: Any) -> bool:
             act = top_activation(st.k)
             lam = getattr(act.proc, "lam", None) if act is not None else None
-            if act is not None and act.site is app and lam is not None and st.c is lam.body:
-                return attrs.evolve(res, description=f"Stepped into {act.name} (step {res.step})")
-            if (st.c is not None and st.c.stmt and not st.c.builtin and self.c.cur != start
-                    and activation_depth(st.k) <= d):
-                return res
-        return Stop("step", f"Stepped (step {self.c.cur})", self.c.cur)
+            return act is not None and act.site is app and lam is not None and st.c is lam.body
+
+        def reached(st: Any, stmt: bool) -> bool:
+            return entered(st) or (stmt and activation_depth(st.k) <= d)
+
+        res = self.c.run_until(reached)
+        self.views.invalidate()
+        if isinstance(res, Stop) and res.reason == "step" and entered(self.c.state):
+            act = top_activation(self.c.state.k)
+            return attrs.evolve(res, description=f"Stepped into {act.name} (step {res.step})")
+        return res
 
     # ---- amb -------------------------------------------------------------------------------------
 
