@@ -164,10 +164,13 @@ class Terminal:
     def __init__(self, home: Path) -> None:
         import pty
 
+        # Everything is prepared before the fork: the child of a threaded test worker may run
+        # nothing but exec (a lock held by another thread at fork time would never be released).
+        env = {**os.environ, **clean_env(home)}
+        argv = [sys.executable, "-m", "omega_runtime.cli", "repl"]
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the REPL
-            os.environ.update(clean_env(home))
-            os.execv(sys.executable, [sys.executable, "-m", "omega_runtime.cli", "repl"])
+            os.execve(sys.executable, argv, env)
         self.buffer = b""
 
     def send(self, data: bytes) -> None:
