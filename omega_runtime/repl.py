@@ -277,6 +277,10 @@ def run_repl(rt: OmegaRuntime, *, stdin: TextIO | None = None, stdout: TextIO | 
     if interactive is None:
         interactive = stdin is sys.stdin and stdin.isatty()
     repl = Repl(rt, stdin, stdout, stderr, interactive)
+    if interactive and threading.current_thread() is threading.main_thread():
+        # Ctrl-C at the prompt must clear the input even when the REPL was started with SIGINT
+        # ignored (a background job, some CI runners): Python installs no handler then.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if interactive:
             with _readline_history(os.path.expanduser(HISTORY_FILE)):
