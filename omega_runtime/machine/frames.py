@@ -46,6 +46,30 @@ class NodeFrame(Frame):
         self.next = next_frame
 
 
+class PositionFrame(NodeFrame):
+    """A node frame that remembers which of the node's subexpressions comes next (`i`)."""
+
+    __slots__ = ("i",)
+
+    def __init__(self, node: Any, env: Any, i: int, next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.i = i
+        self.next = next_frame
+
+
+class ValuesFrame(NodeFrame):
+    """A node frame collecting the values of the node's subexpressions so far (`vals`)."""
+
+    __slots__ = ("vals",)
+
+    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
+        self.node = node
+        self.env = env
+        self.vals = vals
+        self.next = next_frame
+
+
 class IfFrame(NodeFrame):
     __slots__ = ()
     kind = "if"
@@ -62,15 +86,9 @@ class IfFrame(NodeFrame):
             m.v = VOID
 
 
-class SeqFrame(NodeFrame):
-    __slots__ = ("i",)
+class SeqFrame(PositionFrame):
+    __slots__ = ()
     kind = "seq"
-
-    def __init__(self, node: Any, env: Any, i: int, next_frame: Frame | None) -> None:
-        self.node = node
-        self.env = env
-        self.i = i
-        self.next = next_frame
 
     def resume(self, m: Machine, v: Any) -> None:
         exprs = self.node.exprs
@@ -83,15 +101,9 @@ class SeqFrame(NodeFrame):
         m.c = exprs[i]
 
 
-class LetFrame(NodeFrame):
-    __slots__ = ("vals",)
+class LetFrame(ValuesFrame):
+    __slots__ = ()
     kind = "let"
-
-    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
-        self.node = node
-        self.env = env
-        self.vals = vals
-        self.next = next_frame
 
     def resume(self, m: Machine, v: Any) -> None:
         node = self.node
@@ -110,15 +122,9 @@ class LetFrame(NodeFrame):
         m.c = node.body
 
 
-class LetrecFrame(NodeFrame):
-    __slots__ = ("i",)
+class LetrecFrame(PositionFrame):
+    __slots__ = ()
     kind = "letrec"
-
-    def __init__(self, node: Any, env: Any, i: int, next_frame: Frame | None) -> None:
-        self.node = node
-        self.env = env
-        self.i = i
-        self.next = next_frame
 
     def resume(self, m: Machine, v: Any) -> None:
         node = self.node
@@ -144,15 +150,9 @@ class SetFrame(NodeFrame):
         m.assign(self.node, self.env, v)
 
 
-class AppFrame(NodeFrame):
-    __slots__ = ("vals",)
+class AppFrame(ValuesFrame):
+    __slots__ = ()
     kind = "app"
-
-    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
-        self.node = node
-        self.env = env
-        self.vals = vals
-        self.next = next_frame
 
     def resume(self, m: Machine, v: Any) -> None:
         node = self.node
@@ -167,15 +167,9 @@ class AppFrame(NodeFrame):
         m.apply(vals[0], vals[1:], node)
 
 
-class AndOrFrame(NodeFrame):
-    __slots__ = ("i",)
+class AndOrFrame(PositionFrame):
+    __slots__ = ()
     kind = "and"
-
-    def __init__(self, node: Any, env: Any, i: int, next_frame: Frame | None) -> None:
-        self.node = node
-        self.env = env
-        self.i = i
-        self.next = next_frame
 
     def resume(self, m: Machine, v: Any) -> None:
         node = self.node
@@ -194,15 +188,9 @@ class AndOrFrame(NodeFrame):
         m.c = exprs[i]
 
 
-class EffectFrame(NodeFrame):
-    __slots__ = ("vals",)
+class EffectFrame(ValuesFrame):
+    __slots__ = ()
     kind = "effect"
-
-    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
-        self.node = node
-        self.env = env
-        self.vals = vals
-        self.next = next_frame
 
     def resume(self, m: Machine, v: Any) -> None:
         node = self.node
@@ -260,15 +248,9 @@ class OracleLambdaFrame(NodeFrame):
         m.v = OracleProcedure(node.name, node.params, node.rest, v, node.span)
 
 
-class ExtentPreFrame(NodeFrame):
-    __slots__ = ("vals",)
+class ExtentPreFrame(ValuesFrame):
+    __slots__ = ()
     kind = "extent-pre"
-
-    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
-        self.node = node
-        self.env = env
-        self.vals = vals
-        self.next = next_frame
 
     def resume(self, m: Machine, v: Any) -> None:
         node = self.node
