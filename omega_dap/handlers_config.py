@@ -10,10 +10,12 @@ from omega_runtime.config import PRESETS, RuntimeProviders
 from omega_runtime.debug import inspector
 from omega_runtime.debug.breakpoints import FILTER_IDS, Breakpoint
 from omega_runtime.debug.controller import DebugController, Exit, Stop
+from omega_runtime.debug.interventions import InterventionError, Interventions
+from omega_runtime.debug.views import Views
 
 from . import events as E
 from .launch import ArgumentError, parse_attach, parse_launch
-from .session import DapError, Request, Session, _load_views, handler
+from .session import DapError, Request, Session, handler
 
 CONFIG_WAIT_S = 5.0
 
@@ -78,10 +80,9 @@ def _create(s: Session, cfg_args: dict[str, Any]) -> list[str]:
         s.rt.dispose()
     s.rt, s.ctl, s.config, s.rel_file, s.hl_explicit = rt, ctl, cfg, rel, explicit
     s.launch_args = dict(cfg_args)
-    views_cls, interventions_cls, err_cls = _load_views()
-    s.views = views_cls(ctl) if views_cls is not None else None
-    s.interventions = interventions_cls(ctl, s.views) if interventions_cls is not None else None
-    s.intervention_error = err_cls
+    s.views = Views(ctl)
+    s.interventions = Interventions(ctl, s.views)
+    s.intervention_error = InterventionError
     diags = ctl.launch(text, rel)
     if diags:
         return [d.format() for d in diags]
@@ -267,19 +268,7 @@ def cancel(s: Session, req: Request) -> None:
 def pause(s: Session, req: Request) -> None:
     s.thread_arg(req)
     if s.ctl is not None and s.state == "running":
-        s.ctl.pause()
-        s._pause_wanted = True
-        run_id = s.run_id
-        ctl = s.ctl
-        import threading
-
-        # The run may not have started yet (resume clears the flag): keep asking until it stops.
-        def insist() -> None:
-            while s._pause_wanted and s.run_id == run_id and s.state == "running" and not s.done.is_set():
-                ctl.pause()
-                threading.Event().wait(0.005)
-
-        threading.Thread(target=insist, daemon=True).start()
+        s.ctl.pause()  # kept until the run stops, even if the run has not started yet
     s.respond(req)
 
 

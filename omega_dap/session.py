@@ -11,7 +11,6 @@ waits on the engine. Every request gets exactly one response, whatever happens.
 
 from __future__ import annotations
 
-import importlib
 import os
 import queue
 import threading
@@ -73,16 +72,6 @@ class Request:
         return value
 
 
-def _load_views() -> tuple[Any, Any, Any]:
-    """The Views/Interventions classes and InterventionError, or Nones while they are not there."""
-    try:
-        views = importlib.import_module("omega_runtime.debug.views")
-        interventions = importlib.import_module("omega_runtime.debug.interventions")
-    except ImportError:
-        return None, None, None
-    return views.Views, interventions.Interventions, interventions.InterventionError
-
-
 class Session:
     def __init__(self, channel: Channel) -> None:
         self.ch = channel
@@ -129,7 +118,6 @@ class Session:
         # running
         self.pending: dict[int, Request] = {}
         self.run_id = 0
-        self._pause_wanted = False
         self._progress_stop: threading.Event | None = None
         self._progress_id: str | None = None
         self.out = E.OutputBuffer(lambda text: self.output("stdout", text))
@@ -424,7 +412,6 @@ class Session:
                     raise
                 finally:
                     self._end_progress(progress)
-                    self._pause_wanted = False
                 if not forward and req is not None:
                     self.respond(req, after(result) if after is not None else body)
                 self.report(result, jump)

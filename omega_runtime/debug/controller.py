@@ -382,7 +382,6 @@ class DebugController:
         if kind == "instruction" or (granularity == "instruction" and kind in ("in", "over")):
             kind = "instruction"
         self._mode = Mode(kind, granularity, st, self._node_line(st))
-        self.pause_requested.clear()
         try:
             while self.cur < self.history.newest:
                 stop = self._advance_recorded()
@@ -391,6 +390,9 @@ class DebugController:
             return self._run_live()
         finally:
             self._mode = None
+            # A pause asked for before this run started stops it; one left over after it ends
+            # must not stop the next run.
+            self.pause_requested.clear()
 
     def run_until(self, target: Callable[[State, bool], bool]) -> Stop | Exit:
         """Run forward, stopping (reason `step`) at the first state where `target(state,
@@ -401,7 +403,6 @@ class DebugController:
         st = self.state
         self._mode = Mode("target", "statement", st, self._node_line(st))
         self._mode.target = target
-        self.pause_requested.clear()
         try:
             while self.cur < self.history.newest:
                 stop = self._advance_recorded()
@@ -410,6 +411,9 @@ class DebugController:
             return self._run_live()
         finally:
             self._mode = None
+            # A pause asked for before this run started stops it; one left over after it ends
+            # must not stop the next run.
+            self.pause_requested.clear()
 
     def pause(self) -> None:
         """Thread-safe: the running request stops at the next state (within 100 ms)."""

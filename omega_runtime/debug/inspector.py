@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import immutables
 
 from ..conditions import OmegaError
 from ..core import Binding
@@ -183,13 +184,13 @@ def extent_label(k: Any) -> str:
         from ..printer import display_repr
 
         tag = data[0]
-        return f"call-with-prompt {display_repr(getattr(tag, 'name', tag), GLOBAL_STORE)}"
+        return f"call-with-prompt {display_repr(getattr(tag, 'name', tag), EMPTY_STORE)}"
     if kind == "with-capabilities":
         return "with-capabilities (" + " ".join(sorted(data)) + ")"
     return str(kind)
 
 
-GLOBAL_STORE: Any = {}
+EMPTY_STORE: Any = immutables.Map()  # a tag's name is immutable data: no store needed to print it
 
 
 def _num(v: Any) -> str:

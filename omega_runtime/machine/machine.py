@@ -372,10 +372,7 @@ class Machine:
 
     def make_condition(self, err: OmegaError, node: Any) -> Condition:
         data = make_list(list(err.data))
-        if err.ctype == "error-condition-object":  # never used; placeholder for clarity
-            raise AssertionError
-        cond = Condition(sym(err.ctype), err.message(self.s), data, ERROR_SUPERS, self.span_of(node))
-        return cond
+        return Condition(sym(err.ctype), err.message(self.s), data, ERROR_SUPERS, self.span_of(node))
 
     def raise_error(self, err: OmegaError, node: Any) -> None:
         """A runtime error at `node`: signal it as by `error`, offering its restarts at the signal

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from ..conditions import index_error, wrong_type
 from ..values import NIL, Keyword, Pair, Procedure, Symbol, Value, Vector, list_to_python
@@ -37,16 +37,22 @@ def string(prim: str, v: Value) -> str:
     return v
 
 
-def symbol(prim: str, v: Value) -> Symbol:
-    if not isinstance(v, Symbol):
-        raise wrong_type(prim, "symbol", v)
+T = TypeVar("T")
+
+
+def instance(prim: str, v: Value, cls: type[T], type_name: str) -> T:
+    """`v` when it is a `cls`, else `PRIM: expected TYPE, got REPR`."""
+    if not isinstance(v, cls):
+        raise wrong_type(prim, type_name, v)
     return v
+
+
+def symbol(prim: str, v: Value) -> Symbol:
+    return instance(prim, v, Symbol, "symbol")
 
 
 def keyword(prim: str, v: Value) -> Keyword:
-    if not isinstance(v, Keyword):
-        raise wrong_type(prim, "keyword", v)
-    return v
+    return instance(prim, v, Keyword, "keyword")
 
 
 def pair(prim: str, v: Value) -> Pair:
@@ -71,15 +77,11 @@ def list_start(prim: str, v: Value) -> Value:
 
 
 def procedure(prim: str, v: Value) -> Procedure:
-    if not isinstance(v, Procedure):
-        raise wrong_type(prim, "procedure", v)
-    return v
+    return instance(prim, v, Procedure, "procedure")
 
 
 def vector(prim: str, v: Value) -> Vector:
-    if not isinstance(v, Vector):
-        raise wrong_type(prim, "vector", v)
-    return v
+    return instance(prim, v, Vector, "vector")
 
 
 def index(prim: str, k: Value, length: int, *, inclusive: bool = False) -> int:

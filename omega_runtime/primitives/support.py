@@ -7,10 +7,21 @@ short. The first argument of a `%check-*` helper is the reporting procedure's na
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ..conditions import arity_error, index_error, key_error, value_error, wrong_type
 from ..values import NIL, VOID, HashTable, Pair, Procedure, Promise, Value, Vector, list_to_python, make_list
 from . import checks
 from .registry import PrimContext, primitive
+
+
+def _each(name: Value, items: Value, check: Callable[[str, Value], Any]) -> Value:
+    """Apply `check` (naming the procedure `name`) to every element of the list `items`."""
+    prim = checks.name_of(name)
+    for item in checks.proper_list(prim, items):
+        check(prim, item)
+    return VOID
 
 
 @primitive("%check-list", 2, signature="(%check-list name v)")
@@ -23,10 +34,7 @@ def check_list(name: Value, v: Value) -> Value:
 @primitive("%check-lists", 2, signature="(%check-lists name lists)")
 def check_lists(name: Value, lists: Value) -> Value:
     """wrong-type unless every element of `lists` is a proper list."""
-    prim = checks.name_of(name)
-    for lst in checks.proper_list(prim, lists):
-        checks.proper_list(prim, lst)
-    return VOID
+    return _each(name, lists, checks.proper_list)
 
 
 @primitive("%check-procedure", 2, signature="(%check-procedure name v)")
@@ -61,10 +69,7 @@ def check_stream(name: Value, v: Value) -> Value:
 @primitive("%check-streams", 2, signature="(%check-streams name streams)")
 def check_streams(name: Value, streams: Value) -> Value:
     """wrong-type unless every element of `streams` can be a stream."""
-    prim = checks.name_of(name)
-    for s in checks.proper_list(prim, streams):
-        checks.list_start(prim, s)
-    return VOID
+    return _each(name, streams, checks.list_start)
 
 
 @primitive("%check-count", 2, signature="(%check-count name n)")
