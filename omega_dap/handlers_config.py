@@ -4,6 +4,7 @@ attach, breakpoints of every kind, configurationDone, restart, terminate, discon
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 from omega_runtime.config import PRESETS, RuntimeProviders
@@ -18,6 +19,7 @@ from .launch import ArgumentError, parse_attach, parse_launch
 from .session import DapError, Request, Session, handler
 
 CONFIG_WAIT_S = 5.0
+ATTACH_TIMEOUT_S = 10.0
 
 
 @handler("initialize")
@@ -105,8 +107,8 @@ def _oracle_event(s: Session, ev: Any) -> None:
 def _apply_all(s: Session) -> None:
     """Install every breakpoint the client has set on the (new) controller, keeping ids."""
     ctl = s.ctl
-    assert ctl is not None and s.config is not None
-    no_debug = s.config.no_debug
+    assert ctl is not None
+    no_debug = s.config.no_debug if s.config is not None else False
     for path in list(s.line_specs):
         before = [s.bp_body(b, path) for b in s.line_bps.get(path, [])]
         previous = s.line_bps.get(path, [])
@@ -149,6 +151,8 @@ def _first_run(s: Session, stop_on_entry: bool) -> Stop | Exit:
 
 @handler("launch")
 def launch(s: Session, req: Request) -> None:
+    if s.link is not None:
+        raise DapError(1004, "This session debugs an omega serve session: use attach")
     if s.state != "new":
         raise DapError(1004, "The program is already launched")
     diags = _create(s, req.args)
@@ -178,13 +182,56 @@ def attach(s: Session, req: Request) -> None:
         cfg = parse_attach(req.args)
     except ArgumentError as exc:
         raise DapError(1002, str(exc).replace("launch:", "attach:")) from None
-    # The `omega serve` protocol server (omega_runtime/protocol) is not part of this build yet.
-    raise DapError(1008, f"Cannot attach to {cfg.host}:{cfg.port}: this omega-dap has no client for "
-                         "the omega serve protocol yet")
+    if s.link is not None:  # inside `omega serve`: this session debugs the serve session
+        from .attached import attach_here
+
+        attach_here(s, req, cfg)
+        return
+    if s.state != "new" or s.relay is not None:
+        raise DapError(1004, "The session is already launched or attached")
+    _relay_attach(s, req, cfg.host, cfg.port)
+
+
+def _relay_attach(s: Session, req: Request, host: str, port: int) -> None:
+    """omega-dap: connect to the serve session and relay this session to its DAP session.
+
+    While connecting, this session keeps answering the client itself (so nothing waits on the
+    network); configuration requests it answers meanwhile are replayed too."""
+    from .relay import AttachFailed, Relay, connect
+
+    timeout = req.args.get("__connectTimeout", ATTACH_TIMEOUT_S)  # private: tests shorten it
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        timeout = ATTACH_TIMEOUT_S
+    s.state = "attaching"
+
+    def ended(unanswered: list[tuple[int, str]]) -> None:
+        s.relay = None
+        for seq, command in unanswered:
+            s.fail(Request(seq, command, {}), 1004, "The omega serve session has ended")
+        s.state = "ended"
+        if not s.relay_disconnecting:
+            s.send_event("terminated")
+
+    def run() -> None:
+        try:
+            sock, rest = connect(host, port, float(timeout))
+        except AttachFailed as exc:
+            s.state = "new"
+            s.fail(req, 1008, f"Cannot attach to {host}:{port}: {exc}")
+            return
+        relay = Relay(s.ch.send, ended)
+        s.relay = relay  # from here on client messages wait for the replay, then go through
+        replay = ([s.init_msg] if s.init_msg is not None else []) + list(s.replay_log)
+        replay.append({"seq": req.seq, "type": "request", "command": "attach", "arguments": req.args})
+        relay.start(sock, rest, replay)
+
+    threading.Thread(target=run, name="omega-dap-attach", daemon=True).start()
 
 
 @handler("restart")
 def restart(s: Session, req: Request) -> None:
+    if s.attached is not None:
+        raise DapError(1004, "An attached session cannot be restarted")
     if s.ctl is None or s.state in ("new", "launching"):
         raise DapError(1004, "The program is not launched")
     new_args = req.get("arguments", dict, None)
@@ -223,6 +270,10 @@ def restart(s: Session, req: Request) -> None:
 
 @handler("terminate")
 def terminate(s: Session, req: Request) -> None:
+    if s.attached is not None:  # the evaluation being debugged ends; the session lives on
+        s.attached.terminate_current()
+        s.respond(req)
+        return
     ctl = s.ctl
     if ctl is None or s.state in ("new", "ended"):
         s.respond(req)
@@ -246,6 +297,16 @@ def terminate(s: Session, req: Request) -> None:
 
 @handler("disconnect")
 def disconnect(s: Session, req: Request) -> None:
+    attached = s.attached
+    if attached is not None:
+        end = req.get("terminateDebuggee", bool, False)
+        attached.detach(terminate=end)
+        s.out.flush()
+        s.respond(req)
+        s.done.set()
+        if end and s.link is not None:  # after the answer has gone: it hangs up this connection too
+            threading.Thread(target=s.link.stop_server, name="omega-serve-stop", daemon=True).start()
+        return
     if s.ctl is not None:
         s.ctl.pause()
     s.out.flush()
@@ -267,7 +328,9 @@ def cancel(s: Session, req: Request) -> None:
 @handler("pause")
 def pause(s: Session, req: Request) -> None:
     s.thread_arg(req)
-    if s.ctl is not None and s.state == "running":
+    if s.attached is not None and s.attached.idle():
+        s.attached.pause_next = True  # between evaluations: the next one stops on entry
+    elif s.ctl is not None and s.state == "running":
         s.ctl.pause()  # kept until the run stops, even if the run has not started yet
     s.respond(req)
 
@@ -422,12 +485,13 @@ def breakpoint_locations(s: Session, req: Request) -> None:
     line = s.line_in(req.get("line", int, required=True))
     end_line = req.get("endLine", int, None)
     end = s.line_in(end_line) if end_line is not None else None
-    ctl: DebugController | None
-    if s.ctl is not None and s.config is not None and path == s.config.program:
-        ctl = s.ctl
-    else:
-        ctl = s.verifier(path)[0]
-    table = ctl.line_table if ctl is not None else None
+    table = None
+    loaded = s.ctl.sources.get(s.internal_file(path)) if s.ctl is not None and s.state != "new" else None
+    if loaded is not None:
+        table = loaded.line_table
+    elif s.attached is None:
+        verifier = s.verifier(path)[0]
+        table = verifier.line_table if verifier is not None else None
     spans = table.locations(line, end) if table is not None else []
     s.respond(req, {"breakpoints": [{"line": s.line_out(sp.start_line), "column": s.col_out(sp.start_col),
                                      "endLine": s.line_out(sp.end_line), "endColumn": s.col_out(sp.end_col)}
@@ -439,6 +503,10 @@ def breakpoint_locations(s: Session, req: Request) -> None:
 @handler("loadedSources")
 def loaded_sources(s: Session, req: Request) -> None:
     out: list[dict[str, Any]] = []
+    if s.attached is not None and s.ctl is not None:  # the session's files and <repl-N> inputs
+        out.extend(s.source_for(name) for name in s.ctl.sources)
+        s.respond(req, {"sources": out})
+        return
     if s.config is not None:
         out.append({"name": os.path.basename(s.config.program), "path": s.path_out(s.config.program)})
     for name, ref in s.source_refs.items():
@@ -452,7 +520,12 @@ def source(s: Session, req: Request) -> None:
     ref = src.get("sourceReference") or req.get("sourceReference", int, 0)
     path = src.get("path")
     if isinstance(ref, int) and ref > 0:
-        raise DapError(1003, f"source: sourceReference {ref} has no text to show")
+        names = [name for name, r in s.source_refs.items() if r == ref]
+        known = s.ctl.sources.get(names[0]) if names and s.ctl is not None else None
+        if known is None:
+            raise DapError(1003, f"source: sourceReference {ref} has no text to show")
+        s.respond(req, {"content": known.text, "mimeType": "text/x-omega"})
+        return
     if not isinstance(path, str) or not path:
         raise DapError(1002, 'source: "source.path" or "sourceReference" is required')
     full = s.path_in(path)

@@ -28,6 +28,7 @@ from . import events as E
 from .launch import LaunchConfig
 from .protocol import decode
 from .refs import RefTable
+from .relay import REPLAYED
 from .transport import Channel
 
 EXPIRED = "variablesReference {} has expired (references last until the program resumes)"
@@ -87,6 +88,15 @@ class Session:
         self.progress = False
         self.invalidated = False
         self.initialized = False
+        # attach mode (omega_dap/attached.py, relay.py): in the serve process, the upgraded
+        # connection and the runtime's evaluation interceptor; in omega-dap, the relay to it and
+        # what the client sent before `attach` (replayed to the remote session)
+        self.link: Any = None
+        self.attached: Any = None
+        self.relay: Any = None
+        self.relay_disconnecting = False
+        self.init_msg: dict[str, Any] | None = None
+        self.replay_log: list[dict[str, Any]] = []
         # the program
         self.config: LaunchConfig | None = None
         self.launch_args: dict[str, Any] = {}
@@ -167,6 +177,11 @@ class Session:
         self.console(f"omega-dap: ignored bytes that are not a DAP message ({why})")
 
     def receive(self, body: bytes) -> None:
+        relay = self.relay
+        if relay is not None and relay.forward(body):
+            if b'"disconnect"' in body and _command(body) == "disconnect":
+                self.relay_disconnecting = True  # the remote's hanging up is expected then
+            return
         try:
             msg = decode(body)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -181,6 +196,10 @@ class Session:
             self.fail(Request(seq, "unknown", {}), 1002, 'A request needs a "command" string')
             return
         args = msg.get("arguments", {})
+        if command == "initialize":
+            self.init_msg = msg
+        elif command in REPLAYED:
+            self.replay_log.append(msg)
         req = Request(seq, command, args if isinstance(args, dict) else {})
         if args is not None and not isinstance(args, dict):
             self.fail(req, 1002, f'{command}: "arguments" must be an object')
@@ -217,9 +236,13 @@ class Session:
     def close(self) -> None:
         """The connection ended: stop any run and the engine thread."""
         self.done.set()
-        self.ch.closed = True
-        if self.ctl is not None:
+        if self.attached is not None:
+            self.attached.detach()  # the evaluation being debugged goes on undebugged
+        elif self.ctl is not None:
             self.ctl.pause()
+        if self.relay is not None:
+            self.relay.close()
+        self.ch.closed = True
         self.out.flush()
         self.tasks.put(None)
 
@@ -307,7 +330,10 @@ class Session:
     def source(self, span: Any) -> dict[str, Any] | None:
         if span is None:
             return None
-        f = span.file
+        return self.source_for(span.file)
+
+    def source_for(self, f: str) -> dict[str, Any]:
+        """The DAP Source of a file name as spans carry it (`<repl-3>`: a sourceReference)."""
         if f.startswith("<"):
             ref = self.source_refs.setdefault(f, len(self.source_refs) + 1)
             return {"name": f, "sourceReference": ref}
@@ -371,7 +397,7 @@ class Session:
     def apply_line_bps(self, path: str) -> list[Breakpoint]:
         specs = self.line_specs.get(path, [])
         previous = self.line_bps.get(path)
-        if self.ctl is not None and self.state != "new":
+        if self.ctl is not None and (self.state != "new" or self.link is not None):
             bps = self.ctl.set_line_breakpoints(self.internal_file(path), specs)
         else:
             ctl, problem = self.verifier(path)
@@ -416,6 +442,8 @@ class Session:
                     self.respond(req, after(result) if after is not None else body)
                 self.report(result, jump)
             except Exception:
+                if self.attached is not None:
+                    self.attached.run_failed()  # the evaluation's client must get its reply
                 if req is not None and not req.answered:
                     raise
                 if self.log is not None:
@@ -429,6 +457,8 @@ class Session:
             self.tasks.put(task)
 
     def report(self, result: Stop | Exit, jump: bool) -> None:
+        if self.attached is not None and self.attached.on_result(result):
+            return  # attach mode: an evaluation ended (no exited/terminated) or was handed back
         if self.done.is_set():
             return
         self.out.flush()
@@ -599,6 +629,14 @@ class Session:
         if item is None:
             raise DapError(1003, EXPIRED.format(ref))
         return item
+
+
+def _command(body: bytes) -> Any:
+    try:
+        msg = decode(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return msg.get("command") if isinstance(msg, dict) else None
 
 
 def _ranges(lo: int, n: int) -> list[tuple[int, int]]:

@@ -51,9 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     _add_run_options(debug)
     debug.add_argument("file")
     debug.add_argument("args", nargs=argparse.REMAINDER)
-    serve = sub.add_parser("serve", help="serve JSON-lines evaluation sessions over TCP",
+    serve = sub.add_parser("serve", help="serve a JSON-lines evaluation session over TCP",
                            description="A JSON-lines eval server (ops: eval, load-file, complete, describe, "
-                           "interrupt, close); one session per connection.")
+                           "interrupt, debug, close) for one session: every connection shares its runtime and "
+                           "definitions, evaluations run one at a time in arrival order, and a debugger can "
+                           "attach to it (omega-dap's `attach` request). Prints `omega serve: listening on "
+                           "HOST:PORT` on stderr (--port 0 picks a free port).")
     _add_run_options(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7888)

@@ -7,10 +7,12 @@ pipeline and the machine, and exposes the subsystems as attributes.
 from __future__ import annotations
 
 import io
+import itertools
 import os
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -68,6 +70,17 @@ class EvalResult:
         return self.condition is None and not self.diagnostics
 
 
+class EvaluationInterceptor(Protocol):
+    """What a debugger attached to the session installs in `OmegaRuntime.evaluation_interceptor`:
+    the session's inputs (`omega serve` evals and loads) are handed to it instead of being run
+    directly. `evaluate` returns when the input has run to its end; `interrupt` ends the
+    evaluation it is running (False when it runs none)."""
+
+    def evaluate(self, text: str, source: str) -> EvalResult: ...
+
+    def interrupt(self) -> bool: ...
+
+
 def format_report(cond: Condition, backtrace: list[tuple[str, Span | None]], text: str) -> str:
     """`LOCATION: TYPE: MESSAGE` then `  at NAME (FILE:LINE:COL)` lines (LANGUAGE.md 15.3)."""
     loc = cond.span.location() if cond.span is not None else "<unknown>"
@@ -102,7 +115,10 @@ class OmegaRuntime:
             self.host.tools[tool.name] = tool
         self.interpreter = Interpreter(self.host)
         self.machine = self.interpreter.machine
-        self._repl_count = 0
+        self._inputs = itertools.count(1)  # numbers the session's unnamed inputs
+        # One evaluation at a time, whoever asks (an in-process REPL, `omega serve` clients).
+        self.eval_lock = threading.RLock()
+        self.evaluation_interceptor: EvaluationInterceptor | None = None
         # ---- subsystems (omega_runtime/subsystems; RUNTIME.md "Subsystems") ---------------------
         self.state_coordinator = StateCoordinator(self)
         self.session = Session(self, config.session_store)
@@ -120,7 +136,8 @@ class OmegaRuntime:
         self.logic = LogicManager(self.state_coordinator, self)
         self.experts = ExpertsManager(self.state_coordinator, self)
         self.opr = OPRIntegration(self.state_coordinator)
-        self.protocol = ProtocolServer(config.host, config.port, server_config(config))
+        # The server preset's eval server serves this runtime's one session.
+        self.protocol = ProtocolServer(config.host, config.port, server_config(config), runtime=self)
         self.feature_gates = FeatureGates(self)
         self._prepare_forms = FormPipeline(self)
         wire_subsystems(self)
@@ -225,10 +242,15 @@ class OmegaRuntime:
     def eval(self, code: str, *, source: str = "<eval>") -> EvalResult:
         """Read, expand and run every form of `code`; the result of the last one."""
         self._check()
-        result = self.interpreter.read(code, source)
-        if result.diagnostics:
-            return EvalResult(diagnostics=list(result.diagnostics))
-        return self._run_program(self.prepare_program(result, code))
+        with self.eval_lock:
+            result = self.interpreter.read(code, source)
+            if result.diagnostics:
+                return EvalResult(diagnostics=list(result.diagnostics))
+            return self._run_program(self.prepare_program(result, code))
+
+    def next_input_name(self) -> str:
+        """`<repl-N>`: the source name of the session's next unnamed input (N from 1)."""
+        return f"<repl-{next(self._inputs)}>"
 
     def prepare_program(self, result: Any, text: str | None) -> list[Any]:
         """Expand and compile a read program as every host runs it: feature gates, the runtime
@@ -244,7 +266,8 @@ class OmegaRuntime:
             form = datum
         else:
             form = datum_to_syntax(datum, Span("<eval>", 1, 1, 1, 1, 0, 0), self.machine.s)
-        return self._run_program(self._prepare_forms([self.interpreter.prepare(form)], None))
+        with self.eval_lock:
+            return self._run_program(self._prepare_forms([self.interpreter.prepare(form)], None))
 
     def load(self, path: str | os.PathLike[str]) -> EvalResult:
         self._check()
@@ -252,6 +275,14 @@ class OmegaRuntime:
         return self.eval(text, source=str(path))
 
     def _run_program(self, prepared: list[Any]) -> EvalResult:
+        return self.run_evaluation(lambda: self.interpreter.run_program(prepared))
+
+    def run_evaluation(self, run: Callable[[], Any]) -> EvalResult:
+        """Make one evaluation of `run`, which drives the machine to the end of the program and
+        returns its value, or raises MachineHalt (Uncaught, ProgramExit, an interrupt) as
+        `Machine.run` does: output, steps and receipts are collected, a halt becomes the
+        result's condition or exit code and abandons the form. An attached debugger drives its
+        evaluations through this too."""
         self.emit("eval-start", None)
         m = self.machine
         start_t = m.t
@@ -260,7 +291,7 @@ class OmegaRuntime:
         out = EvalResult()
         value: Any = VOID
         try:
-            value = self.interpreter.run_program(prepared)
+            value = run()
         except Uncaught as exc:
             out.condition = exc.condition
             out.report = format_report(exc.condition, exc.backtrace, m.condition_text(exc.condition))
@@ -314,4 +345,4 @@ class OmegaRuntime:
         self.dispose()
 
 
-__all__ = ["OmegaRuntime", "EvalResult", "RuntimeConfig", "RuntimeProviders", "PRESETS", "format_report"]
+__all__ = ["OmegaRuntime", "EvalResult", "EvaluationInterceptor", "RuntimeConfig", "RuntimeProviders", "PRESETS", "format_report"]

@@ -121,3 +121,37 @@ def test_live_rerun_after_discarding_the_future_matches_the_record(body: list[Op
         if isinstance(result, Exit):
             break
         assert digest(dc.state) == digest(recorded[target + i]), f"step {target + i}"
+
+
+# Two fibers that never yield: the scheduler preempts them every time slice, from the machine's
+# slow path, so each switch must be part of the recorded entry of the step it follows.
+FIBERS = """(define log '())
+(define (worker tag n)
+  (lambda () (let loop ((i 0)) (when (< i n) (set! log (cons tag log)) (loop (+ i 1))))))
+(define a (spawn (worker 'a 300)))
+(define b (spawn (worker 'b 300)))
+(join a)
+(join b)
+(display (length log))
+"""
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 100), st.integers(0, 2), st.integers(1, 1500))
+def test_preempted_fibers_rerun_exactly_from_any_entry(which: int, offset: int, n: int) -> None:
+    dc = launch(FIBERS)
+    run_to_end(dc)
+    recorded = {s: dc.history.get(s) for s in range(dc.history.oldest, dc.history.newest + 1)}
+    switches = [s for s in range(1, dc.history.newest + 1)
+                if recorded[s].r.fibers is not None and recorded[s - 1].r.fibers is not None
+                and recorded[s].r.fibers.current != recorded[s - 1].r.fibers.current]
+    assert len(switches) >= 4  # the workers really were preempted
+    # Re-run live from a switch (or just before it): the entry must be the switched state.
+    target = switches[which % len(switches)] - offset
+    n = min(n, dc.history.newest - target)
+    dc.goto_step(target)
+    dc.intervene("nothing", lambda m: None)  # discard the future
+    result = dc.goto_step(target + 1 + n)  # live again, the whole way
+    assert isinstance(result, Stop)
+    for s in range(target + 2, dc.cur + 1):
+        assert digest(dc.history.get(s)) == digest(recorded[s - 1]), f"step {s}"

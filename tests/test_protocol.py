@@ -70,7 +70,7 @@ def test_a_program_error_is_an_error_reply_and_the_session_goes_on(client: Clien
     reply = client.request(id=2, op="eval", code="(car '())")
     assert reply["id"] == 2 and reply["error"]["type"] == "wrong-type"
     assert reply["error"]["message"] == "car: expected pair, got ()"
-    assert reply["error"]["report"].startswith("<serve>:1:1: wrong-type")
+    assert reply["error"]["report"].startswith("<repl-2>:1:1: wrong-type")  # the session's 2nd unnamed input
     assert client.request(id=3, op="eval", code="(+ x 1)")["value"] == "42"
     syntax = client.request(id=4, op="eval", code="(+ 1")
     assert syntax["error"]["type"] == "read-error"
@@ -153,13 +153,70 @@ def test_a_client_that_disconnects_mid_evaluation(server: ProtocolServer) -> Non
     b.close()
 
 
-def test_each_connection_has_its_own_session(server: ProtocolServer) -> None:
+def test_connections_share_the_one_session(server: ProtocolServer) -> None:
     a, b = Client(server.address), Client(server.address)
-    a.request(id=1, op="eval", code="(define only-a 1)")
-    assert b.request(id=1, op="eval", code="only-a")["error"]["type"] == "unbound-variable"
-    assert a.request(id=2, op="describe")["session"] != b.request(id=2, op="describe")["session"]
+    a.request(id=1, op="eval", code="(define shared 1)")
+    assert b.request(id=1, op="eval", code="(+ shared 1)")["value"] == "2"
+    assert a.request(id=2, op="describe")["session"] == b.request(id=2, op="describe")["session"]
+    # Unnamed inputs are numbered across the session, whoever sends them.
+    assert "<repl-3>:1:1" in a.request(id=3, op="eval", code="(car 1)")["error"]["report"]
     a.close()
     b.close()
+
+
+def test_evaluations_from_all_connections_run_one_at_a_time_and_interrupt_stops_any(
+        server: ProtocolServer) -> None:
+    a, b = Client(server.address), Client(server.address)
+    a.request(id=1, op="eval", code="(define (spin n) (spin (+ n 1)))")
+    a.send(id=2, op="eval", code="(spin 0)")
+    time.sleep(0.2)
+    b.send(id=3, op="eval", code="(define after 'yes)")
+    time.sleep(0.2)
+    # b's evaluation waits for a's: nothing has answered b yet.
+    assert b.request(id=4, op="describe", name="after")["kind"] == "unbound"
+    assert b.request(id=5, op="interrupt") == {"id": 5, "interrupted": True}  # stops a's evaluation
+    assert a.recv()["error"]["type"] == "interrupted"
+    assert b.recv()["id"] == 3
+    assert a.request(id=6, op="eval", code="after")["value"] == "yes"
+    a.close()
+    b.close()
+
+
+def test_the_server_preset_serves_its_own_runtime() -> None:
+    from omega_runtime.runtime import OmegaRuntime
+
+    with OmegaRuntime.create(preset="server", config={"port": 0}) as rt:
+        rt.eval("(define from-python 41)")
+        c = Client(rt.protocol.address)
+        assert c.request(id=1, op="eval", code="(+ from-python 1)")["value"] == "42"
+        c.request(id=2, op="eval", code="(define from-tcp 'hi)")
+        assert rt.eval("from-tcp").printed == "hi"
+        c.close()
+
+
+def test_debug_upgrade_errors_leave_a_normal_connection(client: Client) -> None:
+    reply = client.request(id=1, op="debug", protocol="nonesuch")
+    assert reply["id"] == 1 and "unknown debug protocol 'nonesuch'" in reply["error"]["message"]
+    assert "dap" in reply["error"]["message"]  # the installed protocols are listed
+    assert "unknown debug protocol" in client.request(id=2, op="debug")["error"]["message"]
+    assert client.request(id=3, op="eval", code="(* 6 7)")["value"] == "42"
+
+
+def test_a_second_debugger_is_refused(server: ProtocolServer) -> None:
+    first, second = Client(server.address), Client(server.address)
+    assert first.request(id=1, op="debug", protocol="dap") == {"id": 1, "debug": True}
+    reply = second.request(id=1, op="debug", protocol="dap")
+    assert "already attached" in reply["error"]["message"]
+    assert second.request(id=2, op="eval", code="(+ 1 2)")["value"] == "3"
+    first.close()  # the debugger leaves: the next one may attach
+    deadline = time.monotonic() + 20
+    while True:
+        reply = second.request(id=3, op="debug", protocol="dap")
+        if "debug" in reply or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert reply == {"id": 3, "debug": True}
+    second.close()
 
 
 def test_close(client: Client) -> None:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import bisect
 import gc
+import heapq
+import itertools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -57,6 +59,16 @@ class Stop:
     condition: Condition | None = None
     filter: str | None = None
     detail: str = ""  # other filters' exceptionInfo description
+
+
+@attrs.define
+class Source:
+    """A source the controller has prepared: a launched program, or in attach mode each file and
+    `<repl-N>` input the session has evaluated (breakpoints bind through its line table)."""
+
+    text: str
+    line_table: LineTable
+    roots: list[Any]  # the compiled top-level nodes
 
 
 @attrs.define
@@ -121,6 +133,8 @@ class DebugController:
         self.text = ""
         self.prepared: list[Any] = []
         self.line_table: LineTable | None = None
+        self.sources: dict[str, Source] = {}  # by file name; attach mode keeps every evaluation's
+        self.attached = False  # attach mode: successive evaluations; unknown files are pending
         self.cur = 0
         self.finished: Exit | None = None
         self.breakpoints: dict[int, Breakpoint] = {}
@@ -144,6 +158,9 @@ class DebugController:
         self._mode: Mode | None = None
         self._last_line: int | None = None
         self.pending_uncaught: tuple[Condition, State] | None = None
+        self._checked_t = -1  # the machine's `t` at the last state `_hook` checked
+        self._traps_for: Any = None
+        self._traps: list[Any] = []
         self._install_watchers()
 
     # ---- launch -------------------------------------------------------------------------
@@ -154,16 +171,50 @@ class DebugController:
         result = self.rt.interpreter.read(text, file)
         if result.diagnostics:
             return list(result.diagnostics)
+        self.sources.clear()  # one program
+        self._prepare(text, file, result)
+        return []
+
+    def evaluate_next(self, text: str, file: str, result: Any) -> None:
+        """Attach mode: prepare the session's next evaluation (`result`: its text read without
+        diagnostics) in the same runtime and make its initial state entry 0. Earlier sources
+        keep their line tables (their procedures may run again); the history, breakpoint hit
+        counts and recorded events restart: time travel is within the current evaluation."""
+        self._prepare(text, file, result)
+        for bp in self._all_breakpoints():
+            bp.hits.clear()
+            bp.known_from = 0
+
+    def _prepare(self, text: str, file: str, result: Any) -> None:
         self.file, self.text = file, text
         self.prepared = self.rt.prepare_program(result, text)
-        self.line_table = LineTable.build([p.node for p in self.prepared], file, len(text.splitlines()))
+        roots = [p.node for p in self.prepared]
+        self.line_table = LineTable.build(roots, file, len(text.splitlines()))
+        self.sources[file] = Source(text, self.line_table, roots)
         self.rt.interpreter.start_program(self.prepared)
         self.history.reset(self.m.snapshot())
+        gc.unfreeze()  # the replaced history's objects are gone; the rest may be collected again
         self.cur = 0
         self.finished = None
         self.events = {}
+        self.pending_uncaught = None
         self._rebind_function_bps()
-        return []
+
+    def set_history_limit(self, limit: int) -> None:
+        """Before the first run: entries kept for time travel (0: off)."""
+        self.history.limit = limit
+
+    def uninstall(self) -> None:
+        """Stop watching the runtime (a detached debugger): the watchers go, and so do the
+        function breakpoints' watched primitives."""
+        host = self.rt.host
+        for watchers, fn in ((host.signal_watchers, self._on_signal), (host.uncaught_watchers, self._on_uncaught),
+                             (host.rollback_watchers, self._on_rollback), (host.backtrack_watchers, self._on_backtrack),
+                             (host.request_watchers, self._on_oracle_request), (host.write_watchers, self._on_write),
+                             (host.call_watchers, self._on_call)):
+            if fn in watchers:
+                watchers.remove(fn)  # type: ignore[arg-type]
+        self.m.watched_calls = frozenset()
 
     @property
     def state(self) -> State:
@@ -247,7 +298,8 @@ class DebugController:
         logMessage. Ids and hit counts persist for identical breakpoints."""
         old = {bp.key: bp for bp in self.line_bps.get(file, [])}
         out: list[Breakpoint] = []
-        table = self.line_table if file == self.file else None
+        source = self.sources.get(file)
+        table = source.line_table if source is not None else None
         for spec in specs:
             line = int(spec["line"])
             column = spec.get("column")
@@ -267,15 +319,18 @@ class DebugController:
                 bp.verified, bp.reason, bp.message = False, "failed", f'Invalid hit condition "{hit_text}"'
                 bp.nids = frozenset()
             elif table is None:
+                name = file.rsplit("/", 1)[-1]
                 bp.verified, bp.reason = False, "failed"
                 bp.message = "This file is not part of the program being debugged" if self.file else \
                     "The program is not launched yet"
+                if self.attached:
+                    bp.reason, bp.message = "pending", f"Pending: the session has not loaded {name} yet"
                 bp.line = line
                 bp.nids = frozenset()
             else:
                 node, real = table.bind(line, column)
                 if node is None:
-                    name = self.file.rsplit("/", 1)[-1] if self.file else file
+                    name = file.rsplit("/", 1)[-1]
                     bp.verified, bp.reason, bp.line = False, "failed", line
                     bp.message = f"Line {line} is past the end of {name} ({table.last_line} lines)"
                     bp.nids = frozenset()
@@ -309,7 +364,7 @@ class DebugController:
         return out
 
     def _rebind_function_bps(self) -> None:
-        roots = [p.node for p in self.prepared]
+        roots = [node for source in self.sources.values() for node in source.roots]
         self.m.watched_calls = frozenset(
             bp.name for bp in self.function_bps
             if bp.name and (bp.name.startswith("effect:") or bp.name in self.rt.interpreter.builtins))
@@ -445,14 +500,17 @@ class DebugController:
         m.restore(self.history.get(self.cur))
         mode = self._mode
         m.record = self.history.states if self.history.enabled else None
-        m.trap_nodes = self.bp_nodes
+        m.set_traps(self._trap_nodes())
+        self._checked_t = m.t  # resuming never re-hits the current state's breakpoint
         m.every_step = mode is not None and mode.kind != "continue"
         m.hooks.extend(hooks)
         m.reset_check()
         self._pending = []
         self._written = []
-        # The recording keeps millions of tuples alive: the cyclic collector would rescan them
-        # over and over (the machine's states hold no reference cycles), so it pauses meanwhile.
+        # The recording keeps millions of objects alive: the cyclic collector would rescan them
+        # over and over (the machine's states hold no reference cycles), so it pauses meanwhile,
+        # and what the run allocated is frozen before it resumes (else its first collection
+        # would scan every recorded object); `_prepare` unfreezes when the history is replaced.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -472,11 +530,12 @@ class DebugController:
             return self._exit(1, report)
         finally:
             if gc_was_enabled:
+                gc.freeze()
                 gc.enable()
             for hook in hooks:
                 m.hooks.remove(hook)
             m.record = None
-            m.trap_nodes = ()
+            m.set_traps(())
             m.every_step = False
             self.cur = self.cur_live() if self.finished is not None else self.cur
             self._trim_history()
@@ -494,9 +553,27 @@ class DebugController:
             m.rollback_tx(m.r.txs[0].tid, "exit")
         return self.finished
 
+    def _trap_nodes(self) -> list[Any]:
+        """The nodes the breakpoints watch (Machine.set_traps), found once per breakpoint change."""
+        wanted = self.bp_nodes
+        if self._traps_for is not wanted:
+            found = []
+            stack = [root for source in self.sources.values() for root in source.roots]
+            while stack:
+                node = stack.pop()
+                if node.nid in wanted:
+                    found.append(node)
+                stack.extend(node.children())
+            self._traps_for, self._traps = wanted, found
+        return self._traps
+
     def _hook(self, m: Machine) -> None:
-        """The slow path of a recorded run: the newest entry is the state after the last step.
-        A before-event discards that step; otherwise the new state is checked for a stop."""
+        """The slow path of a recorded run, or a trapped node about to be evaluated: the newest
+        entry is the state after the last step. A before-event discards that step; otherwise the
+        new state is checked for a stop (once: a trap after the slow path saw it does nothing)."""
+        if m.t == self._checked_t and not self._pending:
+            return
+        self._checked_t = m.t
         history = self.history
         if not history.enabled:
             history.append(m.snapshot())
@@ -507,7 +584,7 @@ class DebugController:
             self._pending = []
             stop = self._before_stop(pending, pre) if history.has(pre) else None
             if stop is not None:
-                history.states.pop()
+                history.discard_newest()
                 self.cur = pre
                 m.restore(history.get(pre))
                 self._raise_stop(stop)
@@ -778,13 +855,15 @@ class DebugController:
 
     def _back_stops(self, start: int) -> Any:
         """Entries before `start` whose control is a user node, newest first, as (step, state
-        tuple, is statement stop). Scans the recorded tuples directly: a statement stop is known
+        tuple, is statement stop). Scans the recorded entries directly: a statement stop is known
         once the next older user node (the line before it) is seen."""
         states = self.history.states
         base = self.history.base
         pending: tuple[int, Any] | None = None
         for i in range(start - 1 - base, -1, -1):
             tup = states[i]
+            if tup.__class__ is not tuple:
+                continue  # an atomic entry: a value state (history.py)
             c = tup[0]
             if c is None or c.synthetic or c.builtin or c.span is None:
                 continue
@@ -862,18 +941,25 @@ class DebugController:
             stop = self._reverse_stop_at(s)
             if stop is not None:
                 return stop
-        states = self.history.states
-        base = self.history.base
-        bpn = self.bp_nodes
-        events = self.events
-        for i in range(min(self.cur, known) - 1 - base, -1, -1):
-            s = i + base
-            c = states[i][0]
-            if (c is not None and c.nid in bpn) or s in events:
-                stop = self._reverse_stop_at(s)
-                if stop is not None:
-                    return stop
+        limit = min(self.cur, known)
+        event_steps = sorted((s for s in self.events if s < limit), reverse=True)
+        for s in heapq.merge(self._scan_hits(limit), event_steps, reverse=True):
+            stop = self._reverse_stop_at(s)
+            if stop is not None:
+                return stop
         return self._to_oldest()
+
+    def _scan_hits(self, limit: int) -> Iterator[int]:
+        """Entries before `limit` whose control is a breakpoint's node, newest first."""
+        states = self.history.states
+        bpn = self.bp_nodes
+        i = limit - self.history.base
+        for entry in itertools.islice(reversed(states), len(states) - i, None):
+            i -= 1
+            if entry.__class__ is tuple:  # atomic entries have no control (history.py)
+                c = entry[0]
+                if c is not None and c.nid in bpn:
+                    yield i + self.history.base
 
     def _reverse_stop_at(self, s: int) -> Stop | None:
         st = self.history.get(s)
@@ -956,7 +1042,7 @@ class DebugController:
         as an intervention."""
         st = self.snapshots[name]
         s = self.snapshot_steps.get(name, -1)
-        if self.history.has(s) and all(a is b for a, b in zip(self.history.get(s), st)):
+        if self.history.same(s, st):
             self._goto_entry(s)
             return Stop("goto", f"Restored snapshot {name} (step {s})", s), 0
 

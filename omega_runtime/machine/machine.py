@@ -85,10 +85,11 @@ class Machine:
         self.check_at: float = math.inf  # the loop's slow path runs when t reaches this
         self.poll_every = 1024
         self.hooks: list[Callable[[Machine], None]] = []  # called on every slow path (debugger, pause)
-        # A debugger's recording: every state is appended as a plain tuple (History.states), and
-        # reaching a node whose id is in `trap_nodes` runs the slow path (breakpoints).
-        self.record: list[tuple[Any, ...]] | None = None
+        # A debugger's recording: every state is appended in History's entry form, and a node
+        # whose id is in `trap_nodes` runs the hooks before it is evaluated (see `set_traps`).
+        self.record: list[Any] | None = None
         self.trap_nodes: Any = ()
+        self._trapped: list[Any] = []
         self.every_step = False  # run the slow path after every step (stepping requests)
         # Names a debugger watches: a primitive about to be applied, an effect about to be
         # dispatched (`effect:OP`); each reports to `services.call_watchers` during the step.
@@ -108,7 +109,30 @@ class Machine:
         if self.every_step:
             self.check_at = self.t + 1
         else:
-            self.check_at = min(self.r.step_deadline, self.t + self.poll_every)
+            at = min(self.r.step_deadline, self.t + self.poll_every)
+            fibers = self.r.fibers
+            if fibers is not None and fibers.ready and fibers.slice_end:
+                # Preempt exactly at the slice's end, whatever the polling phase: the schedule
+                # must not depend on where a run (or a debugger's resume) started.
+                at = min(at, fibers.slice_end)
+            self.check_at = at
+
+    def set_traps(self, nodes: Any) -> None:
+        """Make `nodes` (a debugger's breakpoints) software traps, replacing the previous ones:
+        each node's class becomes a subclass whose step first runs the hooks with the node as
+        the control (the state where a breakpoint hits), so the loop pays nothing per step for
+        breakpoints. A trap fires only for a machine whose `trap_nodes` holds it."""
+        for node in self._trapped:
+            node.__class__ = getattr(node.__class__, "untrapped", node.__class__)
+        self._trapped = list(nodes)
+        for node in self._trapped:
+            node.__class__ = N.trapped_class(node.__class__)
+        self.trap_nodes = {node.nid for node in self._trapped}
+
+    def at_trap(self) -> None:
+        """A trapped node is about to be evaluated: the hooks see the state whose control it is."""
+        for hook in self.hooks:
+            hook(self)
 
     def request_slow_path(self) -> None:
         """Make the loop run its slow path (hooks) right after the current step; thread-safe."""
@@ -151,12 +175,14 @@ class Machine:
         """Run the current top-level form to its value. Halting conditions raise MachineHalt.
 
         The only stepping loop: one transition per iteration; when a debugger records, each new
-        state is appended to `record` and reaching a trapped node (a breakpoint) runs the slow
-        path, where the debugger's hook decides whether to stop."""
+        state is appended to `record`; its hooks run on the slow path and at trapped nodes
+        (breakpoints, `set_traps`), where the debugger decides whether to stop."""
         record = self.record
-        traps = self.trap_nodes
+        ra = record.append if record is not None else None
         # The commonest atomic nodes are handled inline (a method call per step is the loop's
         # largest cost); every other node and every frame has its own step/resume method.
+        # `v` stays MISSING for any other step: an atomic step is recorded as its value alone
+        # (it leaves no control and changes nothing else; see debug/history.py).
         kconst, klocal0, kglobal = N.KConst, N.KLocal0, N.KGlobal
         missing = MISSING
         while True:
@@ -164,10 +190,10 @@ class Machine:
             if c is not None:
                 cc = c.__class__
                 if cc is kconst:
-                    self.v = c.value
+                    self.v = v = c.value
                     self.c = None
                 elif cc is klocal0:
-                    self.v = self.e[c.slot]
+                    self.v = v = self.e[c.slot]
                     self.c = None
                 elif cc is kglobal:
                     v = self.s.get(c.name, missing)
@@ -178,22 +204,21 @@ class Machine:
                         self.c = None
                 else:
                     c.step(self)
+                    v = missing
             else:
                 k = self.k
                 if k is None:
                     return self.v
                 k.resume(self, self.v)
+                v = missing
             t = self.t = self.t + 1
-            if record is not None:
-                record.append((self.c, self.v, self.e, self.k, self.s, self.r, self.nc, t))
-            if traps:
-                c = self.c
-                if c is not None and c.nid in traps:
-                    self.slow_path()
-                    continue
+            if ra is not None:
+                if v is missing:
+                    ra((self.c, self.v, self.e, self.k, self.s, self.r, self.nc))
+                else:
+                    ra(v)
             if t >= self.check_at:
                 self.slow_path()
-
 
     def slow_path(self) -> None:
         if self.t >= self.r.step_deadline:
@@ -202,10 +227,15 @@ class Machine:
             from .fibers import preempt
 
             preempt(self)
-        for hook in self.hooks:
-            hook(self)
         if self.t % self.poll_every < 1 or self.hooks:
             self.check_seconds_budget()
+        record = self.record
+        if record is not None:
+            # The checks above may have switched fibers or signalled: the step's entry is the
+            # state the next step starts from, which the hooks (the debugger) then inspect.
+            record[-1] = (self.c, self.v, self.e, self.k, self.s, self.r, self.nc)
+        for hook in self.hooks:
+            hook(self)
         self.reset_check()
 
     # ---- cells and store writes ------------------------------------------------------------

@@ -40,6 +40,28 @@ class Node:
         return []
 
 
+_TRAPPED: dict[type, type] = {}
+
+
+def trapped_class(cls: type) -> type:
+    """The subclass of node class `cls` a debugger's breakpoint swaps in (Machine.set_traps):
+    same slots, and a step that first lets the machine's hooks look at the state."""
+    if "untrapped" in cls.__dict__:
+        return cls
+    trapped = _TRAPPED.get(cls)
+    if trapped is None:
+        original = cls.step  # type: ignore[attr-defined]
+
+        def step(self: Node, m: Machine) -> None:
+            if self.nid in m.trap_nodes:
+                m.at_trap()
+            original(self, m)
+
+        trapped = type(f"Trapped{cls.__name__}", (cls,), {"__slots__": (), "step": step, "untrapped": cls})
+        _TRAPPED[cls] = trapped
+    return trapped
+
+
 class KConst(Node):
     __slots__ = ("value",)
 

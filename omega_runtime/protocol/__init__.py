@@ -1,5 +1,7 @@
-"""`omega serve`: a JSON-lines evaluation server over TCP (one OmegaRuntime per connection)."""
+"""`omega serve`: a JSON-lines evaluation server over TCP; every connection shares the server's
+one session (one OmegaRuntime), and a debugger can attach to it through the `debug` op."""
 
-from .server import OPS, ProtocolServer, serve_forever
+from .server import ProtocolServer, serve_forever
+from .session import OPS, DebugLink, ServeSession
 
-__all__ = ["OPS", "ProtocolServer", "serve_forever"]
+__all__ = ["OPS", "DebugLink", "ProtocolServer", "ServeSession", "serve_forever"]

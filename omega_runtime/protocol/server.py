@@ -1,5 +1,5 @@
-"""The eval server: accepts TCP connections and serves each on its own thread with its own
-OmegaRuntime (see `session.py` for the message format)."""
+"""The eval server: accepts TCP connections and serves each on its own thread; all of them share
+the server's one session (one OmegaRuntime, see `session.py` for the message format)."""
 
 from __future__ import annotations
 
@@ -7,22 +7,32 @@ import socket
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .session import OPS, Connection
+from .connection import Connection
+from .session import OPS, ServeSession
+
+if TYPE_CHECKING:
+    from ..runtime import OmegaRuntime
 
 
 class ProtocolServer:
     """`start()` listens in a background thread; `serve_forever()` in the calling one; `stop()`
-    closes the listener and every connection. Port 0 picks a free port (see `address`)."""
+    closes the listener and every connection. Port 0 picks a free port (see `address`).
+
+    It serves `runtime` (the server preset's runtime serves itself), or else a runtime it
+    creates from `config`/`preset` when it starts listening and disposes of when it stops."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 7888, config: Mapping[str, Any] | None = None,
-                 preset: str | None = None) -> None:
+                 preset: str | None = None, runtime: OmegaRuntime | None = None) -> None:
         self.host = host
         self.port = port
-        # Connection runtimes never start servers themselves.
+        # A runtime the server creates never starts a server itself.
         self.config = {**dict(config or {}), "server": False}
         self.preset = preset
+        self._runtime = runtime
+        self._owns_runtime = runtime is None
+        self.session: ServeSession | None = None
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[Connection] = set()
@@ -41,6 +51,15 @@ class ProtocolServer:
         host, port = self._sock.getsockname()[:2]
         return str(host), int(port)
 
+    @property
+    def runtime(self) -> OmegaRuntime:
+        """The runtime served (created on first use when the server owns it)."""
+        if self._runtime is None:
+            from ..runtime import OmegaRuntime
+
+            self._runtime = OmegaRuntime.create(config=self.config, preset=self.preset)
+        return self._runtime
+
     def bind(self) -> tuple[str, int]:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -50,6 +69,8 @@ class ProtocolServer:
         except OSError:
             sock.close()
             raise
+        if self.session is None:
+            self.session = ServeSession(self.runtime, self.stop)
         self._sock = sock
         self._stopping.clear()
         return self.address
@@ -69,15 +90,15 @@ class ProtocolServer:
         self._accept_loop()
 
     def _accept_loop(self) -> None:
-        sock = self._sock
-        assert sock is not None
+        sock, session = self._sock, self.session
+        assert sock is not None and session is not None
         while not self._stopping.is_set():
             try:
                 conn_sock, _addr = sock.accept()
             except OSError:
                 break  # the listener was closed by stop()
             conn_sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            conn = Connection(conn_sock, self._make_runtime)
+            conn = Connection(conn_sock, session)
             with self._lock:
                 self._connections.add(conn)
                 self.served += 1
@@ -90,16 +111,12 @@ class ProtocolServer:
             with self._lock:
                 self._connections.discard(conn)
 
-    def _make_runtime(self) -> Any:
-        from ..runtime import OmegaRuntime
-
-        return OmegaRuntime.create(config=self.config, preset=self.preset)
-
     def connections(self) -> int:
         with self._lock:
             return len(self._connections)
 
     def stop(self) -> None:
+        """Stop listening, hang up every connection and the session's worker (idempotent)."""
         self._stopping.set()
         sock, self._sock = self._sock, None
         if sock is not None:
@@ -115,18 +132,34 @@ class ProtocolServer:
                 conn.sock.shutdown(socket.SHUT_RDWR)  # the reader sees EOF and cleans up
             except OSError:
                 pass
+        session, self.session = self.session, None
+        if session is not None:
+            session.close()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
         self._thread = None
+        if self._owns_runtime and self._runtime is not None:
+            runtime, self._runtime = self._runtime, None
+            runtime.dispose()
 
 
 def serve_forever(host: str, port: int, config_dict: Mapping[str, Any]) -> int:
-    """`omega serve`: serve until interrupted. Exit status 0, or 2 when the address is unusable."""
-    server = ProtocolServer(host, port, config_dict)
+    """`omega serve`: one runtime serving itself until interrupted, or until an attached
+    debugger ends it. Exit status 0, or 2 when the configuration or the address is unusable."""
+    from ..oracle import OracleConfigError
+    from ..runtime import OmegaRuntime
+
+    try:
+        rt = OmegaRuntime.create(config={**dict(config_dict), "host": host, "port": port, "server": False})
+    except (OracleConfigError, ValueError) as exc:
+        sys.stderr.write(f"omega serve: {getattr(exc, 'detail', None) or exc}\n")
+        return 2
+    server = rt.protocol
     try:
         bound_host, bound_port = server.bind()
     except OSError as exc:
         sys.stderr.write(f"omega serve: cannot listen on {host}:{port}: {exc.strerror or exc}\n")
+        rt.dispose()
         return 2
     sys.stderr.write(f"omega serve: listening on {bound_host}:{bound_port} (ops: {', '.join(OPS)})\n")
     sys.stderr.flush()
@@ -135,7 +168,7 @@ def serve_forever(host: str, port: int, config_dict: Mapping[str, Any]) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        rt.dispose()
     return 0
 
 

@@ -1,5 +1,5 @@
-"""One connection of the eval server: its runtime, a reader (this thread) and an evaluation
-worker, so that `interrupt` can stop a running evaluation.
+"""The one session of an eval server (`omega serve`): one OmegaRuntime shared by every
+connection, one evaluation worker, interrupts and the debugger upgrade.
 
 Requests are JSON objects, one per line: `{"id": ID, "op": OP, ...}`. Replies carry the request's
 id; a failure is `{"id": ID, "error": {"message": ..., ...}}` and the connection keeps serving.
@@ -11,198 +11,215 @@ id; a failure is `{"id": ID, "error": {"message": ..., ...}}` and the connection
 | complete | prefix | completions: sorted global names, special forms and macros starting with prefix |
 | describe | [name] | without name: server, ops, session; with name: kind, signature, doc |
 | interrupt | | interrupted: whether an evaluation was running (it then replies with error type `interrupted`) |
+| debug | protocol | debug: true, then the connection carries that debug protocol (see below) |
 | close | | closed: true; then the server closes the connection |
 
-`eval` and `load-file` run one at a time, in order; the other ops answer at once, even while an
-evaluation runs.
+`eval` and `load-file` from every connection run one at a time, in arrival order, in the one
+runtime (definitions are shared); the other ops answer at once, even while an evaluation runs.
+`interrupt` stops whichever evaluation runs. An `eval` without `source` is named `<repl-N>`, the
+session's N-th such input; `load-file` names the file by its absolute path.
+
+`debug` looks `protocol` up among the entry points of group `omega.debug_channels` (`dap` is
+omega-dap's): the named callable is handed a `DebugLink` (the socket and the runtime) on the
+connection's thread. Only one debugger at a time; an unknown protocol or a second debugger gets
+an error reply and the connection stays a normal one. While a debugger is attached it installs
+an evaluation interceptor in the runtime, which then runs the session's evaluations.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import queue
-import socket
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import attrs
 
 from ..machine.machine import MachineHalt
 
-OPS = ("eval", "load-file", "complete", "describe", "interrupt", "close")
-MAX_LINE = 16 * 1024 * 1024
+if TYPE_CHECKING:
+    from ..runtime import EvalResult, OmegaRuntime
+    from .connection import Connection
+
+OPS = ("eval", "load-file", "complete", "describe", "interrupt", "debug", "close")
+DEBUG_GROUP = "omega.debug_channels"
 
 
 class Interrupted(MachineHalt):
     """Raised by the interrupt hook inside the machine loop."""
 
 
-class Connection:
-    def __init__(self, sock: socket.socket, make_runtime: Callable[[], Any]) -> None:
-        self.sock = sock
-        self._make_runtime = make_runtime
-        self.runtime: Any = None
-        self._send_lock = threading.Lock()
-        self._run_lock = threading.Lock()  # guards `_running` and the interrupt hook
-        self._running: Any = None  # the id of the evaluation in progress
+@attrs.define
+class DebugLink:
+    """What a debug channel gets: the upgraded connection and the session's runtime."""
+
+    runtime: OmegaRuntime
+    read: Callable[[], bytes]  # the next bytes from the client (b"" at EOF)
+    write: Callable[[bytes], None]  # send bytes to the client
+    stop_server: Callable[[], None]  # stop serving (a debugger ending the debuggee)
+
+
+def find_debug_channel(name: Any) -> Callable[[DebugLink], None]:
+    """The channel registered for protocol `name`; ValueError when there is none."""
+    from importlib.metadata import entry_points
+
+    found = [ep for ep in entry_points(group=DEBUG_GROUP) if ep.name == name]
+    if not isinstance(name, str) or not found:
+        known = sorted({ep.name for ep in entry_points(group=DEBUG_GROUP)})
+        raise ValueError(f"unknown debug protocol {name!r}; protocols: {', '.join(known) or 'none installed'}")
+    try:
+        channel: Callable[[DebugLink], None] = found[0].load()
+    except Exception as exc:  # a broken plugin must not take the server down
+        raise ValueError(f"cannot load debug protocol {name!r}: {exc}") from None
+    return channel
+
+
+class ServeSession:
+    """The runtime every connection of a server shares, and its evaluation worker."""
+
+    def __init__(self, runtime: OmegaRuntime, stop_server: Callable[[], None]) -> None:
+        self.runtime = runtime
+        self._stop_server = stop_server
+        self._jobs: queue.Queue[tuple[Connection, dict[str, Any]] | None] = queue.Queue()
+        self._run_lock = threading.Lock()  # guards the running job, its interrupt and the debugger
+        self._running: Connection | None = None
+        self._via: Any = None  # the evaluation interceptor running the current job, if any
         self._interrupt_hook: Callable[[Any], None] | None = None
         self._interrupted = False
-        self._jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self._open = True
+        self._debugger: Connection | None = None
+        self._worker = threading.Thread(target=self._work, name="omega-serve-eval", daemon=True)
+        self._worker.start()
 
-    # ---- transport ----------------------------------------------------------------------------
-
-    def send(self, obj: dict[str, Any]) -> None:
-        data = (json.dumps(obj, ensure_ascii=False, default=str) + "\n").encode("utf-8", "surrogatepass")
-        with self._send_lock:
-            if not self._open:
-                return
+    def close(self) -> None:
+        """Stop the worker after the running job (queued ones are dropped)."""
+        while True:
             try:
-                self.sock.sendall(data)
-            except OSError:
-                self._open = False  # the client went away; the reader will notice EOF
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        self.interrupt()
+        self._jobs.put(None)
 
-    def error(self, rid: Any, message: str, **extra: Any) -> None:
-        self.send({"id": rid, "error": {"message": message, **extra}})
+    # ---- evaluations ---------------------------------------------------------------------------
 
-    def serve(self) -> None:
-        """Read requests until EOF or `close`; then stop the evaluation and release the runtime."""
-        try:
-            self.runtime = self._make_runtime()
-        except Exception as exc:  # a bad configuration: tell the client, then hang up
-            self.error(None, f"cannot create a runtime: {exc}")
-            self._shutdown()
-            return
-        worker = threading.Thread(target=self._work, name="omega-serve-eval", daemon=True)
-        worker.start()
-        reader = self.sock.makefile("rb")
-        try:
-            while self._open:
-                try:
-                    line = reader.readline(MAX_LINE)
-                except OSError:
-                    break
-                if not line:
-                    break
-                if not line.strip():
-                    continue
-                if self._dispatch(line) == "close":
-                    break
-        finally:
-            self._interrupt()  # a client that disconnects mid-evaluation stops it
-            self._jobs.put(None)
-            worker.join(timeout=30)
-            reader.close()
-            self._shutdown()
+    def submit(self, conn: Connection, msg: dict[str, Any]) -> None:
+        self._jobs.put((conn, msg))
 
-    def _shutdown(self) -> None:
-        with self._send_lock:
-            self._open = False
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.sock.close()
-        if self.runtime is not None:
-            self.runtime.dispose()
-
-    # ---- requests -----------------------------------------------------------------------------
-
-    def _dispatch(self, line: bytes) -> str | None:
-        try:
-            msg = json.loads(line.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            self.error(None, f"malformed JSON: {exc}")
-            return None
-        if not isinstance(msg, dict):
-            self.error(None, "a request must be a JSON object")
-            return None
-        rid, op = msg.get("id"), msg.get("op")
-        if op not in OPS:
-            self.error(rid, f"unknown op {op!r}; ops: {', '.join(OPS)}")
-            return None
-        if op in ("eval", "load-file"):
-            self._jobs.put(msg)
-        elif op == "interrupt":
-            self.send({"id": rid, "interrupted": self._interrupt()})
-        elif op == "close":
-            self.send({"id": rid, "closed": True})
-            return "close"
-        else:
-            try:
-                reply = self._complete(msg) if op == "complete" else self._describe(msg)
-            except (TypeError, ValueError) as exc:
-                self.error(rid, str(exc))
-            else:
-                self.send({"id": rid, **reply})
-        return None
+    def forget(self, conn: Connection) -> None:
+        """`conn` has gone: its running evaluation stops; its queued ones are skipped."""
+        with self._run_lock:
+            mine = self._running is conn
+        if mine:
+            self.interrupt()
 
     def _work(self) -> None:
         while True:
-            msg = self._jobs.get()
-            if msg is None:
+            job = self._jobs.get()
+            if job is None:
                 return
+            conn, msg = job
+            if not conn.open:
+                continue
             rid = msg.get("id")
-            with self._run_lock:
-                self._running = rid if rid is not None else True
-                self._interrupted = False
             try:
-                reply = self._evaluate(msg)
-            except Exception as exc:  # never let a request kill the connection
+                reply = self._evaluate(conn, msg)
+            except Exception as exc:  # never let a request kill the session
                 reply = {"error": {"message": f"internal error: {exc}", "type": "internal"}}
             with self._run_lock:
                 self._running = None
-                if self._interrupt_hook is not None:
-                    if self._interrupt_hook in self.runtime.machine.hooks:
-                        self.runtime.machine.hooks.remove(self._interrupt_hook)
-                    self._interrupt_hook = None
+                self._via = None
+                self._remove_hook()
                 interrupted = self._interrupted
+                self._interrupted = False
             if interrupted:
                 reply = {"error": {"message": "evaluation interrupted", "type": "interrupted"},
                          "output": reply.get("output", "")}
-            self.send({"id": rid, **reply})
+            conn.send({"id": rid, **reply})
 
-    def _evaluate(self, msg: dict[str, Any]) -> dict[str, Any]:
+    def _evaluate(self, conn: Connection, msg: dict[str, Any]) -> dict[str, Any]:
         rt = self.runtime
         if msg["op"] == "eval":
             code = msg.get("code")
             if not isinstance(code, str):
                 return {"error": {"message": "eval needs a string field 'code'"}}
-            result = rt.eval(code, source=str(msg.get("source", "<serve>")))
+            source = msg.get("source")
+            name = str(source) if source is not None else rt.next_input_name()
         else:
             path = msg.get("path")
             if not isinstance(path, str):
                 return {"error": {"message": "load-file needs a string field 'path'"}}
+            name = os.path.abspath(path)
             try:
-                result = rt.load(path)
-            except OSError as exc:
-                return {"error": {"message": f"cannot read {path}: {exc.strerror or exc}", "type": "file-error"}}
-        base = {"output": result.output, "steps": result.steps, "receipts": [r.id for r in result.receipts]}
-        if result.diagnostics:
-            return {**base, "error": {"message": result.diagnostics[0].format(), "type": "read-error",
-                                      "diagnostics": [d.format() for d in result.diagnostics]}}
-        if result.condition is not None:
-            return {**base, "error": {"message": rt.machine.condition_text(result.condition),
-                                      "type": result.condition.ctype.name, "report": result.report}}
-        reply = {**base, "value": result.printed}
-        if result.exit_code is not None:
-            reply["exit_code"] = result.exit_code
-        return reply
+                with open(name, encoding="utf-8") as fh:
+                    code = fh.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                return {"error": {"message": f"cannot read {path}: {why}", "type": "file-error"}}
+        with rt.eval_lock:  # an in-process REPL waits for us, and we for it
+            with self._run_lock:
+                self._running = conn
+                self._interrupted = False
+                self._via = rt.evaluation_interceptor
+                via = self._via
+            result = via.evaluate(code, name) if via is not None else rt.eval(code, source=name)
+        return reply_for(rt, result)
 
-    def _interrupt(self) -> bool:
-        """Stop the running evaluation (within 1,024 machine steps); False if none runs."""
+    def interrupt(self) -> bool:
+        """Stop the running evaluation (within 1,024 machine steps); False if none runs. An
+        attached debugger ends the evaluations it runs itself."""
         with self._run_lock:
-            if self._running is None or self.runtime is None or self._interrupt_hook is not None:
-                return self._running is not None
+            if self._running is None:
+                return False
+            if self._interrupted:
+                return True
+            self._interrupted = True
+            if self._via is not None and self._via.interrupt():
+                return True
 
             def hook(_m: Any) -> None:
                 raise Interrupted("interrupted")
 
-            self._interrupted = True
             self._interrupt_hook = hook
             self.runtime.machine.hooks.append(hook)
             return True
 
-    def _complete(self, msg: dict[str, Any]) -> dict[str, Any]:
+    def _remove_hook(self) -> None:
+        hook = self._interrupt_hook
+        if hook is not None:
+            if hook in self.runtime.machine.hooks:
+                self.runtime.machine.hooks.remove(hook)
+            self._interrupt_hook = None
+
+    # ---- the debugger ------------------------------------------------------------------------
+
+    def claim_debugger(self, conn: Connection, protocol: Any) -> Callable[[DebugLink], None]:
+        channel = find_debug_channel(protocol)
+        with self._run_lock:
+            if self._debugger is not None:
+                raise ValueError("a debugger is already attached to this session")
+            self._debugger = conn
+        return channel
+
+    def serve_debug_channel(self, conn: Connection, channel: Callable[[DebugLink], None], reader: BinaryIO) -> None:
+        """Run the debug channel on this thread until it ends; then the session is free again."""
+
+        def read() -> bytes:
+            try:
+                return reader.read1(65536)  # type: ignore[attr-defined,no-any-return]
+            except (OSError, ValueError):
+                return b""
+
+        link = DebugLink(self.runtime, read, conn.sock.sendall, self._stop_server)
+        try:
+            channel(link)
+        finally:
+            with self._run_lock:
+                self._debugger = None
+
+    # ---- quick ops -----------------------------------------------------------------------------
+
+    def complete(self, msg: dict[str, Any]) -> dict[str, Any]:
         from ..expander.scope import SPECIAL_FORMS
 
         prefix = msg.get("prefix", "")
@@ -214,7 +231,7 @@ class Connection:
         names |= {s.name for s in rt.interpreter.expander.macros}
         return {"completions": sorted(n for n in names if n.startswith(prefix))}
 
-    def _describe(self, msg: dict[str, Any]) -> dict[str, Any]:
+    def describe(self, msg: dict[str, Any]) -> dict[str, Any]:
         rt = self.runtime
         name = msg.get("name")
         if name is None:
@@ -223,6 +240,21 @@ class Connection:
         if not isinstance(name, str):
             raise TypeError("describe's 'name' must be a string")
         return describe_name(rt, name)
+
+
+def reply_for(rt: OmegaRuntime, result: EvalResult) -> dict[str, Any]:
+    """The reply fields of an evaluation's result."""
+    base = {"output": result.output, "steps": result.steps, "receipts": [r.id for r in result.receipts]}
+    if result.diagnostics:
+        return {**base, "error": {"message": result.diagnostics[0].format(), "type": "read-error",
+                                  "diagnostics": [d.format() for d in result.diagnostics]}}
+    if result.condition is not None:
+        return {**base, "error": {"message": rt.machine.condition_text(result.condition),
+                                  "type": result.condition.ctype.name, "report": result.report}}
+    reply: dict[str, Any] = {**base, "value": result.printed}
+    if result.exit_code is not None:
+        reply["exit_code"] = result.exit_code
+    return reply
 
 
 def describe_name(rt: Any, name: str) -> dict[str, Any]:
@@ -249,4 +281,4 @@ def describe_name(rt: Any, name: str) -> dict[str, Any]:
     return {"name": name, "kind": "value", "value": write_repr(value, rt.machine.s)}
 
 
-__all__ = ["Connection", "OPS", "describe_name"]
+__all__ = ["ServeSession", "DebugLink", "OPS", "Interrupted", "describe_name", "find_debug_channel", "reply_for"]

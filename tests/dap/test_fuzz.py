@@ -7,7 +7,6 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,23 +60,23 @@ def message(rng: random.Random, tally: Tally) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-@pytest.fixture(scope="module")
-def shared() -> Iterator[tuple[DapClient, Tally]]:
-    client = DapClient.stdio()
-    yield client, Tally()
-    client.close()
+# One test, one connection: the fuzzing and the checks after it must share a server process
+# (xdist may not split them across workers).
+@settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(seeds=st.lists(st.integers(min_value=0, max_value=2**32), min_size=EXAMPLES, max_size=EXAMPLES))
+def test_fuzz_every_request_gets_one_response_and_the_server_still_steps(
+        seeds: list[int], tmp_path_factory: pytest.TempPathFactory) -> None:
+    client, tally = DapClient.stdio(), Tally()
+    try:
+        for seed in seeds:
+            rng = random.Random(seed)
+            client.send_raw(b"".join(message(rng, tally) for _ in range(PER_EXAMPLE)))
+        still_steps(client, tally, tmp_path_factory.mktemp("fuzz"))
+    finally:
+        client.close()
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-@given(seed=st.integers(min_value=0, max_value=2**32))
-def test_fuzz_every_request_gets_one_response(shared: tuple[DapClient, Tally], seed: int) -> None:
-    client, tally = shared
-    rng = random.Random(seed)
-    client.send_raw(b"".join(message(rng, tally) for _ in range(PER_EXAMPLE)))
-
-
-def test_fuzz_tally_and_still_steps(shared: tuple[DapClient, Tally], tmp_path: Path) -> None:
-    client, tally = shared
+def still_steps(client: DapClient, tally: Tally, tmp_path: Path) -> None:
     total = sum(tally.expected.values())
     assert total >= 0.9 * EXAMPLES * PER_EXAMPLE
     deadline = time.monotonic() + 60
