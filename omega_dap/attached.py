@@ -45,6 +45,7 @@ def serve(link: DebugLink) -> None:
     # Breakpoints set before `attach` are verified as attach mode does: pending until loaded.
     session.ctl = DebugController(link.runtime)
     session.ctl.attached = True
+    session.ctl.adopt_evaluated_sources()  # code the session loaded before the debugger came
     try:
         pump(link.read, session, None)
     finally:
@@ -389,6 +390,8 @@ def attach_here(s: Session, req: Request, cfg: AttachConfig) -> None:
         s.intervention_error = InterventionError
         from .handlers_config import _apply_all
 
+        ctl.adopt_evaluated_sources()  # what the session loaded since the upgrade
+        attached.announced.update(ctl.sources)
         _apply_all(s)
         s.state = "running"
         s.respond(req)

@@ -510,15 +510,23 @@ class Session:
         pid = f"run-{run_id}"
         name = os.path.basename(self.config.program) if self.config is not None else "program"
         ctl = self.ctl
+        # Under a launch `steps` budget the run's share of it is the percentage (7.3).
+        steps = self.config.budget.get("steps") if self.config is not None and self.attached is None else None
+
+        def where() -> dict[str, Any]:
+            body: dict[str, Any] = {"message": f"step {_thousands(ctl.cur)}"}
+            if steps:
+                body["percentage"] = min(100.0, round(100.0 * ctl.cur / steps, 1))
+            return body
 
         def watch() -> None:
             if stop.wait(1.0):
                 return
             self._progress_id = pid
             self.send_event("progressStart", {"progressId": pid, "title": f"Running {name}", "cancellable": True,
-                                              "message": f"step {_thousands(ctl.cur)}"})
+                                              **where()})
             while not stop.wait(0.5):
-                self.send_event("progressUpdate", {"progressId": pid, "message": f"step {_thousands(ctl.cur)}"})
+                self.send_event("progressUpdate", {"progressId": pid, **where()})
             self.send_event("progressEnd", {"progressId": pid})
 
         threading.Thread(target=watch, daemon=True).start()

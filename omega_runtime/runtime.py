@@ -119,6 +119,9 @@ class OmegaRuntime:
         # One evaluation at a time, whoever asks (an in-process REPL, `omega serve` clients).
         self.eval_lock = threading.RLock()
         self.evaluation_interceptor: EvaluationInterceptor | None = None
+        # Each named source the session has evaluated: its text and compiled top-level nodes, so
+        # that a debugger attaching later binds breakpoints in code loaded before it came.
+        self.evaluated_sources: dict[str, tuple[str, list[Any]]] = {}
         # ---- subsystems (omega_runtime/subsystems; RUNTIME.md "Subsystems") ---------------------
         self.state_coordinator = StateCoordinator(self)
         self.session = Session(self, config.session_store)
@@ -246,16 +249,20 @@ class OmegaRuntime:
             result = self.interpreter.read(code, source)
             if result.diagnostics:
                 return EvalResult(diagnostics=list(result.diagnostics))
-            return self._run_program(self.prepare_program(result, code))
+            return self._run_program(self.prepare_program(result, code, source))
 
     def next_input_name(self) -> str:
         """`<repl-N>`: the source name of the session's next unnamed input (N from 1)."""
         return f"<repl-{next(self._inputs)}>"
 
-    def prepare_program(self, result: Any, text: str | None) -> list[Any]:
+    def prepare_program(self, result: Any, text: str | None, source: str | None = None) -> list[Any]:
         """Expand and compile a read program as every host runs it: feature gates, the runtime
-        budget's synthetic with-budget, session tracking (the debug controller uses this too)."""
-        return list(self._prepare_forms(self.interpreter.prepare_all(result), text))
+        budget's synthetic with-budget, session tracking (the debug controller uses this too).
+        With its `source` name, the program is remembered in `evaluated_sources`."""
+        prepared = list(self._prepare_forms(self.interpreter.prepare_all(result), text))
+        if source is not None and text is not None:
+            self.evaluated_sources[source] = (text, [p.node for p in prepared])
+        return prepared
 
     def eval_expr(self, datum: Any) -> EvalResult:
         """Expand and run an already read datum (an Omega value, or a syntax object)."""

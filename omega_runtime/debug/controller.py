@@ -187,10 +187,8 @@ class DebugController:
 
     def _prepare(self, text: str, file: str, result: Any) -> None:
         self.file, self.text = file, text
-        self.prepared = self.rt.prepare_program(result, text)
-        roots = [p.node for p in self.prepared]
-        self.line_table = LineTable.build(roots, file, len(text.splitlines()))
-        self.sources[file] = Source(text, self.line_table, roots)
+        self.prepared = self.rt.prepare_program(result, text, file)
+        self.line_table = self._add_source(file, text, [p.node for p in self.prepared]).line_table
         self.rt.interpreter.start_program(self.prepared)
         self.history.reset(self.m.snapshot())
         gc.unfreeze()  # the replaced history's objects are gone; the rest may be collected again
@@ -199,6 +197,22 @@ class DebugController:
         self.events = {}
         self.pending_uncaught = None
         self._rebind_function_bps()
+
+    def _add_source(self, file: str, text: str, roots: list[Any]) -> Source:
+        source = Source(text, LineTable.build(roots, file, len(text.splitlines())), roots)
+        self.sources[file] = source
+        return source
+
+    def adopt_evaluated_sources(self) -> list[str]:
+        """Attach mode: take in the sources the session evaluated before the debugger came (their
+        procedures may still run); the names of those new to the controller."""
+        new = [name for name in self.rt.evaluated_sources if name not in self.sources]
+        for name in new:
+            text, roots = self.rt.evaluated_sources[name]
+            self._add_source(name, text, roots)
+        if new:
+            self._rebind_function_bps()
+        return new
 
     def set_history_limit(self, limit: int) -> None:
         """Before the first run: entries kept for time travel (0: off)."""

@@ -295,3 +295,27 @@ def test_a_second_debugger_is_refused(serve: Serve, evals: EvalClient) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_breakpoints_bind_in_code_the_session_loaded_before_the_debugger_came(
+        dap: DapClient, serve: Serve, evals: EvalClient, program: Path) -> None:
+    loaded = evals.request(id=1, op="load-file", path=str(program))
+    assert loaded["value"] == "16", loaded
+    dap.initialize()
+    answer = dap.ok("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": [{"line": 3}]})
+    bp_id = answer["breakpoints"][0]["id"]
+    assert attach(dap, serve.port)["success"]
+    changed = dap.event("breakpoint")["body"]["breakpoint"]  # the attach-mode verification
+    assert changed["id"] == bp_id and changed["verified"] is True and changed["line"] == 3, changed
+    dap.ok("configurationDone")
+    listed = dap.ok("loadedSources")["sources"]
+    assert {"name": "prog.omega", "path": str(program)} in listed
+    # A procedure of the earlier load, called from a new input, stops in its file.
+    evals.send(id=2, op="eval", code="(triple 7)")
+    stop = dap.stopped()
+    assert stop["reason"] == "breakpoint" and stop["hitBreakpointIds"] == [bp_id]
+    frames = dap.stack()
+    assert (frames[0]["name"], frames[0]["line"], frames[0]["source"]["path"]) == ("triple", 3, str(program))
+    assert locals_of(dap, frames[0]["id"]) == {"x": "7", "y": "21"}
+    dap.ok("continue", {"threadId": 1})
+    assert evals.recv()["value"] == "22"

@@ -143,3 +143,29 @@ def test_evaluate_set_variable_and_completions(dap: DapClient, programs: Path) -
     assert dap.ok("evaluate", {"expression": "x", "frameId": 1, "context": "hover"})["result"] == "5"
     comps = dap.ok("completions", {"text": "(squ", "column": 5, "frameId": 1})["targets"]
     assert any(t["label"] == "square" for t in comps)
+
+
+def test_progress_of_a_long_run_with_its_share_of_a_steps_budget_and_cancel(dap: DapClient, programs: Path) -> None:
+    dap.initialize(supportsProgressReporting=True)
+    dap.launch(programs / "spin.omega", budget={"steps": 200_000_000})
+    begin = dap.event("progressStart", timeout=20)["body"]
+    assert begin["title"] == "Running spin.omega" and begin["cancellable"] is True
+    first = dap.event("progressUpdate", timeout=20)["body"]
+    second = dap.event("progressUpdate", timeout=20)["body"]
+    assert first["progressId"] == second["progressId"] == begin["progressId"]
+    assert re.fullmatch(r"step [\d,]+", second["message"])
+    assert 0 < first["percentage"] <= second["percentage"] < 100
+    dap.ok("cancel", {"progressId": begin["progressId"]})  # cancelling the progress pauses the run
+    check(dap.stopped(), "pause")
+    assert dap.event("progressEnd")["body"]["progressId"] == begin["progressId"]
+    dap.ok("terminate")
+    assert dap.event("exited")["body"]["exitCode"] == 1
+
+
+def test_progress_of_an_unbudgeted_run_has_no_percentage(dap: DapClient, programs: Path) -> None:
+    dap.initialize(supportsProgressReporting=True)
+    dap.launch(programs / "spin.omega")
+    assert dap.event("progressStart", timeout=20)["body"]["cancellable"] is True
+    assert "percentage" not in dap.event("progressUpdate", timeout=20)["body"]
+    dap.ok("pause", {"threadId": 1})
+    check(dap.stopped(), "pause")
