@@ -188,7 +188,7 @@ class DebugController:
     def _prepare(self, text: str, file: str, result: Any) -> None:
         self.file, self.text = file, text
         self.prepared = self.rt.prepare_program(result, text, file)
-        self.line_table = self._add_source(file, text, [p.node for p in self.prepared]).line_table
+        self.line_table = self.add_source(file, text, [p.node for p in self.prepared]).line_table
         self.rt.interpreter.start_program(self.prepared)
         self.history.reset(self.m.snapshot())
         gc.unfreeze()  # the replaced history's objects are gone; the rest may be collected again
@@ -198,7 +198,8 @@ class DebugController:
         self.pending_uncaught = None
         self._rebind_function_bps()
 
-    def _add_source(self, file: str, text: str, roots: list[Any]) -> Source:
+    def add_source(self, file: str, text: str, roots: list[Any]) -> Source:
+        """Know the text of `file` (and bind breakpoints in the code of `roots`)."""
         source = Source(text, LineTable.build(roots, file, len(text.splitlines())), roots)
         self.sources[file] = source
         return source
@@ -209,7 +210,7 @@ class DebugController:
         new = [name for name in self.rt.evaluated_sources if name not in self.sources]
         for name in new:
             text, roots = self.rt.evaluated_sources[name]
-            self._add_source(name, text, roots)
+            self.add_source(name, text, roots)
         if new:
             self._rebind_function_bps()
         return new

@@ -292,10 +292,10 @@ class Evaluator:
         self.interp = interp
         self.m: Machine = interp.machine
 
-    def compile(self, text: str, env: Any) -> Any:
+    def compile(self, text: str, env: Any, source: str = "<watch>") -> Any:
         from ..expander import ExpandError
 
-        result = self.interp.read(text, "<watch>")
+        result = self.interp.read(text, source)
         if result.diagnostics:
             d = result.diagnostics[0]
             raise EvaluationError(f"{d.span.start_line}:{d.span.start_col}: error {d.code}: {d.message}")
@@ -356,10 +356,10 @@ class Evaluator:
             _restore_watchers(host, saved_watchers)
             m.restore(saved)
 
-    def real(self, text: str, st: State, env: Any, cancel: Any = None) -> tuple[Any, State]:
-        """Evaluate for real (the debug console): effects happen; returns the value and the new
-        state, or raises EvaluationError with the machine back at `st` (all or nothing)."""
-        node = self.compile(text, env)
+    def real(self, node: Any, st: State, env: Any, cancel: Any = None) -> tuple[Any, State]:
+        """Evaluate `node` (compiled in `env`) for real (the debug console): effects happen;
+        returns the value and the new state, or raises EvaluationError with the machine back at
+        `st` (all or nothing)."""
         m = self.m
         saved_hooks = m.hooks
         guard = WatchGuard(st, m.nc, None, cancel)

@@ -170,13 +170,16 @@ class Interventions:
 
         calls_before = len(host.oracle_events)
         host.write_watchers.append(on_write)
+        name = self.c.rt.next_input_name()  # `<repl-N>`: frames in code it defines show its text
         try:
-            value, new = self.views.evaluator.real(text, st, env, cancel)
+            node = self.views.evaluator.compile(text, env, name)
+            value, new = self.views.evaluator.real(node, st, env, cancel)
         except EvaluationError as exc:
             self.c.m.restore(st)
             raise InterventionError(1007 if str(exc) == "cancelled" else EVAL_FAILED, str(exc)) from None
         finally:
             host.write_watchers.remove(on_write)
+        self.c.add_source(name, text, [node])
         calls = len(host.oracle_events) - calls_before
         names = self._written_names(written, st)
         changed = bool(names) or calls > 0 or new.r.facts is not st.r.facts or new.r.txs != st.r.txs

@@ -169,3 +169,20 @@ def test_progress_of_an_unbudgeted_run_has_no_percentage(dap: DapClient, program
     assert "percentage" not in dap.event("progressUpdate", timeout=20)["body"]
     dap.ok("pause", {"threadId": 1})
     check(dap.stopped(), "pause")
+
+
+def test_code_defined_in_the_debug_console_is_a_repl_source(dap: DapClient, programs: Path) -> None:
+    start(dap, programs, "steps.omega", [6])
+    check(dap.stopped(), "breakpoint")
+    text = "(set! square (lambda (x) (+ x 100)))"
+    dap.ok("evaluate", {"expression": text, "frameId": 1, "context": "repl"})
+    assert "State changed: square written" in dap.output("console")
+    dap.ok("stepIn", {"threadId": 1})
+    check(dap.stopped(), "step")
+    top = dap.stack()[0]
+    assert top["name"] == "<lambda>" and top["source"]["name"].startswith("<repl-"), top
+    assert dap.ok("source", {"source": top["source"], "sourceReference": top["source"]["sourceReference"]}) \
+        == {"content": text, "mimeType": "text/x-omega"}
+    dap.ok("continue", {"threadId": 1})
+    dap.event("exited")
+    assert dap.output("stdout") == "207\n"
