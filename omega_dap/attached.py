@@ -80,7 +80,6 @@ class AttachedEvaluations:
         self.terminating = False
         self.job: Job | None = None
         self.pause_next = False  # `pause` while idle: the next evaluation stops on entry
-        self.announced: set[str] = set()
         self._uncaught: tuple[Any, Any] | None = None
         self._installed = False
 
@@ -259,9 +258,7 @@ class AttachedEvaluations:
             new = s.bp_body(bp)
             if new != old:
                 s.send_event("breakpoint", {"reason": "changed", "breakpoint": new})
-        if source not in self.announced:
-            self.announced.add(source)
-            s.send_event("loadedSource", {"reason": "new", "source": s.source_for(source)})
+        s.announce_sources()
 
     def on_result(self, result: Stop | Exit) -> bool:
         """A debugged run has stopped or ended (Session.report): True when handled here, that
@@ -391,7 +388,7 @@ def attach_here(s: Session, req: Request, cfg: AttachConfig) -> None:
         from .handlers_config import _apply_all
 
         ctl.adopt_evaluated_sources()  # what the session loaded since the upgrade
-        attached.announced.update(ctl.sources)
+        s.announced.update(ctl.sources)  # listed by loadedSources from the start
         _apply_all(s)
         s.state = "running"
         s.respond(req)

@@ -88,6 +88,7 @@ def _create(s: Session, cfg_args: dict[str, Any]) -> list[str]:
     diags = ctl.launch(text, rel)
     if diags:
         return [d.format() for d in diags]
+    s.announced.update(ctl.sources)  # the program: the client launched it
     for key in cfg.unknown[:1]:
         s.console(f"launch: ignoring unknown attributes: {', '.join(cfg.unknown)}" if key else "")
     return []
@@ -502,16 +503,10 @@ def breakpoint_locations(s: Session, req: Request) -> None:
 
 @handler("loadedSources")
 def loaded_sources(s: Session, req: Request) -> None:
-    out: list[dict[str, Any]] = []
-    if s.attached is not None and s.ctl is not None:  # the session's files and <repl-N> inputs
-        out.extend(s.source_for(name) for name in s.ctl.sources)
-        s.respond(req, {"sources": out})
-        return
-    if s.config is not None:
-        out.append({"name": os.path.basename(s.config.program), "path": s.path_out(s.config.program)})
-    for name, ref in s.source_refs.items():
-        out.append({"name": name, "sourceReference": ref})
-    s.respond(req, {"sources": out})
+    # The program (attached: the session's files) and the `<repl-N>` inputs.
+    names = list(s.ctl.sources) if s.ctl is not None else []
+    s.announced.update(names)
+    s.respond(req, {"sources": [s.source_for(name) for name in names]})
 
 
 @handler("source")

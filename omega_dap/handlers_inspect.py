@@ -186,6 +186,7 @@ def evaluate(s: Session, req: Request) -> None:
                 assert ctl is not None
                 newest, cur = ctl.history.newest, ctl.cur
                 node, note = _run_intervention(s, lambda: iv.repl(text, index, cancel), repl=True)
+                s.announce_sources()  # the input is a `<repl-N>` source now
                 if note:
                     if newest > cur:
                         s.console(f"Discarded {newest - cur:,} recorded steps after step {cur}")

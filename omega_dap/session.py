@@ -79,6 +79,7 @@ class Session:
         self.log = channel.log
         self.done = threading.Event()
         self.known_threads: set[int] = {1}  # threads announced with `thread` events (fibers)
+        self.announced: set[str] = set()  # sources the client knows (loadedSources / loadedSource)
         # client capabilities
         self.lines1 = True
         self.cols1 = True
@@ -331,6 +332,16 @@ class Session:
         if span is None:
             return None
         return self.source_for(span.file)
+
+    def announce_sources(self) -> None:
+        """A `loadedSource` event for each source the controller has that the client was not
+        told of yet (attached evaluations, debug console inputs)."""
+        if self.ctl is None:
+            return
+        for name in list(self.ctl.sources):
+            if name not in self.announced:
+                self.announced.add(name)
+                self.send_event("loadedSource", {"reason": "new", "source": self.source_for(name)})
 
     def source_for(self, f: str) -> dict[str, Any]:
         """The DAP Source of a file name as spans carry it (`<repl-3>`: a sourceReference)."""

@@ -183,6 +183,9 @@ def test_code_defined_in_the_debug_console_is_a_repl_source(dap: DapClient, prog
     assert top["name"] == "<lambda>" and top["source"]["name"].startswith("<repl-"), top
     assert dap.ok("source", {"source": top["source"], "sourceReference": top["source"]["sourceReference"]}) \
         == {"content": text, "mimeType": "text/x-omega"}
+    assert dap.event("loadedSource")["body"] == {"reason": "new", "source": top["source"]}
+    assert dap.ok("loadedSources")["sources"] == [
+        {"name": "steps.omega", "path": str(programs / "steps.omega")}, top["source"]]
     dap.ok("continue", {"threadId": 1})
     dap.event("exited")
     assert dap.output("stdout") == "207\n"
