@@ -210,7 +210,9 @@ def _relay_attach(s: Session, req: Request, host: str, port: int) -> None:
         for seq, command in unanswered:
             s.fail(Request(seq, command, {}), 1004, "The omega serve session has ended")
         s.state = "ended"
-        if not s.relay_disconnecting:
+        if s.relay_disconnecting:
+            s.done.set()  # the client disconnected: this session is over
+        else:
             s.send_event("terminated")
 
     def run() -> None:

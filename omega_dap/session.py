@@ -35,6 +35,7 @@ EXPIRED = "variablesReference {} has expired (references last until the program 
 PROGRAM_WIDE = frozenset({"Choice Points", "Transactions", "Fixpoint", "Facts", "Budget", "Oracle", "Conditions"})
 CANCELLABLE = frozenset({"evaluate", "variables", "stackTrace", "completions", "gotoTargets"})
 PAGE = 100
+DISCONNECT_WAIT_S = 5.0
 SHOW_USER = frozenset({1005, 1008})
 
 
@@ -179,10 +180,17 @@ class Session:
 
     def receive(self, body: bytes) -> None:
         relay = self.relay
-        if relay is not None and relay.forward(body):
-            if b'"disconnect"' in body and _command(body) == "disconnect":
+        if relay is not None:
+            disconnecting = b'"disconnect"' in body and _command(body) == "disconnect"
+            if disconnecting:
                 self.relay_disconnecting = True  # the remote's hanging up is expected then
-            return
+            if relay.forward(body):
+                if disconnecting:
+                    # The session is over once the remote has answered and hung up (the relay's
+                    # end sets `done`): then this process stops reading and exits.
+                    self.done.wait(DISCONNECT_WAIT_S)
+                return
+            self.relay_disconnecting = False
         try:
             msg = decode(body)
         except (ValueError, UnicodeDecodeError) as exc:

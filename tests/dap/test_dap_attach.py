@@ -221,6 +221,7 @@ def test_debugging_the_evaluations_of_a_serve_session(dap: DapClient, serve: Ser
     names = [e["event"] for e in dap.events]
     assert "exited" not in names and "terminated" not in names  # evaluations end; the session lives on
     assert dap.schema_errors == []
+    assert dap.proc.wait(10) == 0  # omega-dap's session is over: it exits without waiting for stdin
 
 
 def test_uncaught_errors_interrupts_and_the_end_of_the_serve_session(dap: DapClient, serve: Serve,
