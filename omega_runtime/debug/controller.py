@@ -425,6 +425,8 @@ class DebugController:
             for nid in bp.nids:
                 index.setdefault(nid, []).append(bp)
         self.bp_nodes = index
+        if self._mode is not None:
+            self.m.request_slow_path()  # a live run installs the new traps at once (`_hook`)
 
     def _all_breakpoints(self) -> list[Breakpoint]:
         return [bp for bps in self.line_bps.values() for bp in bps] + self.function_bps + self.data_bps
@@ -586,6 +588,8 @@ class DebugController:
         """The slow path of a recorded run, or a trapped node about to be evaluated: the newest
         entry is the state after the last step. A before-event discards that step; otherwise the
         new state is checked for a stop (once: a trap after the slow path saw it does nothing)."""
+        if self._traps_for is not self.bp_nodes:  # breakpoints changed while running
+            m.set_traps(self._trap_nodes())
         if m.t == self._checked_t and not self._pending:
             return
         self._checked_t = m.t

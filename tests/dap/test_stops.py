@@ -189,3 +189,21 @@ def test_code_defined_in_the_debug_console_is_a_repl_source(dap: DapClient, prog
     dap.ok("continue", {"threadId": 1})
     dap.event("exited")
     assert dap.output("stdout") == "207\n"
+
+
+def test_a_breakpoint_set_while_the_program_runs_stops_it(dap: DapClient, tmp_path: Path) -> None:
+    program = tmp_path / "loop.omega"
+    program.write_text("(define (spin n)\n  (spin (+ n 1)))\n(spin 0)\n", encoding="utf-8")
+    dap.initialize()
+    dap.launch(program)
+    time.sleep(0.3)  # running: the loop never ends by itself
+    bps = dap.ok("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": [{"line": 2}]})["breakpoints"]
+    assert bps[0]["verified"] is True
+    stop = check(dap.stopped(), "breakpoint")
+    assert stop["hitBreakpointIds"] == [bps[0]["id"]]
+    assert dap.stack()[0]["name"] == "spin"
+    dap.ok("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": []})
+    dap.ok("continue", {"threadId": 1})
+    time.sleep(0.3)
+    dap.ok("pause", {"threadId": 1})
+    check(dap.stopped(), "pause")  # the removed breakpoint no longer stops it
