@@ -89,6 +89,22 @@ def test_transcript_14_2_scopes_and_choice_points() -> None:
     assert (amb.value, amb.type, amb.named) == ("2 pending choice points", "choice points", 2)
 
 
+def test_alternatives_made_at_run_time_are_numbered_by_their_place() -> None:
+    # The thunks come from `map`, not from an `amb` form's literal alternatives.
+    text = """(define (choose-from xs) (effect amb.choose (map (lambda (x) (lambda () x)) xs)))
+(define v (amb-collect (let ((x (choose-from '(10 20 30 40))))
+  (require (> x 20))
+  x)))
+"""
+    c, views, stop = session(text, "dyn.omega", [3])
+    assert stop.reason == "breakpoint"
+    c.resume("continue")  # the second alternative: 20
+    cps = kids(views.program_scope("Choice Points"))
+    fields = kids(cps[0])
+    remaining = fields[6]
+    assert (remaining.name, remaining.value) == ("remaining", "#3 (lambda () x) · #4 (lambda () x)")
+
+
 def test_scopes_are_stable_within_a_stop_and_dropped_at_the_next() -> None:
     c, views, _ = session(PAIRS, "pairs.omega", [6])
     first = views.scopes(0)

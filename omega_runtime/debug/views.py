@@ -283,7 +283,7 @@ class Views:
             from ..machine import nodes as N
 
             out: dict[int, tuple[int, int]] = {}
-            stack: list[Any] = [p.node for p in self.c.prepared]
+            stack: list[Any] = [root for source in self.c.sources.values() for root in source.roots]
             seen: set[int] = set()
             while stack:
                 n = stack.pop()
@@ -304,12 +304,13 @@ class Views:
         pos = self.alt_positions().get(id(getattr(thunk, "lam", None)))
         if pos is not None:
             return pos[0]
-        return int(cp.total) - len(cp.remaining) + i + 1 - len(cp.remaining) + i + 1
+        return int(cp.total) - len(cp.remaining) + i + 1
 
     def source_text(self, span: Any, limit: int = 80) -> str:
-        if span is None or span.file != self.c.file:
+        source = self.c.sources.get(span.file) if span is not None else None
+        if source is None:
             return "?"
-        text = " ".join(self.c.text[span.start_offset:span.end_offset].split())
+        text = " ".join(source.text[span.start_offset:span.end_offset].split())
         return text if len(text) <= limit else text[:limit - 1] + "…"
 
     def choice_point_label(self, cp: Any) -> str:
