@@ -526,8 +526,9 @@ def source(s: Session, req: Request) -> None:
     if not isinstance(path, str) or not path:
         raise DapError(1002, 'source: "source.path" or "sourceReference" is required')
     full = s.path_in(path)
-    if s.ctl is not None and s.config is not None and full == s.config.program:
-        text = s.ctl.text
+    known = s.ctl.sources.get(s.internal_file(full)) if s.ctl is not None else None
+    if known is not None:  # the text as it was run, even if the file has changed since
+        text = known.text
     else:
         try:
             with open(full, encoding="utf-8") as fh:
