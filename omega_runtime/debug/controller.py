@@ -222,13 +222,9 @@ class DebugController:
     def uninstall(self) -> None:
         """Stop watching the runtime (a detached debugger): the watchers go, and so do the
         function breakpoints' watched primitives."""
-        host = self.rt.host
-        for watchers, fn in ((host.signal_watchers, self._on_signal), (host.uncaught_watchers, self._on_uncaught),
-                             (host.rollback_watchers, self._on_rollback), (host.backtrack_watchers, self._on_backtrack),
-                             (host.request_watchers, self._on_oracle_request), (host.write_watchers, self._on_write),
-                             (host.call_watchers, self._on_call)):
+        for watchers, fn in self._watchers():
             if fn in watchers:
-                watchers.remove(fn)  # type: ignore[arg-type]
+                watchers.remove(fn)
         self.m.watched_calls = frozenset()
 
     @property
@@ -237,15 +233,17 @@ class DebugController:
 
     # ---- watchers: events inside a step ------------------------------------------------------
 
-    def _install_watchers(self) -> None:
+    def _watchers(self) -> list[tuple[list[Any], Any]]:
+        """The host's watcher lists and this controller's watcher in each."""
         host = self.rt.host
-        host.signal_watchers.append(self._on_signal)
-        host.uncaught_watchers.append(self._on_uncaught)
-        host.rollback_watchers.append(self._on_rollback)
-        host.backtrack_watchers.append(self._on_backtrack)
-        host.request_watchers.append(self._on_oracle_request)
-        host.write_watchers.append(self._on_write)
-        host.call_watchers.append(self._on_call)
+        return [(host.signal_watchers, self._on_signal), (host.uncaught_watchers, self._on_uncaught),
+                (host.rollback_watchers, self._on_rollback), (host.backtrack_watchers, self._on_backtrack),
+                (host.request_watchers, self._on_oracle_request), (host.write_watchers, self._on_write),
+                (host.call_watchers, self._on_call)]
+
+    def _install_watchers(self) -> None:
+        for watchers, fn in self._watchers():
+            watchers.append(fn)
 
     def _active(self) -> bool:
         return self._mode is not None
