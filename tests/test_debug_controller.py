@@ -334,6 +334,23 @@ def test_condition_holds_only_when_true() -> None:
     assert isinstance(s.dc.resume(), Exit)
 
 
+def test_a_condition_is_compiled_once_however_often_it_is_evaluated(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = Session("(define total 0)\n(do ((i 0 (+ i 1))) ((= i 300))\n  (set! total (+ total i)))\n")
+    expander = s.rt.interpreter.expander
+    expansions: list[Any] = []
+    original = expander.expand_in_scope
+
+    def counting(*args: Any) -> Any:
+        expansions.append(args[0])
+        return original(*args)
+
+    monkeypatch.setattr(expander, "expand_in_scope", counting)
+    s.dc.set_line_breakpoints("prog.omega", [{"line": 3, "condition": "(= i 250)"}])
+    stop(s.dc.resume())
+    assert s.locals()["i"] == "250"  # evaluated at 251 hits
+    assert len(expansions) == 1
+
+
 def test_failing_condition_stops_and_says_why() -> None:
     s = Session(LOOP)
     (bp,) = s.dc.set_line_breakpoints("prog.omega", [{"line": 3, "condition": "(> nope 3)"}])

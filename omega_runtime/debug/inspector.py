@@ -284,6 +284,9 @@ class Evaluation:
     changed: bool = False  # a real evaluation changed the state
 
 
+COMPILED_CACHE = 512
+
+
 class Evaluator:
     """Evaluates expressions in a frame of a state, on the runtime's one machine: the machine's
     state is saved and restored around a watch evaluation, so the program never changes."""
@@ -291,8 +294,30 @@ class Evaluator:
     def __init__(self, interp: Interpreter) -> None:
         self.interp = interp
         self.m: Machine = interp.machine
+        # Watch-rule expressions (conditions, logpoints, watches) compiled once per text and
+        # static scope: a conditional breakpoint in a loop is not re-read at every hit.
+        self._compiled: dict[tuple[Any, ...], Any] = {}
+        self._extra_layouts: dict[tuple[str, ...], Layout] = {}
 
     def compile(self, text: str, env: Any, source: str = "<watch>") -> Any:
+        """`text` compiled in the scope of `env`; watch expressions are cached (debug console
+        inputs are new sources each time)."""
+        if source != "<watch>":
+            return self._compile(text, env, source)
+        key = (text, *(layout for _e, layout in env_frames(env)))
+        node = self._compiled.get(key)
+        if node is None:
+            node = self._compile(text, env, source)
+            if len(self._compiled) >= COMPILED_CACHE:
+                del self._compiled[next(iter(self._compiled))]  # the oldest
+            self._compiled[key] = node
+        return node
+
+    def forget_compiled(self) -> None:
+        """Macros may have changed (a debug console input): compile watch expressions anew."""
+        self._compiled.clear()
+
+    def _compile(self, text: str, env: Any, source: str) -> Any:
         from ..expander import ExpandError
 
         result = self.interp.read(text, source)
@@ -311,8 +336,11 @@ class Evaluator:
         """`env` extended with a frame binding `extras` (e.g. `condition` in filter conditions)."""
         if not extras:
             return env, st
-        bindings = [Binding(name, None, "let") for name in extras]
-        layout = Layout(bindings, [False] * len(bindings), "let")
+        names = tuple(extras)
+        layout = self._extra_layouts.get(names)
+        if layout is None:  # one layout per set of names, so compiled conditions are reused
+            bindings = [Binding(name, None, "let") for name in names]
+            layout = self._extra_layouts[names] = Layout(bindings, [False] * len(bindings), "let")
         return (env, layout, *extras.values()), st
 
     def watch(self, text: str, st: State, env: Any, extras: dict[str, Any] | None = None,

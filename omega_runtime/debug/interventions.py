@@ -180,6 +180,7 @@ class Interventions:
         finally:
             host.write_watchers.remove(on_write)
         self.c.add_source(name, text, [node])
+        self.views.evaluator.forget_compiled()  # the input may have defined macros
         calls = len(host.oracle_events) - calls_before
         names = self._written_names(written, st)
         changed = bool(names) or calls > 0 or new.r.facts is not st.r.facts or new.r.txs != st.r.txs
