@@ -70,6 +70,9 @@ class EvalResult:
         return self.condition is None and not self.diagnostics
 
 
+KEPT_INPUTS = 1000  # `<repl-N>`-like inputs remembered in `evaluated_sources`
+
+
 class EvaluationInterceptor(Protocol):
     """What a debugger attached to the session installs in `OmegaRuntime.evaluation_interceptor`:
     the session's inputs (`omega serve` evals and loads) are handed to it instead of being run
@@ -261,7 +264,12 @@ class OmegaRuntime:
         With its `source` name, the program is remembered in `evaluated_sources`."""
         prepared = list(self._prepare_forms(self.interpreter.prepare_all(result), text))
         if source is not None and text is not None:
-            self.evaluated_sources[source] = (text, [p.node for p in prepared])
+            sources = self.evaluated_sources
+            sources.pop(source, None)  # newest last
+            sources[source] = (text, [p.node for p in prepared])
+            inputs = [name for name in sources if name.startswith("<")]
+            for name in inputs[:max(0, len(inputs) - KEPT_INPUTS)]:
+                del sources[name]  # a long-lived session keeps its files and its latest inputs
         return prepared
 
     def eval_expr(self, datum: Any) -> EvalResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -214,3 +215,15 @@ def test_state_coordinator_calls_procedures_with_python_values(rt: OmegaRuntime)
     assert result.printed == '(1 "two" three)'
     assert rt.state_coordinator.call(rt.state_coordinator.global_value("+"), 2, 3).value == 5
     assert isinstance(rt.eval("(cons 1 2)").value, Pair)
+
+
+def test_the_session_remembers_its_files_and_latest_inputs_for_a_debugger(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.omega"
+    lib.write_text("(define (f x) (* x 2))\n", encoding="utf-8")
+    with OmegaRuntime.create() as rt:
+        rt.load(lib)
+        for i in range(1005):
+            rt.eval(f"(f {i})", source=rt.next_input_name())
+        names = list(rt.evaluated_sources)
+        assert names[0] == str(lib) and rt.evaluated_sources[str(lib)][0] == lib.read_text()
+        assert len(names) == 1 + 1000 and names[1] == "<repl-6>" and names[-1] == "<repl-1005>"
