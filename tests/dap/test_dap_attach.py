@@ -320,3 +320,25 @@ def test_breakpoints_bind_in_code_the_session_loaded_before_the_debugger_came(
     assert locals_of(dap, frames[0]["id"]) == {"x": "7", "y": "21"}
     dap.ok("continue", {"threadId": 1})
     assert evals.recv()["value"] == "22"
+
+
+def test_a_debugger_that_vanishes_while_stopped_lets_the_evaluation_finish(
+        dap: DapClient, serve: Serve, evals: EvalClient, program: Path) -> None:
+    attached(dap, serve, program, [3])
+    evals.send(id=1, op="load-file", path=str(program))
+    assert dap.stopped()["reason"] == "breakpoint"
+    dap.proc.kill()  # no disconnect: the relay's connection just ends
+    dap.proc.wait(10)
+    reply = evals.recv()
+    assert reply["id"] == 1 and reply["value"] == "16", reply
+    # The session serves on, undebugged, and accepts a new debugger.
+    assert evals.request(id=2, op="eval", code="(triple 1)")["value"] == "4"
+    again = DapClient.stdio()
+    try:
+        attached(again, serve, program, [3])
+        evals.send(id=3, op="eval", code="(triple 2)")
+        assert again.stopped()["reason"] == "breakpoint"
+        again.ok("continue", {"threadId": 1})
+        assert evals.recv()["value"] == "7"
+    finally:
+        again.close()
