@@ -3,7 +3,8 @@
 For each program of `benchmarks/programs/` it prints Omega's wall time, steps and steps per
 second, the same for `reference_machine.py` measured in the same run, and the ratio (Omega time /
 reference time), then checks that both machines computed the same result and prints it. A
-summary line compares the ratios with the 2.0x target. The oracle benchmark runs on Omega only:
+summary line compares the ratios of issue 2's four programs with the 2.0x target (the amb searches
+of issue 3 have no target: their figures are reported). The oracle benchmark runs on Omega only:
 N scripted `ask-llm` calls against the same loop with a plain primitive call instead, giving the
 oracle and receipt overhead per call in microseconds (receipts kept in memory, then also written
 to a JSON Lines file).
@@ -54,6 +55,7 @@ class Program:
     size: int
     quick_size: int
     label: str  # `{n}` is the size
+    targeted: bool = True  # issue 2's 2.0x target; the amb searches (issue 3) report figures only
 
     def source(self) -> str:
         return (PROGRAMS_DIR / self.file).read_text(encoding="utf-8")
@@ -65,8 +67,9 @@ PROGRAMS = [
     Program("deep-recursion", "deep-recursion.omega", "(deep-sum {n})", 100_000, 20_000,
             "non-tail recursion, {n:,} deep"),
     Program("strings", "strings.omega", "(build-strings {n})", 20_000, 2_000, "string building, {n:,} pieces"),
-    Program("dwelling", "dwelling.omega", "(dwelling-runs {n})", 5, 1, "multiple dwelling (amb), {n} runs"),
-    Program("triples", "triples.omega", "(triples {n})", 30, 20, "Pythagorean triples <= {n} (amb)"),
+    Program("dwelling", "dwelling.omega", "(dwelling-runs {n})", 5, 1, "multiple dwelling (amb), {n} runs",
+            targeted=False),
+    Program("triples", "triples.omega", "(triples {n})", 30, 20, "Pythagorean triples <= {n} (amb)", targeted=False),
 ]
 ORACLE_CALLS = 10_000
 ORACLE_CALLS_QUICK = 1_000
@@ -160,8 +163,9 @@ def compare(programs: list[Program], quick: bool, repeat: int) -> bool:
         om, ref = best(om_runs), best(ref_runs)
         ratio = om.seconds / ref.seconds
         label = prog.label.format(n=n)
-        ratios.append((label, ratio))
-        cpu_ratios.append(om.cpu / ref.cpu)
+        if prog.targeted:
+            ratios.append((label, ratio))
+            cpu_ratios.append(om.cpu / ref.cpu)
         results.append((label, om.result, ref.result))
         print(f"{label:<38} {om.seconds:>8.3f} {om.steps:>12,} {om.rate / 1e6:>8.2f}   "
               f"{ref.seconds:>8.3f} {ref.steps:>12,} {ref.rate / 1e6:>8.2f}   {ratio:>5.2f}x "
@@ -181,7 +185,7 @@ def compare(programs: list[Program], quick: bool, repeat: int) -> bool:
         met = sum(1 for _, r in ratios if r <= TARGET)
         verdict = "MET" if met == len(ratios) else "NOT MET"
         print(f"\nsummary: Omega/reference time ratio: geometric mean {geo:.2f}x, worst {worst:.2f}x "
-              f"({worst_label}); target <= {TARGET:.1f}x {verdict} on {met}/{len(ratios)} programs"
+              f"({worst_label}); target <= {TARGET:.1f}x {verdict} on {met}/{len(ratios)} targeted programs"
               f" (CPU-time ratios: geometric mean {geomean(cpu_ratios):.2f}x, worst {max(cpu_ratios):.2f}x)"
               f"; results {'identical' if same else 'DIFFER'}")
     return same
