@@ -279,8 +279,11 @@ def run_repl(rt: OmegaRuntime, *, stdin: TextIO | None = None, stdout: TextIO | 
     repl = Repl(rt, stdin, stdout, stderr, interactive)
     if interactive and threading.current_thread() is threading.main_thread():
         # Ctrl-C at the prompt must clear the input even when the REPL was started with SIGINT
-        # ignored (a background job, some CI runners): Python installs no handler then.
+        # ignored (a background job, some CI runners): Python installs no handler then; or
+        # blocked (a mask inherited from the thread that forked us): it would never arrive.
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         if interactive:
             with _readline_history(os.path.expanduser(HISTORY_FILE)):

@@ -161,16 +161,21 @@ def test_sigint_interrupts_a_piped_evaluation(tmp_path: Path) -> None:
 class Terminal:
     """`omega repl` on a pty: send keystrokes, read until a marker."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, block_sigint: bool = False) -> None:
         import pty
 
         # Everything is prepared before the fork: the child of a threaded test worker may run
         # nothing but exec (a lock held by another thread at fork time would never be released).
         env = {**os.environ, **clean_env(home)}
         argv = [sys.executable, "-m", "omega_runtime.cli", "repl"]
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: become the REPL
-            os.execve(sys.executable, argv, env)
+        # A blocked SIGINT is inherited through fork and exec (as from a thread that blocks it).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT} if block_sigint else set())
+        try:
+            self.pid, self.fd = pty.fork()
+            if self.pid == 0:  # the child: become the REPL
+                os.execve(sys.executable, argv, env)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         self.buffer = b""
 
     def send(self, data: bytes) -> None:
@@ -217,6 +222,19 @@ class Terminal:
         except (ProcessLookupError, ChildProcessError):
             pass
 
+
+    def interrupt(self) -> bytes:
+        """Ctrl-C at a prompt, until the fresh prompt shows. CPython's `input` has a window (its
+        readline loop, just before it waits for the terminal) where a SIGINT is noted but only
+        acted on at the next key: a user presses Ctrl-C again then, and so do we. A SIGINT that is
+        never delivered still fails."""
+        for _attempt in range(5):
+            self.send(b"\x03")
+            try:
+                return self.expect(b"omega> ", timeout=5)
+            except AssertionError:
+                continue
+        raise AssertionError(f"Ctrl-C never brought a fresh prompt; got {self.buffer!r}")
 
     def started(self, timeout: float) -> bool:
         """Whether the first prompt arrived within `timeout` (it stays in the buffer)."""
@@ -285,12 +303,24 @@ def test_terminal_ctrl_c_at_the_prompt_clears_the_input(terminal: Terminal) -> N
     terminal.expect(b"omega> ")
     terminal.send(b"(+ 1\r")
     terminal.expect(b"....> ")
-    terminal.send(b"\x03")
-    terminal.expect(b"omega> ")  # back to a fresh prompt, not a continuation
+    terminal.interrupt()  # back to a fresh prompt, not a continuation
     terminal.send(b"(* 6 7)\r")
     assert terminal.expect(b"omega> ").endswith(b"=> 42\r\nomega> ")
     terminal.send(b"\x04")
     assert terminal.wait() == 0
+
+
+def test_terminal_ctrl_c_works_when_the_repl_starts_with_sigint_blocked(tmp_path: Path) -> None:
+    terminal = Terminal(tmp_path, block_sigint=True)
+    try:
+        terminal.expect(b"omega> ")
+        terminal.send(b"(+ 1\r")
+        terminal.expect(b"....> ")
+        terminal.interrupt()
+        terminal.send(b"\x04")
+        assert terminal.wait() == 0
+    finally:
+        terminal.close()
 
 
 def test_terminal_output_without_newline_gets_its_own_line(terminal: Terminal) -> None:
