@@ -179,9 +179,7 @@ def evaluate(s: Session, req: Request) -> None:
         views.hex = bool(fmt.get("hex"))
         try:
             if repl:
-                iv = s.interventions
-                if iv is None:
-                    raise DapError(1009, "Internal error: interventions are not available")
+                iv = s.need_interventions()
                 ctl = s.ctl
                 assert ctl is not None
                 newest, cur = ctl.history.newest, ctl.cur
@@ -249,9 +247,7 @@ def set_variable(s: Session, req: Request) -> None:
     value = req.get("value", str, required=True)
     s.need_stopped()
     item = s.lookup(ref)
-    iv = s.interventions
-    if iv is None:
-        raise DapError(1009, "Internal error: interventions are not available")
+    iv = s.need_interventions()
 
     def run() -> None:
         kind, parent = item[0], item[1]
@@ -276,9 +272,7 @@ def set_expression(s: Session, req: Request) -> None:
     value = req.get("value", str, required=True)
     s.need_stopped()
     index = s.frame_index(req)
-    iv = s.interventions
-    if iv is None:
-        raise DapError(1009, "Internal error: interventions are not available")
+    iv = s.need_interventions()
 
     def run() -> None:
         result = _run_intervention(s, lambda: iv.set_expression(expr, value, index))

@@ -21,12 +21,6 @@ def _granularity(req: Request) -> str:
     return str(g)
 
 
-def _interventions(s: Session) -> Any:
-    if s.interventions is None:
-        raise DapError(1009, "Internal error: interventions are not available")
-    return s.interventions
-
-
 @handler("continue")
 def continue_(s: Session, req: Request) -> None:
     s.thread_arg(req)
@@ -41,7 +35,7 @@ def _step(kind: str) -> Any:
         ctl = s.need_stopped()
         target = req.get("targetId", int, None) if kind == "in" else None
         if target is not None:
-            iv = _interventions(s)
+            iv = s.need_interventions()
             s.start_run(req, lambda: iv.step_in(target), jump=False)
             return
         s.start_run(req, lambda: ctl.resume(kind, g), jump=False)
@@ -100,7 +94,7 @@ def goto(s: Session, req: Request) -> None:
     s.thread_arg(req)
     tid = req.get("targetId", int, required=True)
     s.need_stopped()
-    iv = _interventions(s)
+    iv = s.need_interventions()
     s.intervention(req, lambda: iv.goto(tid), reason="goto")
 
 
@@ -112,7 +106,7 @@ def goto_targets(s: Session, req: Request) -> None:
     line = s.line_in(req.get("line", int, required=True))
     col = req.get("column", int, None)
     s.need_stopped()
-    iv = _interventions(s)
+    iv = s.need_interventions()
 
     def run() -> None:
         if req.cancel.is_set():
@@ -134,7 +128,7 @@ def _target(s: Session, t: Any) -> dict[str, Any]:
 def restart_frame(s: Session, req: Request) -> None:
     s.need_stopped()
     index = s.frame_index(req, required=True)
-    iv = _interventions(s)
+    iv = s.need_interventions()
     s.intervention(req, lambda: iv.restart_frame(index), reason="restart")
 
 
@@ -142,7 +136,7 @@ def restart_frame(s: Session, req: Request) -> None:
 def step_in_targets(s: Session, req: Request) -> None:
     s.need_stopped()
     index = s.frame_index(req, required=True)
-    iv = _interventions(s)
+    iv = s.need_interventions()
 
     def run() -> None:
         targets = iv.step_in_targets(index) if index == 0 else []
@@ -160,21 +154,21 @@ def choose_alternative(s: Session, req: Request) -> None:
     if index < 1:
         raise DapError(1002, 'omega/chooseAlternative: "index" must be >= 1')
     s.need_stopped()
-    iv = _interventions(s)
+    iv = s.need_interventions()
     s.intervention(req, lambda: iv.choose_alternative(cp, index), after=lambda r: {}, reason="choice")
 
 
 @handler("omega/backtrack")
 def backtrack(s: Session, req: Request) -> None:
     s.need_stopped()
-    iv = _interventions(s)
+    iv = s.need_interventions()
     s.intervention(req, iv.backtrack, after=lambda r: {}, reason="backtrack")
 
 
 @handler("omega/commit")
 def commit(s: Session, req: Request) -> None:
     s.need_stopped()
-    iv = _interventions(s)
+    iv = s.need_interventions()
     s.intervention(req, iv.commit, after=lambda r: {}, reason="transaction")
 
 
@@ -182,7 +176,7 @@ def commit(s: Session, req: Request) -> None:
 def rollback(s: Session, req: Request) -> None:
     value = req.get("value", str, None)
     s.need_stopped()
-    iv = _interventions(s)
+    iv = s.need_interventions()
     s.intervention(req, lambda: iv.rollback(value), after=lambda r: {}, reason="transaction")
 
 
@@ -193,7 +187,7 @@ def invoke_restart(s: Session, req: Request) -> None:
     if not all(isinstance(a, str) for a in args):
         raise DapError(1002, 'omega/invokeRestart: "args" must be an array of expression strings')
     s.need_stopped()
-    iv = _interventions(s)
+    iv = s.need_interventions()
     s.intervention(req, lambda: iv.invoke_restart(name, list(args)), after=lambda r: {}, reason="restart")
 
 

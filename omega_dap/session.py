@@ -271,6 +271,11 @@ class Session:
             raise DapError(1009, "Internal error: the debugger views are not available")
         return self.views
 
+    def need_interventions(self) -> Any:
+        if self.interventions is None:
+            raise DapError(1009, "Internal error: interventions are not available")
+        return self.interventions
+
     def thread_arg(self, req: Request, required: bool = True) -> int:
         tid = req.get("threadId", int, None, required)
         if tid is None or tid == 1:

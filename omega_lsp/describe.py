@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from omega_runtime import core
+from omega_runtime.debug.values_view import type_of
 from omega_runtime.values import Keyword, Symbol
 
 from .analysis import Analysis, LocalInfo, Target
@@ -59,19 +60,8 @@ def value_kind(node: object) -> str:
         return "promise"
     if isinstance(node, core.Const):
         v = node.value
-        if isinstance(v, bool):
-            return "boolean"
-        if isinstance(v, int):
-            return "integer"
-        if isinstance(v, float):
-            return "float"
-        if isinstance(v, str):
-            return "string"
-        if isinstance(v, Symbol):
-            return "symbol"
-        if isinstance(v, Keyword):
-            return "keyword"
-        return "constant"
+        # The debugger's type words (LANGUAGE.md 2.1) for the atoms a constant can be.
+        return type_of(v, None) if isinstance(v, bool | int | float | str | Symbol | Keyword) else "constant"
     return "value"
 
 

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import pytest
+from transcript_programs import PAIRS, STATS
 
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.debug.inspector import Evaluator, activation_locals, frames
@@ -18,22 +19,6 @@ from omega_runtime.oracle.request import OracleAnswer, OracleRequest
 from omega_runtime.printer import write_repr
 from omega_runtime.runtime import OmegaRuntime, RuntimeProviders
 from omega_runtime.values import sym
-
-PAIRS = """; pairs.omega: the first pair with x > y
-(define (pick-pair)
-  (let ((x (amb 1 2 3))
-        (y (amb 1 2 3)))
-
-    (require (> x y))
-    (list x y)))
-
-(display (pick-pair))
-"""
-
-STATS = """(define (average xs) (/ (apply + xs) (length xs)))
-(define (report xs) (display (average xs)))
-(report '())
-"""
 
 
 class CountingOracle:

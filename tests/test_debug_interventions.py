@@ -4,6 +4,7 @@ real programs: each is one history entry, undone by Step Back, and impossible on
 from __future__ import annotations
 
 import pytest
+from transcript_programs import PAIRS
 
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.debug.interventions import InterventionError, Interventions
@@ -11,17 +12,6 @@ from omega_runtime.debug.values_view import VarNode
 from omega_runtime.debug.views import Views
 from omega_runtime.runtime import OmegaRuntime
 from omega_runtime.values import sym
-
-PAIRS = """; pairs.omega: the first pair with x > y
-(define (pick-pair)
-  (let ((x (amb 1 2 3))
-        (y (amb 1 2 3)))
-
-    (require (> x y))
-    (list x y)))
-
-(display (pick-pair))
-"""
 
 
 class Session:

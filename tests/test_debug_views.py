@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from transcript_programs import PAIRS, STATS
 
 from omega_runtime.debug.controller import DebugController, Stop
 from omega_runtime.debug.inspector import EvaluationError
@@ -16,21 +17,6 @@ from omega_runtime.debug.values_view import ListInfo, VarNode, cut_write, groupe
 from omega_runtime.debug.views import Views
 from omega_runtime.runtime import OmegaRuntime
 from omega_runtime.values import NIL, Vector, make_list
-
-PAIRS = """; pairs.omega: the first pair with x > y
-(define (pick-pair)
-  (let ((x (amb 1 2 3))
-        (y (amb 1 2 3)))
-
-    (require (> x y))
-    (list x y)))
-
-(display (pick-pair))
-"""
-STATS = """(define (average xs) (/ (apply + xs) (length xs)))
-(define (report xs) (display (average xs)))
-(report '())
-"""
 
 
 def session(text: str, name: str, lines: list[int] | None = None, preset: str | None = None

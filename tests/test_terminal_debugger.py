@@ -14,24 +14,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from transcript_programs import PAIRS, STATS
 
 from omega_runtime.debug.terminal import run_terminal_debugger
-
-PAIRS = """; pairs.omega: the first pair with x > y
-(define (pick-pair)
-  (let ((x (amb 1 2 3))
-        (y (amb 1 2 3)))
-
-    (require (> x y))
-    (list x y)))
-
-(display (pick-pair))
-"""
-
-STATS = """(define (average xs) (/ (apply + xs) (length xs)))
-(define (report xs) (display (average xs)))
-(report '())
-"""
 
 COUNTER = """(define count 0)
 (define (bump n)

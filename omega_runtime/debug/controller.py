@@ -448,21 +448,10 @@ class DebugController:
         """Run forward: continue, in, over, out or (granularity instruction) one step."""
         if self.finished is not None:
             return self.finished
-        st = self.state
         if kind == "instruction" or (granularity == "instruction" and kind in ("in", "over")):
             kind = "instruction"
-        self._mode = Mode(kind, granularity, st, self._node_line(st))
-        try:
-            while self.cur < self.history.newest:
-                stop = self._advance_recorded()
-                if stop is not None:
-                    return stop
-            return self._run_live()
-        finally:
-            self._mode = None
-            # A pause asked for before this run started stops it; one left over after it ends
-            # must not stop the next run.
-            self.pause_requested.clear()
+        st = self.state
+        return self._run(Mode(kind, granularity, st, self._node_line(st)))
 
     def run_until(self, target: Callable[[State, bool], bool]) -> Stop | Exit:
         """Run forward, stopping (reason `step`) at the first state where `target(state,
@@ -471,14 +460,19 @@ class DebugController:
         if self.finished is not None:
             return self.finished
         st = self.state
-        self._mode = Mode("target", "statement", st, self._node_line(st))
-        self._mode.target = target
+        mode = Mode("target", "statement", st, self._node_line(st))
+        mode.target = target
+        return self._run(mode)
+
+    def _run(self, mode: Mode) -> Stop | Exit:
+        """Every forward run: over the recorded entries with every check, then live."""
+        self._mode = mode
         try:
             while self.cur < self.history.newest:
                 stop = self._advance_recorded()
                 if stop is not None:
                     return stop
-            return self._run_live()
+            return self._drive()
         finally:
             self._mode = None
             # A pause asked for before this run started stops it; one left over after it ends
@@ -504,13 +498,10 @@ class DebugController:
         st = self.history.get(self.cur)
         return self._after_stop(st, self.cur, events, [])
 
-    def _run_live(self) -> Stop | Exit:
-        return self._drive(self._hook)
-
-    def _drive(self, *hooks: Callable[[Machine], None]) -> Stop | Exit:
+    def _drive(self) -> Stop | Exit:
         """Run the machine live from the current entry until a hook raises DebugStop or the
         program ends. The machine itself records every state (Machine.record) and runs the slow
-        path, where the hooks check for stops, only when something may stop it."""
+        path, where `_hook` checks for stops, only when something may stop it."""
         m = self.m
         m.restore(self.history.get(self.cur))
         mode = self._mode
@@ -518,7 +509,7 @@ class DebugController:
         m.set_traps(self._trap_nodes())
         self._checked_t = m.t  # resuming never re-hits the current state's breakpoint
         m.every_step = mode is not None and mode.kind != "continue"
-        m.hooks.extend(hooks)
+        m.hooks.append(self._hook)
         m.reset_check()
         self._pending = []
         self._written = []
@@ -547,8 +538,7 @@ class DebugController:
             if gc_was_enabled:
                 gc.freeze()
                 gc.enable()
-            for hook in hooks:
-                m.hooks.remove(hook)
+            m.hooks.remove(self._hook)
             m.record = None
             m.set_traps(())
             m.every_step = False
@@ -1017,12 +1007,9 @@ class DebugController:
         return result
 
     def _run_until(self, step: int) -> Stop | Exit:
-        self._mode = Mode("until", "statement", self.state, None)
-        self._mode.until = step
-        try:
-            return self._drive(self._hook)
-        finally:
-            self._mode = None
+        mode = Mode("until", "statement", self.state, None)
+        mode.until = step
+        return self._run(mode)
 
     # ---- interventions ---------------------------------------------------------------------
 

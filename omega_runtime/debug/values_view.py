@@ -350,6 +350,20 @@ def number_text(x: float) -> str:
 
 # ---- value nodes ---------------------------------------------------------------------------------
 
+
+def cached_named(make: Callable[[], list[VarNode]]) -> Fetch:
+    """Named children made once, at the first fetch, then paged."""
+    memo: list[list[VarNode]] = []
+
+    def fetch(start: int, count: int | None, filt: str | None) -> list[VarNode]:
+        if filt == "indexed":
+            return []
+        if not memo:
+            memo.append(make())
+        return page(memo[0], start, count)
+
+    return fetch
+
 class Renderer:
     """Builds VarNodes for runtime values read at one state. `force(p)` computes an unforced
     promise's value on a copy of the state (raising on failure); `env_node(name, env)` renders
@@ -385,7 +399,7 @@ class Renderer:
                 node.fetch = self._list_fetch(info, evaluate_name)
             else:
                 node.named = 2
-                node.fetch = self._cached_named(lambda: [
+                node.fetch = cached_named(lambda: [
                     self.node("car", v.car, _wrap("car", evaluate_name), read_only=True),
                     self.node("cdr", v.cdr, _wrap("cdr", evaluate_name), read_only=True)])
         elif isinstance(v, Vector):
@@ -399,34 +413,23 @@ class Renderer:
                 return [self.node(f, v.ref(store, i), _wrap(f"{v.rtype.name}-{f}", evaluate_name),
                                   set_target=("record", v, i)) for i, f in enumerate(fields)]
 
-            node.fetch = self._cached_named(record_children)
+            node.fetch = cached_named(record_children)
         elif isinstance(v, HashTable):
             self._hash(node, v, evaluate_name)
         elif isinstance(v, Closure):
             node.location = v.lam.span
             node.named = 4
-            node.fetch = self._cached_named(lambda: self._closure_children(v))
+            node.fetch = cached_named(lambda: self._closure_children(v))
         elif isinstance(v, Condition):
             node.location = v.span
             node.named = 5
-            node.fetch = self._cached_named(lambda: self.condition_children(v, evaluate_name))
+            node.fetch = cached_named(lambda: self.condition_children(v, evaluate_name))
         elif isinstance(v, Promise):
             self._promise(node, v, evaluate_name)
         return node
 
     # ---- kinds ----------------------------------------------------------------------------
 
-    def _cached_named(self, make: Callable[[], list[VarNode]]) -> Fetch:
-        memo: list[list[VarNode]] = []
-
-        def fetch(start: int, count: int | None, filt: str | None) -> list[VarNode]:
-            if filt == "indexed":
-                return []
-            if not memo:
-                memo.append(make())
-            return page(memo[0], start, count)
-
-        return fetch
 
     def _indexed(self, n: int, get: Callable[[int, int], list[Any]], name_of: Callable[[int], str | None],
                  target_of: Callable[[int], Any], read_only: bool) -> Fetch:
@@ -503,7 +506,7 @@ class Renderer:
         st = p.state(self.store)
         node.named = 1
         if st[0] == "value":
-            node.fetch = self._cached_named(lambda: [self.node("value", st[1], _wrap("force", evaluate_name),
+            node.fetch = cached_named(lambda: [self.node("value", st[1], _wrap("force", evaluate_name),
                                                                read_only=True)])
             return
         node.lazy = True
@@ -517,7 +520,7 @@ class Renderer:
                 return [leaf("value", f"<error: {exc}>")]
             return [self.node("value", value, _wrap("force", evaluate_name), read_only=True)]
 
-        node.fetch = self._cached_named(forced)
+        node.fetch = cached_named(forced)
 
     def _stream(self, node: VarNode, s: Pair) -> None:
         """Forced elements indexed, then a lazy `rest` when the tail is not computed yet."""

@@ -26,6 +26,7 @@ from .values_view import (
     LISTS,
     Renderer,
     VarNode,
+    cached_named,
     cut_write,
     grouped,
     key_expr,
@@ -237,17 +238,8 @@ class Views:
                            r.node(b.name, v, None, read_only=True))
             return out
 
-        memo: list[list[VarNode]] = []
-
-        def fetch(start: int, count: int | None, filt: str | None) -> list[VarNode]:
-            if filt == "indexed":
-                return []
-            if not memo:
-                memo.append(make())
-            return page(memo[0], start, count)
-
         return VarNode(name, plural(len(infos), "binding"), None, None, named=len(infos), read_only=True,
-                       virtual=True, fetch=fetch)
+                       virtual=True, fetch=cached_named(make))
 
     def _force(self, p: Promise) -> Any:
         """An unforced promise's value, computed on a copy of the state (the program's promise

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random as _random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -48,6 +48,20 @@ S_CONDITION = sym("condition")
 S_WARNING = sym("warning")
 ERROR_SUPERS = (S_ERROR, S_CONDITION)
 
+
+
+def _own_extents(k: Any, other: Any) -> Iterator[Any]:
+    """The extent frames of continuation `k` that continuation `other` does not share,
+    innermost first."""
+    shared = set()
+    o = other
+    while o is not None:
+        shared.add(id(o))
+        o = o.next
+    while k is not None and id(k) not in shared:
+        if k.__class__ is F.ExtentFrame:
+            yield k
+        k = k.next
 
 class MachineHalt(Exception):
     """Raised inside the step loop to stop it: the program exits, or a host asked to stop."""
@@ -679,37 +693,21 @@ class Machine:
         self.run_plan(plan, 0)
 
     def exit_actions(self, from_k: Any, to_k: Any) -> list[tuple[Any, ...]]:
-        keep = set()
-        k = to_k
-        while k is not None:
-            keep.add(id(k))
-            k = k.next
         actions: list[tuple[Any, ...]] = []
-        k = from_k
-        while k is not None and id(k) not in keep:
-            if k.__class__ is F.ExtentFrame:
-                if k.ekind == "dynamic-wind":
-                    actions.append(("call", k.data[1], k.next))
-                elif k.ekind == "with-transaction":
-                    actions.append(("rollback", k.data, k.next))
-            k = k.next
+        for k in _own_extents(from_k, to_k):
+            if k.ekind == "dynamic-wind":
+                actions.append(("call", k.data[1], k.next))
+            elif k.ekind == "with-transaction":
+                actions.append(("rollback", k.data, k.next))
         return actions
 
     def enter_actions(self, from_k: Any, to_k: Any) -> list[tuple[Any, ...]]:
-        keep = set()
-        k = from_k
-        while k is not None:
-            keep.add(id(k))
-            k = k.next
-        entering = []
-        k = to_k
-        while k is not None and id(k) not in keep:
-            if k.__class__ is F.ExtentFrame:
-                if k.ekind == "dynamic-wind":
-                    entering.append(("call", k.data[0], k.next))
-                elif k.ekind == "with-transaction":
-                    entering.append(("check-open", k.data, k.next))
-            k = k.next
+        entering: list[tuple[Any, ...]] = []
+        for k in _own_extents(to_k, from_k):
+            if k.ekind == "dynamic-wind":
+                entering.append(("call", k.data[0], k.next))
+            elif k.ekind == "with-transaction":
+                entering.append(("check-open", k.data, k.next))
         entering.reverse()  # befores outermost first
         return entering
 

@@ -19,6 +19,7 @@ search once n answers are found: every later `==`, `fresh` and `conde` fails at 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import immutables
@@ -99,8 +100,8 @@ def unify(u: Any, v: Any, s: Subst, store: Store) -> Subst | None:
     return s
 
 
-def walk_all(v: Any, s: Subst) -> Any:
-    """`v` with every bound variable replaced by its value, through pairs (iterative)."""
+def map_tree(v: Any, f: Callable[[Any], Any]) -> Any:
+    """`v` with `f` applied to every node first, rebuilding the pairs `f` leaves (iterative)."""
     results: list[Any] = []
     stack: list[tuple[Any, bool]] = [(v, False)]
     while stack:
@@ -110,7 +111,7 @@ def walk_all(v: Any, s: Subst) -> Any:
             car = results.pop()
             results.append(Pair(car, cdr))
             continue
-        x = walk(x, s)
+        x = f(x)
         if isinstance(x, Pair):
             stack.append((x, True))
             stack.append((x.cdr, False))
@@ -120,29 +121,23 @@ def walk_all(v: Any, s: Subst) -> Any:
     return results[0]
 
 
+def walk_all(v: Any, s: Subst) -> Any:
+    """`v` with every bound variable replaced by its value, through pairs."""
+    return map_tree(v, lambda x: walk(x, s))
+
+
 def reify(v: Any, s: Subst) -> Any:
     """`walk_all`, then unbound variables named `_.0`, `_.1`, ... by first occurrence."""
-    full = walk_all(v, s)
     names: dict[LVar, Symbol] = {}
-    results: list[Any] = []
-    stack: list[tuple[Any, bool]] = [(full, False)]
-    while stack:
-        x, built = stack.pop()
-        if built:
-            cdr = results.pop()
-            car = results.pop()
-            results.append(Pair(car, cdr))
-        elif isinstance(x, Pair):
-            stack.append((x, True))
-            stack.append((x.cdr, False))
-            stack.append((x.car, False))
-        elif isinstance(x, LVar):
+
+    def name(x: Any) -> Any:
+        if isinstance(x, LVar):
             if x not in names:
                 names[x] = sym(f"_.{len(names)}")
-            results.append(names[x])
-        else:
-            results.append(x)
-    return results[0]
+            return names[x]
+        return x
+
+    return map_tree(walk_all(v, s), name)
 
 
 # ---- primitives used by logic.omega -----------------------------------------------------------
