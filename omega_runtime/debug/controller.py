@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import gc
 import heapq
-import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -603,7 +602,7 @@ class DebugController:
         if written:
             self._written = []
         stop = self._after_stop(history.get(newest), newest, self.events.get(pre, []), written)
-        if history.enabled and len(history.states) > history.limit:
+        if history.enabled and history.size > history.limit:
             self._trim_history()
         if stop is not None:
             self._raise_stop(stop)
@@ -861,26 +860,19 @@ class DebugController:
         return [bp for bp in self.bp_nodes[c.nid] if bp.log_message is None]
 
     def _back_stops(self, start: int) -> Any:
-        """Entries before `start` whose control is a user node, newest first, as (step, state
-        tuple, is statement stop). Scans the recorded entries directly: a statement stop is known
+        """Entries before `start` whose control is a user node, newest first, as (step, control,
+        continuation, is statement stop). Scans the recorded entries directly: a statement stop is known
         once the next older user node (the line before it) is seen."""
-        states = self.history.states
-        base = self.history.base
-        pending: tuple[int, Any] | None = None
-        for i in range(start - 1 - base, -1, -1):
-            tup = states[i]
-            if tup.__class__ is not tuple:
-                continue  # an atomic entry: a value state (history.py)
-            c = tup[0]
-            if c is None or c.synthetic or c.builtin or c.span is None:
+        pending: tuple[int, Any, Any] | None = None
+        for step, c, k in self.history.controls_before(start):
+            if c.synthetic or c.builtin or c.span is None:
                 continue
             if pending is not None:
-                ps, pt = pending
-                pc = pt[0]
-                yield ps, pt, bool(pc.stmt) or pc.span.start_line != c.span.start_line
-            pending = (i + base, tup)
+                ps, pc, pk = pending
+                yield ps, pc, pk, bool(pc.stmt) or pc.span.start_line != c.span.start_line
+            pending = (step, c, k)
         if pending is not None:
-            yield pending[0], pending[1], True
+            yield (*pending, True)
 
     def step_back(self, granularity: str = "statement") -> Stop:
         self._require_history()
@@ -895,14 +887,13 @@ class DebugController:
         act = top_activation(st0.k)
         line = self._node_line(st0)
         bpn = self.bp_nodes
-        for s, tup, stmt in self._back_stops(start):
-            c = tup[0]
+        for s, c, k, stmt in self._back_stops(start):
             if c.nid in bpn and any(bp.log_message is None for bp in bpn[c.nid]):
                 self._goto_entry(s)
                 return Stop("step", f"Stepped back to step {s}", s)
-            if not stmt or activation_depth(tup[3]) > d:
+            if not stmt or activation_depth(k) > d:
                 continue
-            if granularity == "line" and c.span.start_line == line and top_activation(tup[3]) is act:
+            if granularity == "line" and c.span.start_line == line and top_activation(k) is act:
                 continue
             self._goto_entry(s)
             return Stop("step", f"Stepped back to step {s}", s)
@@ -910,7 +901,7 @@ class DebugController:
 
     def reverse_step_in(self) -> Stop:
         self._require_history()
-        for s, _tup, stmt in self._back_stops(self.cur):
+        for s, _c, _k, stmt in self._back_stops(self.cur):
             if stmt:
                 self._goto_entry(s)
                 return Stop("step", f"Stepped back to step {s}", s)
@@ -919,8 +910,8 @@ class DebugController:
     def reverse_step_out(self) -> Stop:
         self._require_history()
         d = activation_depth(self.state.k)
-        for s, tup, stmt in self._back_stops(self.cur):
-            if stmt and activation_depth(tup[3]) < d:
+        for s, _c, k, stmt in self._back_stops(self.cur):
+            if stmt and activation_depth(k) < d:
                 self._goto_entry(s)
                 return Stop("step", f"Stepped back to step {s}", s)
         return self._to_oldest()
@@ -950,23 +941,24 @@ class DebugController:
                 return stop
         limit = min(self.cur, known)
         event_steps = sorted((s for s in self.events if s < limit), reverse=True)
-        for s in heapq.merge(self._scan_hits(limit), event_steps, reverse=True):
+        for s in heapq.merge(self._breakpoint_steps(limit), event_steps, reverse=True):
             stop = self._reverse_stop_at(s)
             if stop is not None:
                 return stop
         return self._to_oldest()
 
-    def _scan_hits(self, limit: int) -> Iterator[int]:
-        """Entries before `limit` whose control is a breakpoint's node, newest first."""
-        states = self.history.states
-        bpn = self.bp_nodes
-        i = limit - self.history.base
-        for entry in itertools.islice(reversed(states), len(states) - i, None):
-            i -= 1
-            if entry.__class__ is tuple:  # atomic entries have no control (history.py)
-                c = entry[0]
-                if c is not None and c.nid in bpn:
-                    yield i + self.history.base
+    def _breakpoint_steps(self, limit: int) -> Iterator[int]:
+        """Entries before `limit` whose control is a breakpoint's node, newest first. While a
+        stretch of the record is scanned the nodes are trapped (Machine.set_traps), which gives
+        them classes of their own: the scan then only compares classes."""
+        nodes = self._trap_nodes()
+        for lo, hi in self.history.chunks_before(limit):
+            self.m.set_traps(nodes)
+            try:
+                hits = self.history.steps_with_control_class({node.__class__ for node in nodes}, lo, hi)
+            finally:
+                self.m.set_traps(())
+            yield from hits
 
     def _reverse_stop_at(self, s: int) -> Stop | None:
         st = self.history.get(s)

@@ -5,12 +5,15 @@ States are persistent, so an entry costs only what its step changed. Entry n is 
 limit is reached the oldest entries are dropped in chunks; `oldest` says which step survives.
 
 The machine appends the entries itself while it records (`Machine.run`), in the cheapest form
-that still restores the exact state (the recording is the debugger's main per-step cost):
-* a *full* entry is the tuple `(c, v, e, k, s, r, nc)`;
-* an *atomic* entry is just the value `v` of a step that evaluated a constant, a local or a
-  global: its control is None and every other field equals the previous entry's. The previous
-  entry is always full (an atomic step leaves no control, so the next step returns to a frame,
-  and the machine re-records a state its slow path changed), and no Omega value is a Python tuple.
+that still restores the exact state (the recording is the debugger's main per-step cost). Every
+entry is two consecutive slots of the flat list `states`, `(x, k)` with `k` its continuation:
+* a *full* entry has the tuple `(c, v, e, k, s, r, nc)` as `x`;
+* a *narrow* entry (the step said so, machine/nodes.py) has as `x` its control, a node, or its
+  value when the control is None (no Omega value is a node or a Python tuple). Its environment,
+  store, registers and cell counter are those of the nearest full entry before it, and its value,
+  when it has a control, is the previous entry's. The first entry is always full, and the
+  machine's slow path (every `poll_every` steps at most) re-records its step full, so decoding
+  reads back a bounded stretch.
 The transition count `t` is not stored: machine-recorded entries count one transition each, and
 entries appended here (the first, edits) are anchors that carry their own `t`.
 """
@@ -18,9 +21,26 @@ entries appended here (the first, edits) are anchors that carry their own `t`.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
+from itertools import compress
 from typing import Any
 
+from ..machine.nodes import Node
 from ..machine.state import State
+
+_UNKNOWN = object()  # a narrow entry's value not found yet
+
+
+def node_types() -> set[type]:
+    """Every node class, breakpoint traps included (they are made on demand)."""
+    found: set[type] = set()
+    todo = [Node]
+    while todo:
+        cls = todo.pop()
+        if cls not in found:
+            found.add(cls)
+            todo.extend(cls.__subclasses__())
+    return found
 
 
 def full_entry(st: State) -> tuple[Any, ...]:
@@ -30,8 +50,8 @@ def full_entry(st: State) -> tuple[Any, ...]:
 class History:
     def __init__(self, limit: int) -> None:
         self.limit = limit  # 0: time travel off (only the current state is kept)
-        self.states: list[Any] = []  # entries, oldest first (see the module docstring)
-        self.base = 0  # step number of states[0]
+        self.states: list[Any] = []  # two slots per entry, oldest first (see the module docstring)
+        self.base = 0  # step number of the first entry
         self.edits: dict[int, str] = {}  # step -> summary, for edit entries
         self._anchors: list[int] = []  # steps whose `t` is known, ascending
         self._anchor_t: list[int] = []
@@ -46,10 +66,15 @@ class History:
 
     @property
     def newest(self) -> int:
-        return self.base + len(self.states) - 1
+        return self.base + len(self.states) // 2 - 1
+
+    @property
+    def size(self) -> int:
+        """The number of entries kept."""
+        return len(self.states) // 2
 
     def reset(self, state: State) -> None:
-        self.states = [full_entry(state)]
+        self.states = [full_entry(state), state.k]
         self.base = 0
         self.edits = {}
         self._anchors, self._anchor_t = [0], [state.t]
@@ -63,12 +88,12 @@ class History:
     def append(self, state: State, edit: str | None = None) -> int:
         states = self.states
         if not self.enabled:
-            states[:] = [full_entry(state)]
+            states[:] = [full_entry(state), state.k]
             self.base += 1
             self._anchors, self._anchor_t = [self.base], [state.t]
             return self.base
-        states.append(full_entry(state))
-        step = self.base + len(states) - 1
+        states += (full_entry(state), state.k)
+        step = self.newest
         self._anchor(step, state.t)
         if edit is not None:
             self.edits[step] = edit
@@ -77,13 +102,12 @@ class History:
 
     def enforce_limit(self) -> int:
         """Drop the oldest entries (in chunks) while over the limit; the new oldest step."""
-        states = self.states
-        if self.enabled and len(states) > self.limit:
-            drop = max(len(states) - self.limit, self.limit // 10, 1)
+        if self.enabled and self.size > self.limit:
+            drop = max(self.size - self.limit, self.limit // 10, 1)
             first = self.get(self.base + drop)  # the new oldest entry must be full and anchored
-            del states[:drop]
+            del self.states[:2 * drop]
             self.base += drop
-            states[0] = full_entry(first)
+            self.states[0] = full_entry(first)
             keep = bisect.bisect_right(self._anchors, self.base)
             del self._anchors[:keep], self._anchor_t[:keep]
             self._anchors.insert(0, self.base)
@@ -97,19 +121,82 @@ class History:
         return self._anchor_t[i] + (step - self._anchors[i])
 
     def get(self, step: int) -> State:
-        i = step - self.base
-        entry = self.states[i]
-        if entry.__class__ is tuple:
-            c, v, e, k, s, r, nc = entry
+        states = self.states
+        i = 2 * (step - self.base)
+        x = states[i]
+        if x.__class__ is tuple:
+            c, v, e, k, s, r, nc = x
+            return State(c, v, e, k, s, r, nc, self.t_of(step))
+        k = states[i + 1]
+        if isinstance(x, Node):
+            c, v = x, _UNKNOWN
         else:
-            _c, _v, e, k, s, r, nc = self.states[i - 1]
-            c, v = None, entry
-        return State(c, v, e, k, s, r, nc, self.t_of(step))
+            c, v = None, x
+        # A narrow entry: the rest from the entries before it (the module docstring).
+        while True:
+            i -= 2
+            x = states[i]
+            if x.__class__ is tuple:
+                if v is _UNKNOWN:
+                    v = x[1]
+                return State(c, v, x[2], k, x[4], x[5], x[6], self.t_of(step))
+            if v is _UNKNOWN and not isinstance(x, Node):
+                v = x
 
     def control(self, step: int) -> Any:
         """The control of entry `step` (None for a value state), without building the state."""
-        entry = self.states[step - self.base]
-        return entry[0] if entry.__class__ is tuple else None
+        x = self.states[2 * (step - self.base)]
+        if x.__class__ is tuple:
+            return x[0]
+        return x if isinstance(x, Node) else None
+
+    def controls_before(self, start: int) -> Iterator[tuple[int, Any, Any]]:
+        """`(step, control, continuation)` of the entries before `start` whose control is a
+        node, newest first, read straight off the record (in growing chunks: a search usually
+        ends soon)."""
+        types = node_types()
+        states, base = self.states, self.base
+        chunk = 64
+        hi = start
+        while hi > base:
+            lo = max(base, hi - chunk)
+            step = hi
+            xs = states[2 * (lo - base):2 * (hi - base):2]
+            ks = states[2 * (lo - base) + 1:2 * (hi - base):2]
+            for x, k in zip(reversed(xs), reversed(ks)):
+                step -= 1
+                if x.__class__ is tuple:
+                    if x[0] is not None:
+                        yield step, x[0], k
+                elif x.__class__ in types:
+                    yield step, x, k
+            hi = lo
+            chunk = min(chunk * 4, 1 << 16)
+
+    def chunks_before(self, start: int) -> Iterator[tuple[int, int]]:
+        """Step ranges `[lo, hi)` covering the entries before `start`, newest first, growing."""
+        hi = start
+        chunk = 4096
+        while hi > self.base:
+            lo = max(self.base, hi - chunk)
+            yield lo, hi
+            hi = lo
+            chunk = min(chunk * 4, 1 << 18)
+
+    def steps_with_control_class(self, classes: set[type], lo: int, hi: int) -> list[int]:
+        """The entries in `[lo, hi)` whose control's class is in `classes` (no Omega value has
+        a node class), newest first. The record is filtered by C-level iteration; only full
+        entries are looked into one by one."""
+        base, states = self.base, self.states
+        xs = states[2 * (lo - base):2 * (hi - base):2]
+        wanted = classes | {tuple}
+        hits = []
+        for i in compress(range(len(xs)), map(wanted.__contains__, map(type, xs))):
+            x = xs[i]
+            if x.__class__ is not tuple or x[0].__class__ in classes:
+                hits.append(lo + i)
+        hits.reverse()
+        return hits
 
     def same(self, step: int, st: State) -> bool:
         """Whether entry `step` is the state `st` (its parts identical)."""
@@ -123,7 +210,7 @@ class History:
 
     def discard_newest(self) -> None:
         """Drop the newest entry (a step the debugger stops before)."""
-        self.states.pop()
+        del self.states[-2:]
         newest = self.newest
         if self._anchors and self._anchors[-1] > newest:
             self._anchors.pop()
@@ -132,9 +219,9 @@ class History:
     def truncate_after(self, step: int) -> int:
         """Discard every entry after `step`; the number discarded."""
         keep = step - self.base + 1
-        dropped = len(self.states) - keep
+        dropped = self.size - keep
         if dropped > 0:
-            del self.states[keep:]
+            del self.states[2 * keep:]
             i = bisect.bisect_right(self._anchors, step)
             del self._anchors[i:], self._anchor_t[i:]
             for s in [s for s in self.edits if s > step]:

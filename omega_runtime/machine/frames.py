@@ -1,7 +1,8 @@
 """Continuation frames (LANGUAGE.md 16.3). Frames are immutable: a frame that advances (the next
 argument of an application, the next form of a sequence) is replaced by a new frame, so every
 past state's continuation stays intact for time travel. `resume(m, v)` is rule 3/4 of 16.2: a
-value meets the top frame.
+value meets the top frame; like a node's `step` it returns True when the transition was narrow
+(see nodes.py), None when anything else may have changed.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class Frame:
     label = ""  # extent frames: shown between activations in a stack trace
     is_activation = False
 
-    def resume(self, m: Machine, v: Any) -> None:
+    def resume(self, m: Machine, v: Any) -> bool | None:
         raise NotImplementedError
 
     def rebased(self, next_frame: Frame | None) -> Frame:
@@ -74,52 +75,64 @@ class IfFrame(NodeFrame):
     __slots__ = ()
     kind = "if"
 
-    def resume(self, m: Machine, v: Any) -> None:
+    def resume(self, m: Machine, v: Any) -> bool | None:
         node = self.node
         m.k = self.next
-        m.e = self.env
+        env = self.env
+        narrow = m.e is env
+        if not narrow:
+            m.e = env
         if v is not False:
             m.c = node.then
         elif node.else_ is not None:
             m.c = node.else_
         else:
             m.v = VOID
+        return narrow
 
 
 class SeqFrame(PositionFrame):
     __slots__ = ()
     kind = "seq"
 
-    def resume(self, m: Machine, v: Any) -> None:
+    def resume(self, m: Machine, v: Any) -> bool | None:
         exprs = self.node.exprs
         i = self.i
-        m.e = self.env
+        env = self.env
+        narrow = m.e is env
+        if not narrow:
+            m.e = env
         if i + 1 >= len(exprs):
             m.k = self.next  # the last form is in tail position
         else:
-            m.k = SeqFrame(self.node, self.env, i + 1, self.next)
+            m.k = SeqFrame(self.node, env, i + 1, self.next)
         m.c = exprs[i]
+        return narrow
 
 
 class LetFrame(ValuesFrame):
     __slots__ = ()
     kind = "let"
 
-    def resume(self, m: Machine, v: Any) -> None:
+    def resume(self, m: Machine, v: Any) -> bool | None:
         node = self.node
         vals = self.vals + (v,)
         n = len(vals)
         if n < len(node.inits):
-            m.k = LetFrame(node, self.env, vals, self.next)
-            m.e = self.env
+            env = self.env
+            m.k = LetFrame(node, env, vals, self.next)
             m.c = node.inits[n]
-            return
+            if m.e is env:
+                return True
+            m.e = env
+            return None
         m.k = self.next
         layout = node.layout
         if any(layout.boxed):
             vals = m.box_values(layout, vals)
         m.e = (self.env, layout, *vals)
         m.c = node.body
+        return None
 
 
 class LetrecFrame(PositionFrame):
@@ -154,38 +167,45 @@ class AppFrame(ValuesFrame):
     __slots__ = ()
     kind = "app"
 
-    def resume(self, m: Machine, v: Any) -> None:
+    def resume(self, m: Machine, v: Any) -> bool | None:
         node = self.node
         vals = self.vals + (v,)
         n = len(vals)
         if n <= node.nargs:
-            m.k = AppFrame(node, self.env, vals, self.next)
-            m.e = self.env
+            env = self.env
+            m.k = AppFrame(node, env, vals, self.next)
             m.c = node.args[n - 1]
-            return
+            if m.e is env:
+                return True
+            m.e = env
+            return None
         m.k = self.next
-        m.apply(vals[0], vals[1:], node)
+        return m.apply(vals[0], vals[1:], node)
 
 
 class AndOrFrame(PositionFrame):
     __slots__ = ()
     kind = "and"
 
-    def resume(self, m: Machine, v: Any) -> None:
+    def resume(self, m: Machine, v: Any) -> bool | None:
         node = self.node
         is_and = node.kind == "and"
         if (v is False) if is_and else (v is not False):
             m.k = self.next
             m.v = v
-            return
+            return True
         exprs = node.exprs
         i = self.i
-        m.e = self.env
+        env = self.env
+        narrow = m.e is env
+        if not narrow:
+            m.e = env
         if i + 1 >= len(exprs):
             m.k = self.next
         else:
-            m.k = AndOrFrame(node, self.env, i + 1, self.next)
+            m.k = AndOrFrame(node, env, i + 1, self.next)
         m.c = exprs[i]
+        return narrow
 
 
 class EffectFrame(ValuesFrame):
@@ -281,8 +301,9 @@ class Activation(Frame):
     def name(self) -> str:
         return self.proc.name or "<lambda>"
 
-    def resume(self, m: Machine, v: Any) -> None:
+    def resume(self, m: Machine, v: Any) -> bool | None:
         m.k = self.next
+        return True
 
 
 class ReturnValueFrame(Frame):
@@ -295,9 +316,10 @@ class ReturnValueFrame(Frame):
         self.value = value
         self.next = next_frame
 
-    def resume(self, m: Machine, v: Any) -> None:
+    def resume(self, m: Machine, v: Any) -> bool | None:
         m.k = self.next
         m.v = self.value
+        return True
 
 
 class ActionsFrame(Frame):

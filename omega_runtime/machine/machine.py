@@ -98,6 +98,9 @@ class Machine:
         self.t = 0
         self.check_at: float = math.inf  # the loop's slow path runs when t reaches this
         self.poll_every = 1024
+        # Whether a budget with a `seconds` limit was ever opened: until then the clock check
+        # need not walk the continuation for budget frames (it would cost O(depth) per poll).
+        self.timed_budgets = False
         self.hooks: list[Callable[[Machine], None]] = []  # called on every slow path (debugger, pause)
         # A debugger's recording: every state is appended in History's entry form, and a node
         # whose id is in `trap_nodes` runs the hooks before it is evaluated (see `set_traps`).
@@ -189,16 +192,17 @@ class Machine:
         """Run the current top-level form to its value. Halting conditions raise MachineHalt.
 
         The only stepping loop: one transition per iteration; when a debugger records, each new
-        state is appended to `record`; its hooks run on the slow path and at trapped nodes
-        (breakpoints, `set_traps`), where the debugger decides whether to stop."""
+        state is appended to `record` (two references, debug/history.py); its hooks run on the
+        slow path and at trapped nodes (breakpoints, `set_traps`), where the debugger decides
+        whether to stop."""
         record = self.record
         ra = record.append if record is not None else None
         # The commonest atomic nodes are handled inline (a method call per step is the loop's
-        # largest cost); every other node and every frame has its own step/resume method.
-        # `v` stays MISSING for any other step: an atomic step is recorded as its value alone
-        # (it leaves no control and changes nothing else; see debug/history.py).
+        # largest cost); every other node and every frame has its own step/resume method, which
+        # says whether its transition was narrow (nodes.py). `v` is set for an inline step only.
         kconst, klocal0, kglobal = N.KConst, N.KLocal0, N.KGlobal
         missing = MISSING
+        narrow: bool | None = None
         while True:
             c = self.c
             if c is not None:
@@ -212,25 +216,31 @@ class Machine:
                 elif cc is kglobal:
                     v = self.s.get(c.name, missing)
                     if v is missing:
-                        c.step(self)
+                        narrow = c.step(self)
                     else:
                         self.v = v
                         self.c = None
                 else:
-                    c.step(self)
+                    narrow = c.step(self)
                     v = missing
             else:
                 k = self.k
                 if k is None:
                     return self.v
-                k.resume(self, self.v)
+                narrow = k.resume(self, self.v)
                 v = missing
             t = self.t = self.t + 1
             if ra is not None:
-                if v is missing:
-                    ra((self.c, self.v, self.e, self.k, self.s, self.r, self.nc))
-                else:
+                # A narrow step is kept as (its control, or its value when there is no control;
+                # the continuation); any other as (the whole state, the continuation).
+                if v is not missing:
                     ra(v)
+                elif narrow:
+                    c = self.c
+                    ra(self.v if c is None else c)
+                else:
+                    ra((self.c, self.v, self.e, self.k, self.s, self.r, self.nc))
+                ra(self.k)
             if t >= self.check_at:
                 self.slow_path()
 
@@ -247,7 +257,8 @@ class Machine:
         if record is not None:
             # The checks above may have switched fibers or signalled: the step's entry is the
             # state the next step starts from, which the hooks (the debugger) then inspect.
-            record[-1] = (self.c, self.v, self.e, self.k, self.s, self.r, self.nc)
+            record[-2] = (self.c, self.v, self.e, self.k, self.s, self.r, self.nc)
+            record[-1] = self.k
         for hook in self.hooks:
             hook(self)
         self.reset_check()
@@ -346,8 +357,9 @@ class Machine:
 
     # ---- application ------------------------------------------------------------------------
 
-    def apply(self, f: Any, args: tuple[Any, ...], node: Any) -> None:
-        """Apply `f` to `args` with the current continuation; `node` is the call site."""
+    def apply(self, f: Any, args: tuple[Any, ...], node: Any) -> bool | None:
+        """Apply `f` to `args` with the current continuation; `node` is the call site. True when
+        the application was narrow (a pure primitive's value; see nodes.py)."""
         cls = f.__class__
         if cls is Closure:
             lam = f.lam
@@ -355,11 +367,11 @@ class Machine:
             if lam.rest:
                 if len(args) < n:
                     self.raise_error(arity_error(f.name or "<lambda>", n, None, len(args), f), node)
-                    return
+                    return None
                 args = args[:n] + (make_list(args[n:]),)
             elif len(args) != n:
                 self.raise_error(arity_error(f.name or "<lambda>", n, n, len(args), f), node)
-                return
+                return None
             layout = lam.layout
             if layout.boxed and True in layout.boxed:
                 args = self.box_values(layout, args)
@@ -372,7 +384,7 @@ class Machine:
             self.k = F.Activation(f, site, args, k)
             self.e = (f.env, layout, *args)
             self.c = lam.body
-            return
+            return None
         if cls is Primitive or isinstance(f, Primitive):
             if self.watched_calls and f.name in self.watched_calls:
                 for watcher in self.services.call_watchers:
@@ -381,7 +393,7 @@ class Machine:
             nargs = len(args)
             if nargs < f.min_args or (f.max_args is not None and nargs > f.max_args):
                 self.raise_error(arity_error(f.name, f.min_args, f.max_args, nargs, f), node)
-                return
+                return None
             try:
                 if prim_kind == "pure":
                     result = f.fn(*args)
@@ -389,28 +401,32 @@ class Machine:
                     result = f.fn(self, *args)
                 else:
                     f.fn(self, args, node)
-                    return
+                    return None
             except OmegaError as err:
                 self.raise_error(err, node)
-                return
+                return None
             except RecursionError:
                 self.raise_error(OmegaError("value-error", f"{f.name}: data nested too deeply"), node)
-                return
+                return None
             if f.derives and self.services.provenance_seen:
                 result = self.services.derive_provenance(f, args, result)
+                self.v = result
+                self.c = None
+                return None
             self.v = result
             self.c = None
-            return
+            return bool(prim_kind == "pure")
         if cls is ContinuationProc:
             self.invoke_continuation(f, args, node)
-            return
+            return None
         if cls is Resumption:
             self.invoke_resumption(f, args, node)
-            return
+            return None
         if cls is OracleProcedure:
             self.services.call_oracle_procedure(self, f, args, node)
-            return
+            return None
         self.raise_error(not_a_procedure(f), node)
+        return None
 
     # ---- conditions -------------------------------------------------------------------------
 
@@ -686,7 +702,7 @@ class Machine:
 
     # ---- non-local transfers --------------------------------------------------------------
 
-    def unwind_to(self, target_k: Any, then: Callable[[Machine], None], value: Any = VOID) -> None:
+    def unwind_to(self, target_k: Any, then: Callable[[Machine], object], value: Any = VOID) -> None:
         """Leave every frame above `target_k` (after-thunks run, transactions roll back), then
         call `then` with the continuation set to `target_k`."""
         plan = self.exit_actions(self.k, target_k) + [("final", target_k, then)]
@@ -970,6 +986,8 @@ class Machine:
                 self.raise_error(OmegaError("wrong-type", f"with-budget: expected number, got {val!r}", ("number", val)), node)
                 return None
             limits.append((dim, val))
+        if any(dim == "seconds" for dim, _ in limits):
+            self.timed_budgets = True
         order = ["steps", "llm-calls", "tokens", "seconds"]
         limits.sort(key=lambda x: order.index(x[0]))
         mono = self.r.mono
@@ -1022,6 +1040,8 @@ class Machine:
         self.r = attrs.evolve(self.r, step_deadline=deadline)
 
     def check_seconds_budget(self) -> None:
+        if not self.timed_budgets:
+            return
         for frame, b in self.active_budgets():
             lim = self.budget_limit(b, "seconds")
             if lim is not None and self.budget_used(b, "seconds") > lim:

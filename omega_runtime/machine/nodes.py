@@ -5,6 +5,12 @@ its first subexpression. Values meeting frames are handled in `frames.py`.
 Each node keeps its core node's span, its `nid` (stable id for breakpoints and the line table)
 and `stmt` (an element of a body or `begin` sequence, or a top-level form: a statement stop
 candidate, LANGUAGE.md 16.4). Nodes of the prelude are `builtin`: no statement stops, no spans.
+
+`step` (and a frame's `resume`) returns True when its transition was *narrow*: it changed only
+the control and the continuation, and the value only if the control became None; the
+environment, store, registers and cell counter are the objects they were. A recording debugger
+then keeps the step as two references (debug/history.py). Any other outcome returns None, the
+safe answer: the step is recorded whole.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ class Node:
         self.builtin = False
         self.kind = type(self).__name__[1:].lower()
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         raise NotImplementedError
 
     def children(self) -> list[Node]:
@@ -52,10 +58,10 @@ def trapped_class(cls: type) -> type:
     if trapped is None:
         original = cls.step  # type: ignore[attr-defined]
 
-        def step(self: Node, m: Machine) -> None:
+        def step(self: Node, m: Machine) -> bool | None:
             if self.nid in m.trap_nodes:
                 m.at_trap()
-            original(self, m)
+            return original(self, m)  # type: ignore[no-any-return]
 
         trapped = type(f"Trapped{cls.__name__}", (cls,), {"__slots__": (), "step": step, "untrapped": cls})
         _TRAPPED[cls] = trapped
@@ -69,9 +75,10 @@ class KConst(Node):
         super().__init__(span, synthetic)
         self.value = value
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.v = self.value
         m.c = None
+        return True
 
 
 class KVectorLiteral(Node):
@@ -101,7 +108,7 @@ class KLocal(Node):
         self.boxed = boxed
         self.binding = binding
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         e = m.e
         for _ in range(self.depth):
             e = e[0]
@@ -110,25 +117,28 @@ class KLocal(Node):
             v = m.s.get(v, MISSING)
             if v is MISSING:
                 m.unbound(self.binding.name, self)
-                return
+                return None
         m.v = v
         m.c = None
+        return True
 
 
 class KLocal0(KLocal):
     __slots__ = ()
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.v = m.e[self.slot]
         m.c = None
+        return True
 
 
 class KLocal1(KLocal):
     __slots__ = ()
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.v = m.e[0][self.slot]
         m.c = None
+        return True
 
 
 class KGlobal(Node):
@@ -138,13 +148,14 @@ class KGlobal(Node):
         super().__init__(span, synthetic)
         self.name = name
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         v = m.s.get(self.name, MISSING)
         if v is MISSING:
             m.unbound(self.name.name, self)
-            return
+            return None
         m.v = v
         m.c = None
+        return True
 
 
 class KSetLocal(Node):
@@ -158,9 +169,10 @@ class KSetLocal(Node):
         self.expr = expr
         self.binding = binding
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.k = F.SetFrame(self, m.e, m.k)
         m.c = self.expr
+        return True
 
     def children(self) -> list[Node]:
         return [self.expr]
@@ -198,9 +210,10 @@ class KSetGlobal(Node):
         self.define = define
         self.kind = "define" if define else "set"
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.k = F.SetFrame(self, m.e, m.k)
         m.c = self.expr
+        return True
 
     def children(self) -> list[Node]:
         return [self.expr]
@@ -219,9 +232,10 @@ class KLambda(Node):
         self.name = name
         self.doc = doc
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.v = Closure(self, m.e)
         m.c = None
+        return True
 
     def children(self) -> list[Node]:
         return [self.body]
@@ -236,9 +250,10 @@ class KIf(Node):
         self.then = then
         self.else_ = else_
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.k = F.IfFrame(self, m.e, m.k)
         m.c = self.test
+        return True
 
     def children(self) -> list[Node]:
         return [self.test, self.then] + ([self.else_] if self.else_ is not None else [])
@@ -251,15 +266,16 @@ class KSeq(Node):
         super().__init__(span, synthetic)
         self.exprs = exprs
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         exprs = self.exprs
         if not exprs:
             m.v = VOID
             m.c = None
-            return
+            return True
         if len(exprs) > 1:
             m.k = F.SeqFrame(self, m.e, 1, m.k)
         m.c = exprs[0]
+        return True
 
     def children(self) -> list[Node]:
         return list(self.exprs)
@@ -274,13 +290,14 @@ class KLet(Node):
         self.layout = layout
         self.body = body
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         if not self.inits:
             m.e = (m.e, self.layout)
             m.c = self.body
-            return
+            return None
         m.k = F.LetFrame(self, m.e, (), m.k)
         m.c = self.inits[0]
+        return True
 
     def children(self) -> list[Node]:
         return self.inits + [self.body]
@@ -324,9 +341,10 @@ class KApp(Node):
         self.args = args
         self.nargs = len(args)
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.k = F.AppFrame(self, m.e, (), m.k)
         m.c = self.fn
+        return True
 
     def children(self) -> list[Node]:
         return [self.fn] + self.args
@@ -339,14 +357,15 @@ class KAnd(Node):
         super().__init__(span, synthetic)
         self.exprs = exprs
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         if not self.exprs:
             m.v = True
             m.c = None
-            return
+            return True
         if len(self.exprs) > 1:
             m.k = F.AndOrFrame(self, m.e, 1, m.k)
         m.c = self.exprs[0]
+        return True
 
     def children(self) -> list[Node]:
         return list(self.exprs)
@@ -355,14 +374,15 @@ class KAnd(Node):
 class KOr(KAnd):
     __slots__ = ()
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         if not self.exprs:
             m.v = False
             m.c = None
-            return
+            return True
         if len(self.exprs) > 1:
             m.k = F.AndOrFrame(self, m.e, 1, m.k)
         m.c = self.exprs[0]
+        return True
 
 
 class KEffect(Node):
@@ -406,9 +426,10 @@ class KHandle(Node):
         self.ret_layout = ret_layout
         self.ret_body = ret_body
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.k = F.HandleFrame(self, m.e, m.k)
         m.c = self.body
+        return True
 
     def children(self) -> list[Node]:
         out = [self.body] + [c.body for c in self.clauses.values()]
@@ -423,9 +444,10 @@ class KMatch(Node):
         self.expr = expr
         self.clauses = clauses  # (pattern, layout, body)
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.k = F.MatchFrame(self, m.e, m.k)
         m.c = self.expr
+        return True
 
     def children(self) -> list[Node]:
         return [self.expr] + [c[2] for c in self.clauses]
@@ -458,9 +480,10 @@ class KOracleLambda(Node):
         self.spec = spec
         self.name = name
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         m.k = F.OracleLambdaFrame(self, m.e, m.k)
         m.c = self.spec
+        return True
 
     def children(self) -> list[Node]:
         return [self.spec]
