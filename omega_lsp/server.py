@@ -110,6 +110,16 @@ class OmegaProtocol(LanguageServerProtocol):
             server.debounce = max(0.0, float(options["debounceMs"]) / 1000)
         return result
 
+    @lsp_method(lsp.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        self._server.stop_publishing()
+        yield from super().lsp_shutdown(*args)
+
+    @lsp_method(lsp.EXIT)
+    def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:
+        self._server.stop_publishing()  # also when the client exits without a shutdown
+        yield from super().lsp_exit(*args)
+
     @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: lsp.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
         self._server.open_document(params.text_document)
@@ -134,13 +144,15 @@ class OmegaServer(LanguageServer):
         self.encoding = "utf-16"
         self.pull_diagnostics = False
         self.debounce = DEFAULT_DEBOUNCE
+        self.publishing = True  # false once the client has asked to shut down
+        self._reporting_error = False
 
     # ---- documents ------------------------------------------------------------------------
 
     def open_document(self, item: lsp.TextDocumentItem) -> None:
         doc = Document(item.uri, item.text, item.version, LineIndex(item.text))
         self.docs[item.uri] = doc
-        if not self.pull_diagnostics:
+        if not self.pull_diagnostics and self.publishing:
             self.publish(doc)
 
     def change_document(self, params: lsp.DidChangeTextDocumentParams) -> None:
@@ -156,7 +168,7 @@ class OmegaServer(LanguageServer):
         if doc.publish_handle is not None:
             doc.publish_handle.cancel()  # superseded by this edit
             doc.publish_handle = None
-        if not self.pull_diagnostics:
+        if not self.pull_diagnostics and self.publishing:
             generation = doc.generation
             loop = asyncio.get_running_loop()
             doc.publish_handle = loop.call_later(self.debounce, self._publish_if_current, doc, generation)
@@ -181,6 +193,28 @@ class OmegaServer(LanguageServer):
         raise JsonRpcInvalidParams(f"document not open: {uri}")
 
     # ---- diagnostics ----------------------------------------------------------------------
+
+    def stop_publishing(self) -> None:
+        """After `shutdown` nothing more is sent: pending debounced publications are dropped
+        (one firing after `exit` had closed the stream could only fail)."""
+        self.publishing = False
+        for doc in self.docs.values():
+            if doc.publish_handle is not None:
+                doc.publish_handle.cancel()
+                doc.publish_handle = None
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls tells the client of errors it is not waiting for (window/showMessage); a
+        failure to send that message is only logged, never reported by sending again, which
+        recursed without end once the stream was closed."""
+        if self._reporting_error:
+            log.error("could not report a server error to the client: %s", error)
+            return
+        self._reporting_error = True
+        try:
+            super().report_server_error(error, source)
+        finally:
+            self._reporting_error = False
 
     def _publish_if_current(self, doc: Document, generation: int) -> None:
         doc.publish_handle = None

@@ -72,3 +72,36 @@ def test_tcp_transport() -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_publication_pending_at_shutdown_is_dropped_and_exit_ends_the_process() -> None:
+    """A diagnostics publication still waiting for its debounce when the client asks to shut
+    down is dropped: nothing follows the shutdown reply, and `exit` ends the process at once
+    (a publication firing after `exit` had closed the stream used to fail, and pygls reported
+    each failed send by sending again, recursing for minutes)."""
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"capabilities": {}, "initializationOptions": {"debounceMs": 200}}}
+    opened = {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": "file:///pending.omega", "languageId": "omega", "version": 1, "text": "(car)"}}}
+    changed = {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": "file:///pending.omega", "version": 2}, "contentChanges": [{"text": "(cdr)"}]}}
+    shutdown = {"jsonrpc": "2.0", "id": 2, "method": "shutdown"}
+    proc = subprocess.Popen([sys.executable, "-m", "omega_lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for message in (init, {"jsonrpc": "2.0", "method": "initialized", "params": {}}, opened, changed, shutdown):
+            proc.stdin.write(_frame(json.dumps(message).encode()))
+        proc.stdin.flush()
+        time.sleep(1.5)  # the debounce (and the first analysis) has long passed
+        proc.stdin.write(_frame(json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode()))
+        proc.stdin.flush()  # and stdin stays open, as a client waiting for the process keeps it
+        code = proc.wait(timeout=10)
+        out = proc.stdout.read()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert code == 0
+    messages = _read_messages(out)
+    assert messages[-1] == {"jsonrpc": "2.0", "id": 2, "result": None}  # nothing after the shutdown reply
+    assert not [m for m in messages if m.get("method") == "window/showMessage"]
