@@ -1,5 +1,7 @@
-"""DEBUGGER.md 13 latency figures for omega-dap, with debugpy on an equivalent Python program
-measured in the same run as the reference. Prints p50/p99 per figure and the ratios.
+"""DEBUGGER.md 13 figures for omega-dap over stdio: request latencies, with debugpy on an
+equivalent Python program measured in the same run as the reference (p50/p99 per figure and the
+ratios), and the 2,000,000-step loop from `launch` to `exited` with 10 breakpoints never hit and
+history on against the same loop launched with `noDebug` (best of three alternated runs).
 
     /work/venv/bin/python benchmarks/dap_latency.py [--steps 1000] [--repeat 200]
 
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "dap"))
 
 from client import DapClient  # noqa: E402
+from debugger import iterations_for, spin_program  # noqa: E402
 
 OMEGA = """(define big (iota 100000))
 {globals}
@@ -137,6 +140,38 @@ def run_omega(tmp: Path, repeat: int, steps: int) -> dict[str, list[float]]:
         c.close()
 
 
+def run_loop(tmp: Path, debug: bool) -> float:
+    """Seconds from `launch` to the `exited` event of the 2,000,000-step loop: with 10
+    breakpoints that never hit and history on, or with `noDebug`."""
+    prog = tmp / "spin.omega"
+    if not prog.exists():
+        prog.write_text(spin_program(iterations_for(spin_program, 2_000_000)), encoding="utf-8")
+    c = DapClient.stdio()
+    c.validate = False
+    try:
+        c.initialize()
+        t = time.perf_counter()
+        if debug:
+            bps = c.launch(prog, list(range(2, 12)))
+            assert sum(bp["verified"] for bp in bps) == 10
+        else:
+            c.launch(prog, noDebug=True)
+        exited = c.event("exited", 600)
+        elapsed = time.perf_counter() - t
+        assert exited["body"]["exitCode"] == 0 and not any(e["event"] == "stopped" for e in c.events)
+        return elapsed
+    finally:
+        c.close()
+
+
+def loop_figures(tmp: Path, repeats: int = 3) -> tuple[list[float], list[float]]:
+    plain, debug = [], []
+    for _ in range(repeats):  # alternated, best of each
+        plain.append(run_loop(tmp, False))
+        debug.append(run_loop(tmp, True))
+    return plain, debug
+
+
 def run_debugpy(tmp: Path, repeat: int, steps: int) -> dict[str, list[float]]:
     prog = tmp / "bench.py"
     prog.write_text(PYTHON.format(globals="\n".join(f"g{i} = {i}" for i in range(10000))), encoding="utf-8")
@@ -169,6 +204,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         omega = run_omega(tmp, ns.repeat, ns.steps)
+        plain, debug = loop_figures(tmp)
         try:
             py = run_debugpy(tmp, ns.repeat, ns.steps)
         except Exception as exc:  # the reference is optional: report and go on
@@ -183,6 +219,9 @@ def main() -> None:
         if ref:
             line += f" {pct(ref, .5):12.2f} {pct(ref, .99):8.2f} {pct(xs, .5) / max(pct(ref, .5), 1e-6):10.2f}"
         print(line + "   (ms)")
+    print(f"2,000,000-step loop, launch to exited, best of {len(plain)}: noDebug {min(plain):.3f} s, "
+          f"10 breakpoints never hit + history on {min(debug):.3f} s, ratio {min(debug) / min(plain):.2f}x "
+          "(target <= 1.3x)")
     print(f"samples: omega waterfall {len(omega.get('step-over waterfall', []))}, "
           f"median of all omega figures {statistics.median(pct(v, .5) for v in omega.values() if v):.2f} ms")
 
