@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_debug_properties import Op, ops, program
 from transcript_programs import PAIRS, STATS
 
 from omega_runtime.debug.controller import DebugController, Exit, Stop
@@ -109,3 +112,13 @@ def test_debugger_programs_record_exactly(text: str, checked_slow_path: dict[str
     # Most entries really are narrow: the check above is about the compact form.
     narrow = sum(1 for i in range(0, len(dc.history.states), 2) if dc.history.states[i].__class__ is not tuple)
     assert narrow > dc.history.size // 2
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(body=st.lists(ops, min_size=1, max_size=6))
+def test_generated_searches_record_exactly(body: list[Op], checked_slow_path: dict[str, Any]) -> None:
+    """Generated amb searches with transactions and rollbacks (test_debug_properties.program)."""
+    checked_slow_path.update(seen={}, checked=0)
+    run_checked(checked_slow_path, program(body), "gen.omega")
+    assert checked_slow_path["checked"] > 0

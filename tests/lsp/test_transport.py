@@ -86,21 +86,21 @@ def test_a_publication_pending_at_shutdown_is_dropped_and_exit_ends_the_process(
     changed = {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
         "textDocument": {"uri": "file:///pending.omega", "version": 2}, "contentChanges": [{"text": "(cdr)"}]}}
     shutdown = {"jsonrpc": "2.0", "id": 2, "method": "shutdown"}
-    proc = subprocess.Popen([sys.executable, "-m", "omega_lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdin is not None and proc.stdout is not None
-    try:
-        for message in (init, {"jsonrpc": "2.0", "method": "initialized", "params": {}}, opened, changed, shutdown):
-            proc.stdin.write(_frame(json.dumps(message).encode()))
-        proc.stdin.flush()
-        time.sleep(1.5)  # the debounce (and the first analysis) has long passed
-        proc.stdin.write(_frame(json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode()))
-        proc.stdin.flush()  # and stdin stays open, as a client waiting for the process keeps it
-        code = proc.wait(timeout=10)
-        out = proc.stdout.read()
-    finally:
-        proc.kill()
-        proc.wait()
+    with subprocess.Popen([sys.executable, "-m", "omega_lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL) as proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            for message in (init, {"jsonrpc": "2.0", "method": "initialized", "params": {}}, opened, changed,
+                            shutdown):
+                proc.stdin.write(_frame(json.dumps(message).encode()))
+            proc.stdin.flush()
+            time.sleep(1.5)  # the debounce (and the first analysis) has long passed
+            proc.stdin.write(_frame(json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode()))
+            proc.stdin.flush()  # and stdin stays open, as a client waiting for the process keeps it
+            code = proc.wait(timeout=10)
+            out = proc.stdout.read()
+        finally:
+            proc.kill()
     assert code == 0
     messages = _read_messages(out)
     assert messages[-1] == {"jsonrpc": "2.0", "id": 2, "result": None}  # nothing after the shutdown reply
