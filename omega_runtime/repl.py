@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .ctrl_c import make_ctrl_c_deliverable
 from .machine.machine import Machine, MachineHalt
 from .reader import read
 from .syntax import Diagnostic
@@ -277,13 +278,8 @@ def run_repl(rt: OmegaRuntime, *, stdin: TextIO | None = None, stdout: TextIO | 
     if interactive is None:
         interactive = stdin is sys.stdin and stdin.isatty()
     repl = Repl(rt, stdin, stdout, stderr, interactive)
-    if interactive and threading.current_thread() is threading.main_thread():
-        # Ctrl-C at the prompt must clear the input even when the REPL was started with SIGINT
-        # ignored (a background job, some CI runners): Python installs no handler then; or
-        # blocked (a mask inherited from the thread that forked us): it would never arrive.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        if hasattr(signal, "pthread_sigmask"):
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if interactive:
+        make_ctrl_c_deliverable()  # Ctrl-C at the prompt clears the input
     try:
         if interactive:
             with _readline_history(os.path.expanduser(HISTORY_FILE)):

@@ -224,9 +224,16 @@ def test_close(client: Client) -> None:
     assert client.reader.readline() == b""
 
 
-def test_omega_serve_command(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "omega_runtime.cli", "serve", "--port", "0"],
-                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+@pytest.mark.parametrize("sigint_blocked", [False, True], ids=["plain", "sigint-blocked"])
+def test_omega_serve_command(tmp_path: Path, sigint_blocked: bool) -> None:
+    # Started with SIGINT blocked (a mask inherited from the thread that forked it, as under a
+    # threaded test runner), Ctrl-C must still stop it.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT} if sigint_blocked else set())
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "omega_runtime.cli", "serve", "--port", "0"],
+                                stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     try:
         assert proc.stderr is not None
         line = proc.stderr.readline()

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..ctrl_c import make_ctrl_c_deliverable
 from .connection import Connection
 from .session import OPS, ServeSession
 
@@ -163,6 +164,7 @@ def serve_forever(host: str, port: int, config_dict: Mapping[str, Any]) -> int:
         return 2
     sys.stderr.write(f"omega serve: listening on {bound_host}:{bound_port} (ops: {', '.join(OPS)})\n")
     sys.stderr.flush()
+    make_ctrl_c_deliverable()  # Ctrl-C (SIGINT) stops the server
     try:
         server.serve_forever()
     except KeyboardInterrupt:
