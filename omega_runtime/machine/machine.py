@@ -389,7 +389,7 @@ class Machine:
             if self.watched_calls and f.name in self.watched_calls:
                 for watcher in self.services.call_watchers:
                     watcher(self, f.name)
-            prim_kind = f.kind
+            prim_kind: str = f.kind
             nargs = len(args)
             if nargs < f.min_args or (f.max_args is not None and nargs > f.max_args):
                 self.raise_error(arity_error(f.name, f.min_args, f.max_args, nargs, f), node)
@@ -415,7 +415,7 @@ class Machine:
                 return None
             self.v = result
             self.c = None
-            return bool(prim_kind == "pure")
+            return prim_kind == "pure"
         if cls is ContinuationProc:
             self.invoke_continuation(f, args, node)
             return None
