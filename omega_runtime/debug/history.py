@@ -143,23 +143,12 @@ class History:
             if v is _UNKNOWN and not isinstance(x, Node):
                 v = x
 
-    def control(self, step: int) -> Any:
-        """The control of entry `step` (None for a value state), without building the state."""
-        x = self.states[2 * (step - self.base)]
-        if x.__class__ is tuple:
-            return x[0]
-        return x if isinstance(x, Node) else None
-
     def controls_before(self, start: int) -> Iterator[tuple[int, Any, Any]]:
         """`(step, control, continuation)` of the entries before `start` whose control is a
-        node, newest first, read straight off the record (in growing chunks: a search usually
-        ends soon)."""
+        node, newest first, read straight off the record."""
         types = node_types()
         states, base = self.states, self.base
-        chunk = 64
-        hi = start
-        while hi > base:
-            lo = max(base, hi - chunk)
+        for lo, hi in self.chunks_before(start, first=64, largest=1 << 16):
             step = hi
             xs = states[2 * (lo - base):2 * (hi - base):2]
             ks = states[2 * (lo - base) + 1:2 * (hi - base):2]
@@ -170,18 +159,17 @@ class History:
                         yield step, x[0], k
                 elif x.__class__ in types:
                     yield step, x, k
-            hi = lo
-            chunk = min(chunk * 4, 1 << 16)
 
-    def chunks_before(self, start: int) -> Iterator[tuple[int, int]]:
-        """Step ranges `[lo, hi)` covering the entries before `start`, newest first, growing."""
+    def chunks_before(self, start: int, first: int = 4096, largest: int = 1 << 18) -> Iterator[tuple[int, int]]:
+        """Step ranges `[lo, hi)` covering the entries before `start`, newest first, each four
+        times the one before (from `first` up to `largest`): a search usually ends soon."""
         hi = start
-        chunk = 4096
+        chunk = first
         while hi > self.base:
             lo = max(self.base, hi - chunk)
             yield lo, hi
             hi = lo
-            chunk = min(chunk * 4, 1 << 18)
+            chunk = min(chunk * 4, largest)
 
     def steps_with_control_class(self, classes: set[type], lo: int, hi: int) -> list[int]:
         """The entries in `[lo, hi)` whose control's class is in `classes` (no Omega value has

@@ -8,25 +8,15 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parents[1]))  # the transcript programs shared by the debugger tests
 sys.path.insert(0, str(Path(__file__).parent))
 
 from client import DapClient  # noqa: E402
+from transcript_programs import PAIRS, STATS  # noqa: E402
 
 PROGRAMS = {
-    "pairs.omega": """; pairs.omega: the first pair with x > y
-(define (pick-pair)
-  (let ((x (amb 1 2 3))
-        (y (amb 1 2 3)))
-
-    (require (> x y))
-    (list x y)))
-
-(display (pick-pair))
-""",
-    "stats.omega": """(define (average xs) (/ (apply + xs) (length xs)))
-(define (report xs) (display (average xs)))
-(report '())
-""",
+    "pairs.omega": PAIRS,
+    "stats.omega": STATS,
     "steps.omega": """; steps
 (define (square x)
   (* x x))
