@@ -34,7 +34,7 @@ from .subsystems import (
     FactsManager,
     FeatureGates,
     FixpointManager,
-    FixpointSnapshot,
+    FixpointState,
     FormPipeline,
     LLMIntegration,
     LogicManager,
@@ -210,7 +210,7 @@ class OmegaRuntime:
         self._check()
         return self.transactions.get_state()
 
-    def get_fixpoint_state(self) -> FixpointSnapshot | None:
+    def get_fixpoint_state(self) -> FixpointState | None:
         self._check()
         return self.fixpoint.get_state()
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

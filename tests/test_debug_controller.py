@@ -17,7 +17,7 @@ from omega_runtime.debug.inspector import Evaluator, activation_locals, frames
 from omega_runtime.machine.state import State
 from omega_runtime.oracle.request import OracleAnswer, OracleRequest
 from omega_runtime.printer import write_repr
-from omega_runtime.runtime import OmegaRuntime, RuntimeProviders
+from omega_runtime import OmegaRuntime, RuntimeProviders
 from omega_runtime.values import sym
 
 

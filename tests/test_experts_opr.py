@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 from omega_runtime.subsystems.opr import extract_json, validate
 
 PERSON = {"type": "object", "required": ["name", "age"],

@@ -3,7 +3,7 @@ joins, channels, virtual sleep, preemption and deadlock reports."""
 
 from __future__ import annotations
 
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 
 
 def run(src: str) -> tuple[str, str, str | None]:

@@ -25,7 +25,7 @@ from transcript_programs import PAIRS, STATS
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.machine.machine import Machine
 from omega_runtime.machine.state import State
-from omega_runtime.runtime import OmegaRuntime, RuntimeProviders
+from omega_runtime import OmegaRuntime, RuntimeProviders
 
 SHARED = Path(os.environ.get("OMEGA_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 PROGRAMS = sorted((SHARED / "acceptance").glob("*/*.omega"))

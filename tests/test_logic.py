@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 from omega_runtime.subsystems.logic import LVar, reify, unify, walk_all
 from omega_runtime.subsystems.state import to_omega, to_python
 from omega_runtime.values import sym

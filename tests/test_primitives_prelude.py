@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 
 
 @pytest.fixture(scope="module")

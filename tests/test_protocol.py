@@ -183,7 +183,7 @@ def test_evaluations_from_all_connections_run_one_at_a_time_and_interrupt_stops_
 
 
 def test_the_server_preset_serves_its_own_runtime() -> None:
-    from omega_runtime.runtime import OmegaRuntime
+    from omega_runtime import OmegaRuntime
 
     with OmegaRuntime.create(preset="server", config={"port": 0}) as rt:
         rt.eval("(define from-python 41)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from omega_runtime.debug.controller import Exit, Stop
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 
 SRC = "(define (double x)\n  (* 2 x))\n(define r (double 21))\nr\n"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from omega_runtime.config import PRESETS, feature_disabled
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 
 
 def test_all_seven_presets_exist() -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 from omega_runtime.subsystems import FactConflict, TransactionError, to_omega, to_python
 from omega_runtime.values import sym
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from omega_runtime.config import RuntimeProviders
+from omega_runtime import RuntimeProviders
 from omega_runtime.oracle import OracleAnswer, OracleRequest
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 
 
 class CountingOracle:

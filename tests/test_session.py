@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from omega_runtime.runtime import OmegaRuntime
+from omega_runtime import OmegaRuntime
 
 SCRIPT = {"rules": [{"match": "colour", "values": ["red", "green", "blue"]}], "fallback": "unknown"}
 
@@ -49,7 +49,7 @@ def test_save_and_resume_in_another_process(tmp_path: Path) -> None:
     script = tmp_path / "rules.json"
     script.write_text(json.dumps(SCRIPT), encoding="utf-8")
     first = f"""
-        from omega_runtime.runtime import OmegaRuntime
+        from omega_runtime import OmegaRuntime
         rt = OmegaRuntime.create(config={{"oracle_script": {str(script)!r}}})
         rt.eval('(define c1 (ask-llm "Name a colour"))')
         rt.eval('(ask-llm "Name a colour")')  # not a definition: its receipt is not replayed
@@ -64,8 +64,8 @@ def test_save_and_resume_in_another_process(tmp_path: Path) -> None:
     sid, count = out1[1].split()
     # The resumed process has an oracle that must never be asked: every answer comes from receipts.
     second = f"""
-        from omega_runtime.config import RuntimeProviders
-        from omega_runtime.runtime import OmegaRuntime
+        from omega_runtime import RuntimeProviders
+        from omega_runtime import OmegaRuntime
         class Refuse:
             kind = "refuse"
             def answer(self, req):

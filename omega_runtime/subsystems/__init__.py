@@ -14,7 +14,7 @@ from .conditions import ConditionsManager
 from .experts import ExpertsManager
 from .facts import FactConflict, FactsManager
 from .features import FeatureGates
-from .fixpoint import FixpointManager, FixpointSnapshot, FixpointView
+from .fixpoint import FixpointManager, FixpointState, FixpointView
 from .forms import FormPipeline, install_gated_eval, load_libraries
 from .llm import LLMIntegration
 from .logic import LogicManager
@@ -65,7 +65,7 @@ def wire_subsystems(rt: OmegaRuntime) -> None:
 
 __all__ = [
     "AmbManager", "AmbState", "ArtifactManager", "BudgetManager", "ChoicePointView", "ConditionsManager",
-    "ExpertsManager", "FactConflict", "FeatureGates", "FactsManager", "FixpointManager", "FixpointSnapshot", "FixpointView",
+    "ExpertsManager", "FactConflict", "FeatureGates", "FactsManager", "FixpointManager", "FixpointState", "FixpointView",
     "FormPipeline", "LLMIntegration", "LogicManager", "OPRIntegration", "ProvenanceManager", "SecurityManager",
     "Session", "StateCoordinator", "StreamsManager", "TransactionError", "TransactionManager",
     "TransactionState", "to_omega", "to_python", "wire_subsystems",

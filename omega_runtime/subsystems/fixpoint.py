@@ -29,7 +29,7 @@ class FixpointView:
 
 
 @attrs.frozen
-class FixpointSnapshot:
+class FixpointState:
     computations: tuple[FixpointView, ...]  # innermost first
 
     @property
@@ -59,9 +59,9 @@ class FixpointManager:
     def is_computing(self) -> bool:
         return bool(self.active())
 
-    def get_state(self) -> FixpointSnapshot | None:
+    def get_state(self) -> FixpointState | None:
         views = self.active()
-        return FixpointSnapshot(views) if views else None
+        return FixpointState(views) if views else None
 
 
-__all__ = ["FixpointManager", "FixpointSnapshot", "FixpointView"]
+__all__ = ["FixpointManager", "FixpointState", "FixpointView"]
