@@ -14,6 +14,7 @@ from omega_runtime import (
     PRESETS,
     AmbState,
     EvalResult,
+    FixpointState,
     OmegaRuntime,
     RuntimeConfig,
     RuntimeProviders,
@@ -73,3 +74,21 @@ def test_runtime_md_examples_run_as_written() -> None:
         result = namespace.get("result")
         if result is not None:
             assert isinstance(result, EvalResult) and result.printed == "3"
+
+
+def test_fixpoint_state_is_visible_from_a_fixpoint_iteration_handler() -> None:
+    seen: list[tuple[int, Any]] = []
+    with OmegaRuntime.create() as rt:
+
+        def on_iteration(data: Any) -> None:
+            state = rt.get_fixpoint_state()
+            assert isinstance(state, FixpointState)
+            seen.append((data["iteration"], state.current.current))
+
+        rt.on("fixpoint-iteration", on_iteration)
+        result = rt.eval("(fixpoint (lambda (x) (quotient (+ x (quotient 100 x)) 2)) 100)")
+        assert result.printed == "10"
+        assert rt.get_fixpoint_state() is None
+    # Newton's iteration for the square root of 100 from 100: each handler sees the value the
+    # step is about to be applied to.
+    assert seen == [(0, 100), (1, 50), (2, 26), (3, 14), (4, 10)]

@@ -405,8 +405,9 @@ def _unknown_option(key: Any) -> OmegaError:
 
 
 def fp_iterate(m: Machine, fp: FixpointState, node: Any) -> None:
-    m.services.emit("fixpoint-iteration", {"id": f"fp-{fp.fid}", "iteration": fp.iteration})
     m.k = F.CallbackFrame("fp_stepped", (fp, node), m.k, "fixpoint")
+    # After the frame is pushed: a handler asking for the fixpoint state finds this iteration.
+    m.services.emit("fixpoint-iteration", {"id": f"fp-{fp.fid}", "iteration": fp.iteration})
     m.apply(fp.step, (fp.current,), node)
 
 
