@@ -217,6 +217,8 @@ class Repl:
                 return self.rt.eval(code, source=source)
         except KeyboardInterrupt:
             self.err(self._interrupted_text())
+        except BrokenPipeError:  # our reader is gone: the command stops (cli.main)
+            raise
         except Exception as exc:  # a runtime bug must not end the session
             self.err(f"omega: internal error: {type(exc).__name__}: {exc}\n")
         return None
