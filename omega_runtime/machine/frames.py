@@ -285,9 +285,12 @@ class ExtentPreFrame(ValuesFrame):
 
 
 class Activation(Frame):
-    """A procedure activation: the closure, the call site, the original arguments (restartFrame)."""
+    """A procedure activation: the closure, the call site, the original arguments (restartFrame).
 
-    __slots__ = ("proc", "site", "args")
+    `call`, set only on a standard procedure's activation made by a tail call from user code, is
+    that user call: its errors are located there (`site` is then the replaced caller's site)."""
+
+    __slots__ = ("proc", "site", "args", "call")
     kind = "activation"
     is_activation = True
 

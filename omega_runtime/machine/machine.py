@@ -380,6 +380,13 @@ class Machine:
             if k.__class__ is F.Activation:
                 # A tail call replaces the caller's activation, keeping where that one was called.
                 site = k.site
+                if lam.body.builtin:
+                    self.k = F.Activation(f, site, args, k.next)
+                    # A standard procedure keeps the user call it stands for (span_of).
+                    self.k.call = node if node is not None and not node.builtin else getattr(k, "call", None)
+                    self.e = (f.env, layout, *args)
+                    self.c = lam.body
+                    return None
                 k = k.next
             self.k = F.Activation(f, site, args, k)
             self.e = (f.env, layout, *args)
@@ -451,8 +458,12 @@ class Machine:
             return node.span  # type: ignore[no-any-return]
         k = self.k
         while k is not None:
-            if k.__class__ is F.Activation and not k.site.builtin and k.site.span is not None:
-                return k.site.span  # type: ignore[no-any-return]
+            if k.__class__ is F.Activation:
+                call = getattr(k, "call", None)
+                if call is not None and call.span is not None:
+                    return call.span  # type: ignore[no-any-return]
+                if not k.site.builtin and k.site.span is not None:
+                    return k.site.span  # type: ignore[no-any-return]
             n = getattr(k, "node", None)
             if n is not None and getattr(n, "span", None) is not None and not n.builtin:
                 return n.span  # type: ignore[no-any-return]
