@@ -49,6 +49,7 @@ from .subsystems import (
     wire_subsystems,
 )
 from .subsystems.reconfigure import reconfigure, server_config
+from .subsystems.step_events import StepEvents
 from .syntax import Atom, Diagnostic, SList, SVector
 from .values import VOID, Condition
 
@@ -145,6 +146,7 @@ class OmegaRuntime:
         # The server preset's eval server serves this runtime's one session.
         self.protocol = ProtocolServer(config.host, config.port, server_config(config), runtime=self)
         self.feature_gates = FeatureGates(self)
+        self._step_events = StepEvents(self.machine, self.emit)
         self._prepare_forms = FormPipeline(self)
         wire_subsystems(self)
         if config.server:
@@ -219,10 +221,14 @@ class OmegaRuntime:
     def on(self, name: str, handler: Callable[[Any], None]) -> None:
         self._listeners.setdefault(name, []).append(handler)
         self.host.listening = True
+        if name == "step":
+            self._step_events.install()
 
     def off(self, name: str, handler: Callable[[Any], None]) -> None:
         if handler in self._listeners.get(name, []):
             self._listeners[name].remove(handler)
+        if name == "step" and not self._listeners.get("step"):
+            self._step_events.uninstall()  # an unheard event costs the machine's loop nothing
 
     def emit(self, name: str, data: Any = None) -> None:
         for handler in list(self._listeners.get(name, [])):

@@ -15,12 +15,13 @@ How a stop is decided:
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import heapq
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import attrs
 
@@ -122,6 +123,30 @@ class Mode:
         self.target: Callable[[State, bool], bool] | None = None
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+BREAKPOINT_REASONS = ("breakpoint", "function breakpoint", "data breakpoint")
+
+
+def announces_stops(method: Callable[Concatenate[DebugController, P], R]) -> Callable[Concatenate[DebugController, P], R]:
+    """A request that ends at a stop tells the runtime (`stopped`, `breakpoint-hit` events,
+    RUNTIME.md), whoever made it: the DAP server, `omega debug` or `OmegaRuntime.step()`. Only the
+    outermost request announces (one request may make another)."""
+
+    def announcing(self: DebugController, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        self._requests += 1
+        try:
+            result = method(self, *args, **kwargs)
+        finally:
+            self._requests -= 1
+        if self._requests == 0:
+            self._announce(result[0] if isinstance(result, tuple) else result)
+        return result
+
+    functools.update_wrapper(announcing, method)
+    return announcing
+
+
 class DebugController:
     def __init__(self, runtime: OmegaRuntime, history_limit: int = 1_000_000, no_debug: bool = False) -> None:
         self.rt = runtime
@@ -160,6 +185,7 @@ class DebugController:
         self._checked_t = -1  # the machine's `t` at the last state `_hook` checked
         self._traps_for: Any = None
         self._traps: list[Any] = []
+        self._requests = 0  # requests in progress (announces_stops)
         self._install_watchers()
 
     # ---- launch -------------------------------------------------------------------------
@@ -443,6 +469,7 @@ class DebugController:
 
     # ---- running --------------------------------------------------------------------------
 
+    @announces_stops
     def resume(self, kind: str = "continue", granularity: str = "statement") -> Stop | Exit:
         """Run forward: continue, in, over, out or (granularity instruction) one step."""
         if self.finished is not None:
@@ -452,6 +479,7 @@ class DebugController:
         st = self.state
         return self._run(Mode(kind, granularity, st, self._node_line(st)))
 
+    @announces_stops
     def run_until(self, target: Callable[[State, bool], bool]) -> Stop | Exit:
         """Run forward, stopping (reason `step`) at the first state where `target(state,
         is_statement_stop)` holds, or earlier at breakpoints, filters and backtracks. Requests
@@ -507,7 +535,8 @@ class DebugController:
         m.record = self.history.states if self.history.enabled else None
         m.set_traps(self._trap_nodes())
         self._checked_t = m.t  # resuming never re-hits the current state's breakpoint
-        m.every_step = mode is not None and mode.kind != "continue"
+        every_step = m.every_step  # on while a `step` event handler listens (subsystems/step_events.py)
+        m.every_step = every_step or (mode is not None and mode.kind != "continue")
         m.hooks.append(self._hook)
         m.reset_check()
         self._pending = []
@@ -540,7 +569,7 @@ class DebugController:
             m.hooks.remove(self._hook)
             m.record = None
             m.set_traps(())
-            m.every_step = False
+            m.every_step = every_step
             self.cur = self.cur_live() if self.finished is not None else self.cur
             self._trim_history()
             m.reset_check()
@@ -614,6 +643,15 @@ class DebugController:
         if after != before:
             self.output("console", f"History limit of {self.history.limit:,} entries reached: "
                                    f"the oldest recorded step is now {after:,}\n")
+
+    def _announce(self, stop: Any) -> None:
+        if not isinstance(stop, Stop):
+            return
+        data = {"reason": stop.reason, "description": stop.description, "step": stop.step,
+                "breakpoints": list(stop.hit_ids), "stop": stop}
+        self.rt.emit("stopped", data)
+        if stop.reason in BREAKPOINT_REASONS:
+            self.rt.emit("breakpoint-hit", data)
 
     def _raise_stop(self, stop: Stop) -> None:
         self._stop_result = stop
@@ -874,6 +912,7 @@ class DebugController:
         if pending is not None:
             yield (*pending, True)
 
+    @announces_stops
     def step_back(self, granularity: str = "statement") -> Stop:
         self._require_history()
         start = self.cur
@@ -899,6 +938,7 @@ class DebugController:
             return Stop("step", f"Stepped back to step {s}", s)
         return self._to_oldest()
 
+    @announces_stops
     def reverse_step_in(self) -> Stop:
         self._require_history()
         for s, _c, _k, stmt in self._back_stops(self.cur):
@@ -907,6 +947,7 @@ class DebugController:
                 return Stop("step", f"Stepped back to step {s}", s)
         return self._to_oldest()
 
+    @announces_stops
     def reverse_step_out(self) -> Stop:
         self._require_history()
         d = activation_depth(self.state.k)
@@ -921,6 +962,7 @@ class DebugController:
         self._goto_entry(oldest)
         return Stop("entry" if oldest == 0 else "step", f"Reached the oldest recorded step (step {oldest})", oldest)
 
+    @announces_stops
     def reverse_continue(self) -> Stop:
         """Back to the most recent earlier entry where a breakpoint hits or an enabled filter
         matches. Hits recorded while running answer directly (the breakpoints' hit lists);
@@ -986,6 +1028,7 @@ class DebugController:
                 return True
         return hit_condition_holds(bp.hit_condition, bp.count_until(step))
 
+    @announces_stops
     def goto_step(self, step: int) -> Stop | Exit:
         """Jump to entry `step`; beyond the newest, run forward to it (stopping earlier at breakpoints)."""
         if self.history.has(step):
@@ -1005,6 +1048,7 @@ class DebugController:
 
     # ---- interventions ---------------------------------------------------------------------
 
+    @announces_stops
     def intervene(self, summary: str, change: Callable[[Machine], None]) -> tuple[Stop, int]:
         """Discard every entry after the current one, apply `change` to the machine at the current
         state, and record the result as an edit entry. Returns the stop and how many entries were
@@ -1033,6 +1077,7 @@ class DebugController:
         self.snapshot_steps[name] = self.cur
         return self.cur
 
+    @announces_stops
     def restore_snapshot(self, name: str) -> tuple[Stop, int]:
         """Jump to the snapshot's entry when it is still on the timeline, else install its state
         as an intervention."""
