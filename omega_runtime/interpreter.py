@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsIndex, overload
 
 import attrs
 
@@ -22,8 +23,8 @@ from .machine.machine import Machine
 from .primitives.registry import BUILTINS, Primitive
 from .reader import read
 from .span import Span
-from .syntax import Diagnostic, ReadResult, Syntax
-from .values import sym
+from .syntax import Atom, Diagnostic, ReadResult, SList, SVector, Syntax
+from .values import Symbol, sym
 
 PRELUDE = Path(__file__).with_name("prelude.omega")
 
@@ -58,6 +59,51 @@ class PreparedForm:
     node: N.Node
     core: CoreNode | None
     error: Diagnostic | None
+    epoch: int = 0  # the interpreter's syntax epoch when the form was expanded
+
+
+def mentions(syntax: Syntax, names: set[Symbol]) -> bool:
+    """Whether any identifier of `syntax` is one of `names`."""
+    stack = [syntax]
+    while stack:
+        syn = stack.pop()
+        if isinstance(syn, Atom):
+            if syn.value in names:
+                return True
+        elif isinstance(syn, SList):
+            stack.extend(syn.items)
+            if syn.tail is not None:
+                stack.append(syn.tail)
+        elif isinstance(syn, SVector):
+            stack.extend(syn.items)
+    return False
+
+
+class TopLevelForms(list[Any]):
+    """The compiled top-level forms of a running program, as its ProgramFrame reads them (`len`,
+    `forms[i]`). A program is expanded before it runs (a debugger needs its line table at launch);
+    a form is expanded again when it is reached if syntax defined at run time (by `eval`) may
+    change its expansion, so that every form sees the syntax earlier forms defined, however
+    (LANGUAGE.md 0)."""
+
+    def __init__(self, interpreter: Interpreter, prepared: Iterable[PreparedForm]) -> None:
+        self._prepared = list(prepared)
+        super().__init__(p.node for p in self._prepared)
+        self._interpreter = interpreter
+
+    @overload
+    def __getitem__(self, i: SupportsIndex) -> Any: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Any]: ...
+
+    def __getitem__(self, i: SupportsIndex | slice) -> Any:
+        if not isinstance(i, slice):
+            p = self._prepared[i]
+            if p.epoch != self._interpreter.syntax_epoch:
+                p = self._prepared[i] = self._interpreter.refresh(p)
+                super().__setitem__(i, p.node)
+        return super().__getitem__(i)
 
 
 class Interpreter:
@@ -71,6 +117,13 @@ class Interpreter:
         self.expander = Expander()
         host.expand_eval = self._expand_eval
         host.builtin = self.builtins.__getitem__  # type: ignore[attr-defined]
+        # Syntax defined at run time (`eval` of a define-syntax): the epoch counts the changes,
+        # `syntax_changes[e]` holds the names the change that ended epoch e defined.
+        self.syntax_epoch = 0
+        self.syntax_changes: list[frozenset[Symbol]] = []
+        # What a host does to each prepared form before it runs (the facade: feature gates,
+        # budgets); applied again to a form expanded again (TopLevelForms).
+        self.finish: Callable[[PreparedForm], PreparedForm] = lambda prepared: prepared
         store = self.machine.s
         for name, prim in self.builtins.items():
             store = store.set(sym(name), prim)
@@ -103,8 +156,31 @@ class Interpreter:
         except ExpandError as exc:
             err = OmegaError("syntax-error", exc.message, (exc.code,), restarts=())
             node = KRaise(exc.span, err)
-            return PreparedForm(form, node, None, exc.diagnostic())
-        return PreparedForm(form, self.compiler.compile(core), core, None)
+            return PreparedForm(form, node, None, exc.diagnostic(), self.syntax_epoch)
+        return PreparedForm(form, self.compiler.compile(core), core, None, self.syntax_epoch)
+
+    def refresh(self, prepared: PreparedForm) -> PreparedForm:
+        """`prepared`, expanded again if a name it mentions was defined as syntax at run time
+        since it was expanded, or is a macro (whose expansion may use such a name)."""
+        changed: set[Symbol] = set(self.expander.macros)
+        for names in self.syntax_changes[prepared.epoch:]:
+            changed |= names
+        if mentions(prepared.syntax, changed):
+            return self.finish(self.prepare(prepared.syntax))
+        return attrs.evolve(prepared, epoch=self.syntax_epoch)
+
+    def expand_at_run_time(self, form: Syntax) -> CoreNode:
+        """Expand a form `eval` was given (ExpandError propagates); syntax it defines starts a new
+        syntax epoch, after which the program's later forms are checked again (TopLevelForms)."""
+        before = dict(self.expander.macros)
+        try:
+            return self.expander.expand_toplevel(form)
+        finally:
+            after = self.expander.macros
+            if after != before:
+                self.syntax_changes.append(frozenset(s for s in before.keys() | after.keys()
+                                                     if before.get(s) != after.get(s)))
+                self.syntax_epoch += 1
 
     def prepare_all(self, result: ReadResult) -> list[PreparedForm]:
         """Expand and compile every form in order (a macro defined by one form is usable from
@@ -113,7 +189,7 @@ class Interpreter:
         return [self.prepare(form) for form in result.data]
 
     def start_program(self, prepared: list[PreparedForm]) -> None:
-        self.machine.start_program([p.node for p in prepared])
+        self.machine.start_program(TopLevelForms(self, prepared))
 
     def run_program(self, prepared: list[PreparedForm]) -> Any:
         """Run every form; the last one's value (MachineHalt propagates)."""
@@ -125,7 +201,7 @@ class Interpreter:
 
         span = m.span_of(node) or Span("<eval>", 1, 1, 1, 1, 0, 0)
         try:
-            core = self.expander.expand_toplevel(datum_to_syntax(datum, span))
+            core = self.expand_at_run_time(datum_to_syntax(datum, span))
         except ExpandError as exc:
             m.raise_error(OmegaError("syntax-error", exc.message, (exc.code,), restarts=()), node)
             return None

@@ -28,21 +28,23 @@ class FormPipeline:
 
     def __init__(self, runtime: OmegaRuntime) -> None:
         self._rt = runtime
+        runtime.interpreter.finish = self.finish  # a form expanded again when reached, too
 
     def __call__(self, forms: list[PreparedForm], text: str | None) -> list[PreparedForm]:
+        out = [self.finish(prepared) for prepared in forms]
+        self._rt.session.begin_program(out, text)
+        return out
+
+    def finish(self, prepared: PreparedForm) -> PreparedForm:
+        """Gate and wrap one form as the runtime's configuration says."""
         rt = self._rt
         config = rt.get_config()
         gated = bool(disabled_features(config))
-        limited = bool(rt.budget.limits())
-        out = []
-        for prepared in forms:
-            if prepared.core is not None and (gated or limited):
-                core = gate_core(prepared.core, config) if gated else prepared.core
-                core = rt.budget.wrap(core)
-                prepared = attrs.evolve(prepared, node=rt.interpreter.compiler.compile(core))
-            out.append(prepared)
-        rt.session.begin_program(out, text)
-        return out
+        if prepared.core is not None and (gated or rt.budget.limits()):
+            core = gate_core(prepared.core, config) if gated else prepared.core
+            core = rt.budget.wrap(core)
+            prepared = attrs.evolve(prepared, node=rt.interpreter.compiler.compile(core))
+        return prepared
 
 
 def install_gated_eval(runtime: OmegaRuntime) -> None:
@@ -58,7 +60,7 @@ def install_gated_eval(runtime: OmegaRuntime) -> None:
 
         span = m.span_of(node) or Span("<eval>", 1, 1, 1, 1, 0, 0)
         try:
-            core = interp.expander.expand_toplevel(datum_to_syntax(datum, span))
+            core = interp.expand_at_run_time(datum_to_syntax(datum, span))
         except ExpandError as exc:
             m.raise_error(OmegaError("syntax-error", exc.message, (exc.code,), restarts=()), node)
             return None
