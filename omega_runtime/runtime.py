@@ -29,6 +29,7 @@ from .subsystems import (
     AmbState,
     ArtifactManager,
     BudgetManager,
+    ConcurrencyManager,
     ConditionsManager,
     ExpertsManager,
     FactsManager,
@@ -135,6 +136,7 @@ class OmegaRuntime:
         self.facts = FactsManager(self.state_coordinator)
         self.conditions = ConditionsManager(self.state_coordinator, self.emit)
         self.streams = StreamsManager(self.state_coordinator, self)
+        self.concurrency = ConcurrencyManager(self.state_coordinator)
         self.llm = LLMIntegration(self.state_coordinator, self)
         self.artifacts = ArtifactManager(self.state_coordinator, self)
         self.provenance = ProvenanceManager(self.state_coordinator, self)

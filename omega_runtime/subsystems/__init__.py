@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .amb import AmbManager, AmbState, ChoicePointView
 from .artifacts import ArtifactManager
 from .budget import BudgetManager
+from .concurrency import ChannelView, ConcurrencyManager, ConcurrencyState, FiberView
 from .conditions import ConditionsManager
 from .experts import ExpertsManager
 from .facts import FactConflict, FactsManager
@@ -40,6 +41,8 @@ def wire_subsystems(rt: OmegaRuntime) -> None:
     on("transaction-commit", rt.transactions.on_commit)
     on("transaction-rollback", rt.transactions.on_rollback)
     on("fixpoint-iteration", rt.fixpoint.on_iteration)
+    on("fiber-start", rt.concurrency.on_start)
+    on("fiber-exit", rt.concurrency.on_exit)
     on("llm-call-start", rt.llm.on_start)
     on("llm-call-complete", rt.llm.on_complete)
 
@@ -64,7 +67,8 @@ def wire_subsystems(rt: OmegaRuntime) -> None:
 
 
 __all__ = [
-    "AmbManager", "AmbState", "ArtifactManager", "BudgetManager", "ChoicePointView", "ConditionsManager",
+    "AmbManager", "AmbState", "ArtifactManager", "BudgetManager", "ChannelView", "ChoicePointView",
+    "ConcurrencyManager", "ConcurrencyState", "ConditionsManager", "FiberView",
     "ExpertsManager", "FactConflict", "FeatureGates", "FactsManager", "FixpointManager", "FixpointState", "FixpointView",
     "FormPipeline", "LLMIntegration", "LogicManager", "OPRIntegration", "ProvenanceManager", "SecurityManager",
     "Session", "StateCoordinator", "StreamsManager", "TransactionError", "TransactionManager",
