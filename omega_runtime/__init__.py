@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .config import PRESETS, RuntimeConfig, RuntimeProviders
     from .debug.facade import StepResult
-    from .runtime import EvalResult, OmegaRuntime
+    from .results import EvalResult
+    from .runtime import OmegaRuntime
     from .subsystems import AmbState, FixpointState, TransactionState
 
 # name -> the module defining it
 _HOMES = {
     "OmegaRuntime": ".runtime",
-    "EvalResult": ".runtime",
+    "EvalResult": ".results",
     "RuntimeConfig": ".config",
     "RuntimeProviders": ".config",
     "PRESETS": ".config",

@@ -12,17 +12,29 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
 
 from .config import PRESETS, RuntimeConfig, RuntimeProviders, build_config
+from .debug.facade import (
+    BreakpointsSubsystem,
+    DebugSubsystem,
+    SnapshotsSubsystem,
+    StepResult,
+    launched_is_terminal,
+    step_launched,
+)
+from .debug.history import History
+from .debug.views import Views
 from .interpreter import Interpreter
 from .machine.host import Host, Tool
 from .machine.machine import MachineHalt, ProgramExit, Uncaught
 from .oracle import ArtifactCache, ReceiptLog, make_provider
 from .printer import write_repr
 from .protocol import ProtocolServer
+from .reconfigure import reconfigure, server_config
+from .results import EvalResult, EvaluationInterceptor, format_report
 from .span import Span
 from .subsystems import (
     AmbManager,
@@ -47,53 +59,14 @@ from .subsystems import (
     StreamsManager,
     TransactionManager,
     TransactionState,
-    wire_subsystems,
+    install_gated_eval,
+    load_libraries,
 )
-from .subsystems.reconfigure import reconfigure, server_config
 from .subsystems.step_events import StepEvents
-from .syntax import Atom, Diagnostic, SList, SVector
-from .values import VOID, Condition
-
-
-@attrs.define
-class EvalResult:
-    value: Any = VOID
-    printed: str = ""  # the value's write form ("" for void)
-    output: str = ""  # what the program displayed during this evaluation
-    condition: Condition | None = None  # an unhandled condition
-    steps: int = 0
-    receipts: list[Any] = attrs.field(factory=list)  # oracle calls made by this evaluation
-    diagnostics: list[Diagnostic] = attrs.field(factory=list)  # reader errors (nothing ran)
-    exit_code: int | None = None  # set when the program called `exit`
-    report: str = ""  # the uncaught condition's report (LANGUAGE.md 15.3)
-
-    @property
-    def ok(self) -> bool:
-        return self.condition is None and not self.diagnostics
-
+from .syntax import Atom, SList, SVector
+from .values import VOID
 
 KEPT_INPUTS = 1000  # `<repl-N>`-like inputs remembered in `evaluated_sources`
-
-
-class EvaluationInterceptor(Protocol):
-    """What a debugger attached to the session installs in `OmegaRuntime.evaluation_interceptor`:
-    the session's inputs (`omega serve` evals and loads) are handed to it instead of being run
-    directly. `evaluate` returns when the input has run to its end; `interrupt` ends the
-    evaluation it is running (False when it runs none)."""
-
-    def evaluate(self, text: str, source: str) -> EvalResult: ...
-
-    def interrupt(self) -> bool: ...
-
-
-def format_report(cond: Condition, backtrace: list[tuple[str, Span | None]], text: str) -> str:
-    """`LOCATION: TYPE: MESSAGE` then `  at NAME (FILE:LINE:COL)` lines (LANGUAGE.md 15.3)."""
-    loc = cond.span.location() if cond.span is not None else "<unknown>"
-    lines = [f"{loc}: {cond.ctype.name}: {text}"]
-    frames = [f"  at {name} ({span.location() if span is not None else '<unknown>'})" for name, span in backtrace]
-    if len(frames) > 50:
-        frames = frames[:40] + [f"  ... {len(frames) - 50} more ..."] + frames[-10:]
-    return "\n".join(lines + frames)
 
 
 class OmegaRuntime:
@@ -150,33 +123,63 @@ class OmegaRuntime:
         self.feature_gates = FeatureGates(self)
         self._step_events = StepEvents(self.machine, self.emit)
         self._prepare_forms = FormPipeline(self)
-        wire_subsystems(self)
+        self._wire_subsystems()
         if config.server:
             self.protocol.start()
         # ---- end of subsystems --------------------------------------------------------------------
         # The one debug controller: debug, breakpoints, inspector, history, snapshots.
-        self.debug: Any = None
-        self.breakpoints: Any = None
-        self.inspector: Any = None
-        self.history: Any = None
-        self.snapshots: Any = None
-        from .debug.facade import install
+        self.debug = DebugSubsystem(self)
+        self.breakpoints = BreakpointsSubsystem(self.debug)
+        self.snapshots = SnapshotsSubsystem(self.debug)
+        self.inspector = Views(self.debug.controller)
+        self.history: History = self.debug.controller.history
 
-        install(self)
+    def _wire_subsystems(self) -> None:
+        """The card's `wireSubsystems`: events from the machine update the subsystems, an amb
+        backtrack rolls back the transactions opened after its choice point, and every completed
+        oracle call is charged to the budget and recorded in provenance, the artifact store and
+        the session; then the Omega-level libraries are loaded."""
+        on = self.on
+        on("amb-choice", self.amb.on_choice)
+        on("amb-backtrack", self.amb.on_backtrack)
+        on("amb-backtrack", self.transactions.on_backtrack)
+        on("transaction-begin", self.transactions.on_begin)
+        on("transaction-commit", self.transactions.on_commit)
+        on("transaction-rollback", self.transactions.on_rollback)
+        on("fixpoint-iteration", self.fixpoint.on_iteration)
+        on("fiber-start", self.concurrency.on_start)
+        on("fiber-exit", self.concurrency.on_exit)
+        on("llm-call-start", self.llm.on_start)
+        on("llm-call-complete", self.llm.on_complete)
 
-    def step(self) -> Any:
-        """One machine transition of the evaluation launched with `debug.launch` (a StepResult)."""
+        def charge(data: Any) -> None:
+            receipt = self.receipt_log.latest(data["id"])
+            self.budget.record_llm_call(receipt.total_tokens if receipt is not None else 0)
+
+        on("llm-call-complete", charge)
+        on("llm-call-complete", self.provenance.on_llm_complete)
+        on("llm-call-complete", self.artifacts.on_llm_complete)
+        on("llm-call-complete", self.session.on_llm_complete)
+        on("eval-start", self.budget.on_eval_start)
+        on("eval-complete", self.budget.on_eval_complete)
+        on("eval-complete", self.session.on_eval_complete)
+        on("eval-complete", self.transactions.on_eval_complete)
+        self.host.signal_watchers.append(self.conditions.watch)
+        load_libraries(self)
+        self.feature_gates.apply()
+        self.interpreter.prelude_store = self.machine.s  # libraries and stand-ins are not user globals
+        install_gated_eval(self)
+        self.budget.start()
+
+    def step(self) -> StepResult:
+        """One machine transition of the evaluation launched with `debug.launch`."""
         self._check()
-        from .debug.facade import step
-
-        return step(self)
+        return step_launched(self.debug)
 
     def is_terminal(self) -> bool:
         """The launched evaluation has finished (True when none is launched)."""
         self._check()
-        from .debug.facade import is_terminal
-
-        return is_terminal(self)
+        return launched_is_terminal(self.debug)
 
     # ---- creation ---------------------------------------------------------------------------
 

@@ -557,7 +557,7 @@ class DebugController:
         except ProgramExit as exc:
             return self._exit(exc.code)
         except Uncaught as exc:
-            from ..runtime import format_report
+            from ..results import format_report
 
             report = format_report(exc.condition, exc.backtrace, m.condition_text(exc.condition))
             self.rt.stderr(report + "\n")

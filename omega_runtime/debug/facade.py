@@ -11,8 +11,6 @@ from .controller import DebugController, Exit, Stop
 
 if TYPE_CHECKING:
     from ..runtime import OmegaRuntime
-    from .history import History
-    from .views import Views
 
 
 @attrs.define
@@ -92,23 +90,8 @@ class SnapshotsSubsystem:
         return sorted(self._c.snapshots)
 
 
-def install(runtime: OmegaRuntime) -> None:
-    """Attach the debug subsystems to `runtime`."""
-    from .views import Views
-
-    debug = DebugSubsystem(runtime)
-    runtime.debug = debug
-    runtime.breakpoints = BreakpointsSubsystem(debug)
-    runtime.snapshots = SnapshotsSubsystem(debug)
-    inspector: Views = Views(debug.controller)
-    runtime.inspector = inspector
-    history: History = debug.controller.history
-    runtime.history = history
-
-
-def step(runtime: OmegaRuntime) -> StepResult:
+def step_launched(debug: DebugSubsystem) -> StepResult:
     """One machine transition of the launched evaluation (through the controller's loop)."""
-    debug: DebugSubsystem = runtime.debug
     if not debug.launched:
         raise RuntimeError("no evaluation to step: launch one with runtime.debug.launch(code)")
     c = debug.controller
@@ -121,7 +104,6 @@ def step(runtime: OmegaRuntime) -> StepResult:
     return StepResult(c.cur, terminal, stop, value)
 
 
-def is_terminal(runtime: OmegaRuntime) -> bool:
-    debug: DebugSubsystem = runtime.debug
+def launched_is_terminal(debug: DebugSubsystem) -> bool:
     c = debug.controller
     return not debug.launched or c.finished is not None or (c.state.c is None and c.state.k is None)

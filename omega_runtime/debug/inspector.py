@@ -405,7 +405,7 @@ class Evaluator:
                 m.restore(st)
                 raise EvaluationError("cancelled") from None
             except Uncaught as exc:
-                from ..runtime import format_report
+                from ..results import format_report
 
                 m.restore(st)
                 raise EvaluationError(format_report(exc.condition, exc.backtrace, m.condition_text(exc.condition))) from None

@@ -12,7 +12,7 @@ from ..span import Span
 from ..values import make_list, sym
 
 if TYPE_CHECKING:
-    from ..runtime import EvalResult
+    from ..results import EvalResult
     from .state import StateCoordinator
 
 

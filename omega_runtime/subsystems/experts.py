@@ -22,7 +22,7 @@ from ..values import Keyword, Record, Symbol, list_to_python, make_list, sym
 from .state import to_python
 
 if TYPE_CHECKING:
-    from ..runtime import EvalResult
+    from ..results import EvalResult
     from .state import StateCoordinator
 
 SETTINGS = ("llm-calls", "tokens", "candidates", "model", "temperature")

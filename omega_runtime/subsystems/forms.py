@@ -17,7 +17,7 @@ from .features import disabled_features, gate_core
 
 if TYPE_CHECKING:
     from ..interpreter import PreparedForm
-    from ..runtime import OmegaRuntime
+    from .link import RuntimeLink
 
 LIBRARIES = ("logic.omega", "experts.omega")
 
@@ -26,7 +26,7 @@ class FormPipeline:
     """Called with a program's prepared forms before it runs: gates and wraps them, and tells
     the session which forms it is about to run."""
 
-    def __init__(self, runtime: OmegaRuntime) -> None:
+    def __init__(self, runtime: RuntimeLink) -> None:
         self._rt = runtime
         runtime.interpreter.finish = self.finish  # a form expanded again when reached, too
 
@@ -47,7 +47,7 @@ class FormPipeline:
         return prepared
 
 
-def install_gated_eval(runtime: OmegaRuntime) -> None:
+def install_gated_eval(runtime: RuntimeLink) -> None:
     """Route the `eval` primitive through the feature gates (when any feature is disabled)."""
     interp = runtime.interpreter
     original = runtime.host.expand_eval
@@ -69,7 +69,7 @@ def install_gated_eval(runtime: OmegaRuntime) -> None:
     runtime.host.expand_eval = expand_eval
 
 
-def load_libraries(runtime: OmegaRuntime) -> None:
+def load_libraries(runtime: RuntimeLink) -> None:
     """Evaluate the Omega-level libraries as built-in code (hidden from backtraces and the
     debugger's globals), gated like user code; the machine's step count is left unchanged."""
     interp = runtime.interpreter

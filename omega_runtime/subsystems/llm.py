@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..oracle import Receipt
-    from ..runtime import EvalResult
+    from ..results import EvalResult
     from .state import StateCoordinator
 
 

@@ -31,7 +31,7 @@ from ..values import NIL, Keyword, Pair, Symbol, list_to_python, sym
 from .state import to_omega, to_python
 
 if TYPE_CHECKING:
-    from ..runtime import EvalResult
+    from ..results import EvalResult
     from .state import StateCoordinator
 
 TYPES = ("object", "array", "string", "number", "integer", "boolean", "null")

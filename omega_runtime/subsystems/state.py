@@ -14,11 +14,12 @@ from ..machine.state import State
 from ..values import MISSING, NIL, Keyword, Pair, Store, Symbol, Vector, make_list, sym
 
 if TYPE_CHECKING:
-    from ..runtime import EvalResult, OmegaRuntime
+    from ..results import EvalResult
+    from .link import RuntimeLink
 
 
 class StateCoordinator:
-    def __init__(self, runtime: OmegaRuntime) -> None:
+    def __init__(self, runtime: RuntimeLink) -> None:
         self._rt = runtime
         self._arg_serial = 0
 

@@ -9,7 +9,7 @@ from ..values import NIL, Pair, Promise
 
 if TYPE_CHECKING:
     from ..config import RuntimeConfig
-    from ..runtime import EvalResult
+    from ..results import EvalResult
     from .state import StateCoordinator
 
 

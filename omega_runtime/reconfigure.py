@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..config import FIELDS, RuntimeConfig, build_config
+from .config import FIELDS, RuntimeConfig, build_config
 
 if TYPE_CHECKING:
-    from ..runtime import OmegaRuntime
+    from .runtime import OmegaRuntime
 
 FIXED = ("receipts", "cache_dir", "session_store")
 
@@ -41,7 +41,7 @@ def reconfigure(rt: OmegaRuntime, config: RuntimeConfig, changes: Mapping[str, A
     host.granted_capabilities = frozenset(new.capabilities)
     host.seed = new.seed
     if any(k in changes for k in ("oracle", "oracle_script", "replay_receipts")):
-        from ..oracle import make_provider
+        from .oracle import make_provider
 
         host.provider = make_provider(new.oracle, script=new.oracle_script, receipts=new.replay_receipts)
     rt._config = new  # the gates and the server read the new configuration
