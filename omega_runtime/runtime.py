@@ -21,7 +21,7 @@ from .interpreter import Interpreter
 from .machine.host import Host, Tool
 from .machine.machine import MachineHalt, ProgramExit, Uncaught
 from .oracle import ArtifactCache, ReceiptLog, make_provider
-from .printer import write_repr
+from .printer import result_repr
 from .protocol import ProtocolServer
 from .span import Span
 from .subsystems import (
@@ -317,7 +317,7 @@ class OmegaRuntime:
         except MachineHalt:
             self._abandon_form()
         out.value = value if out.condition is None else VOID
-        out.printed = "" if out.value is VOID else write_repr(out.value, m.s)
+        out.printed = "" if out.value is VOID else result_repr(out.value, m.s)
         out.output = self._captured.getvalue()
         out.steps = m.t - start_t
         out.receipts = list(self.receipt_log.receipts[start_receipts:])
