@@ -133,14 +133,23 @@ class ParameterizeFrame(F.ExtentFrame):
                  next_frame: F.Frame | None) -> None:
         super().__init__("parameterize", node, None, bindings, next_frame)
         self.names = names
+        for p, _ in bindings:
+            EVER_BOUND.add(id(p))
 
     @property
     def label(self) -> str:  # type: ignore[override]
         return f"parameterize ({' '.join(self.names)})"
 
 
+# Parameters that some `parameterize` ever bound in this process: any other one has no binding
+# in any continuation, so reading it (every `display` reads the current output port) needs no walk.
+EVER_BOUND: set[int] = set()
+
+
 def parameter_value(k: Any, param: Parameter) -> Any:
     """The value of `param` in the continuation `k`: the innermost binding, else its initial value."""
+    if id(param) not in EVER_BOUND:
+        return param.initial
     while k is not None:
         if k.__class__ is ParameterizeFrame:
             for p, v in k.data:

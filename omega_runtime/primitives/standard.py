@@ -15,7 +15,6 @@ from . import (  # noqa: F401  (imported for their registrations)
     hashtables,
     lists,
     numbers,
-    output,
     predicates,
     records,
     strings,
