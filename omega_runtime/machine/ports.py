@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..conditions import OmegaError, value_error, wrong_type
-from ..primitives import checks
+from ..primitives import checks, jsonconv
 from ..primitives.registry import BUILTINS, PrimContext, primitive
 from ..printer import display_repr, write_repr
 from ..reader import read as read_text
@@ -349,3 +349,25 @@ def output_collected(m: Machine, _v: Any, port: OutputPort) -> None:
 
 
 F.CALLBACKS["output_collected"] = output_collected
+
+
+# ---- JSON through ports ----------------------------------------------------------------------
+
+
+@primitive("json-read", 0, 1, kind="ctx", signature="(json-read [port])")
+def json_read(ctx: PrimContext, port: Value = None) -> Value:
+    """The next JSON value of the port, or the eof-object."""
+    p, st = _input(ctx, "json-read", port)
+    if not p.text[st.pos:].strip(" \t\n\r"):
+        _advance(ctx, p, st, len(p.text))
+        return EOF
+    value, end = jsonconv.decode(p.text, st.pos)
+    _advance(ctx, p, st, end)
+    return value
+
+
+@primitive("json-write", 1, 2, kind="ctx", signature="(json-write value [port])")
+def json_write(ctx: PrimContext, value: Value, port: Value = None) -> Value:
+    """Write the value's compact JSON text."""
+    emit(ctx, "json-write", port, jsonconv.encode(value, ctx.store))
+    return VOID
