@@ -199,3 +199,10 @@ def string_lists(name: Value, strings: Value) -> Value:
     texts = [str.__str__(checks.string(prim, s)) for s in checks.proper_list(prim, strings)]
     n = min((len(t) for t in texts), default=0)
     return make_list([make_list(list(t[:n])) for t in texts])
+
+
+@primitive("%check-string", 2, signature="(%check-string name v)")
+def check_string(name: Value, v: Value) -> Value:
+    """wrong-type unless `v` is a string."""
+    checks.string(checks.name_of(name), v)
+    return VOID
