@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import Any, Final
 
 from ..conditions import OmegaError
@@ -70,7 +71,13 @@ def decode(text: str, start: int = 0) -> tuple[Value, int]:
     try:
         while start < len(text) and text[start] in " \t\n\r":
             start += 1
-        raw, end = _DECODER.raw_decode(text, start)
+        limit = sys.getrecursionlimit()
+        # json's scanner recurses once per level: leave room for MAX_DEPTH levels above the caller.
+        sys.setrecursionlimit(limit + MAX_DEPTH + 50)
+        try:
+            raw, end = _DECODER.raw_decode(text, start)
+        finally:
+            sys.setrecursionlimit(limit)
     except json.JSONDecodeError as exc:
         raise json_error(text, exc.pos, exc.msg) from None
     except RecursionError:
@@ -114,7 +121,7 @@ def _convert(root: Any, text: str, start: int) -> Value:
             top[1] = i + 1
             v = container[i][1] if type(container) is _Object else container[i]
             if isinstance(v, list):
-                if len(stack) >= MAX_DEPTH:
+                if len(stack) + 1 > MAX_DEPTH:
                     raise _too_deep(text, start)
                 stack.append([v, 0, []])
             else:
