@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError, wrong_type
+from ..primitives import predicates  # noqa: F401  (condition?, which an alias names)
 from ..primitives.registry import BUILTINS, Primitive, primitive
 from ..printer import write_repr
 from ..values import Condition, Pair, Procedure, make_list, make_values, sym, values_of
@@ -124,21 +125,12 @@ F.CALLBACKS["values_produced"] = values_produced
 # ---- parameters ----------------------------------------------------------------------------
 
 
-class ParameterizeFrame(F.ExtentFrame):
-    """The dynamic extent of a `parameterize` body: `data` is ((parameter, value)...)."""
-
-    __slots__ = ("names",)
-
-    def __init__(self, names: tuple[str, ...], bindings: tuple[tuple[Parameter, Any], ...], node: Any,
-                 next_frame: F.Frame | None) -> None:
-        super().__init__("parameterize", node, None, bindings, next_frame)
-        self.names = names
-        for p, _ in bindings:
-            EVER_BOUND.add(id(p))
-
-    @property
-    def label(self) -> str:  # type: ignore[override]
-        return f"parameterize ({' '.join(self.names)})"
+def parameterize_frame(names: tuple[str, ...], bindings: tuple[tuple[Parameter, Any], ...], node: Any,
+                       next_frame: F.Frame | None) -> F.ExtentFrame:
+    """The extent of a `parameterize` body: data is (names shown by the debugger, ((parameter, value)...))."""
+    for p, _ in bindings:
+        EVER_BOUND.add(id(p))
+    return F.ExtentFrame("parameterize", node, None, (names, bindings), next_frame)
 
 
 # Parameters that some `parameterize` ever bound in this process: any other one has no binding
@@ -151,8 +143,8 @@ def parameter_value(k: Any, param: Parameter) -> Any:
     if id(param) not in EVER_BOUND:
         return param.initial
     while k is not None:
-        if k.__class__ is ParameterizeFrame:
-            for p, v in k.data:
+        if k.__class__ is F.ExtentFrame and k.ekind == "parameterize":
+            for p, v in k.data[1]:
                 if p is param:
                     return v
         k = k.next
@@ -163,11 +155,21 @@ def parameter_bindings(k: Any) -> tuple[tuple[Parameter, Any], ...]:
     """Every parameter's innermost binding in `k` (a fiber starts with them)."""
     seen: dict[int, tuple[Parameter, Any]] = {}
     while k is not None:
-        if k.__class__ is ParameterizeFrame:
-            for p, v in k.data:
+        if k.__class__ is F.ExtentFrame and k.ekind == "parameterize":
+            for p, v in k.data[1]:
                 seen.setdefault(id(p), (p, v))
         k = k.next
     return tuple(seen.values())
+
+
+def inherit_parameters(parent_k: Any, base: F.Frame) -> F.Frame:
+    """`base` under a frame binding every parameter as `parent_k` has it: a fiber starts with
+    its parent's values (LANGUAGE.md 17.3)."""
+    bindings = parameter_bindings(parent_k)
+    if not bindings:
+        return base
+    names = tuple(p.name or "parameter" for p, _ in bindings)
+    return parameterize_frame(names, bindings, None, base)
 
 
 def _read_parameter(m: Machine, args: tuple[Any, ...], node: Any, param: Parameter) -> None:
@@ -231,7 +233,7 @@ def _convert_next(m: Machine, state: tuple[Any, ...]) -> None:
     names, params, raw, done, thunk, node = state
     i = len(done)
     if i == len(params):
-        m.k = ParameterizeFrame(names, tuple(zip(params, done, strict=True)), node, m.k)
+        m.k = parameterize_frame(names, tuple(zip(params, done, strict=True)), node, m.k)
         m.apply(thunk, (), node)
         return
     converter = params[i].converter

@@ -18,9 +18,9 @@ from ..primitives.registry import BUILTINS, PrimContext, primitive
 from ..printer import display_repr, write_repr
 from ..reader import read as read_text
 from ..syntax import to_value
-from ..values import EOF, MISSING, VOID, EofObject, InputPort, OutputPort, Port, Procedure, Value
+from ..values import EOF, MISSING, VOID, EofObject, InputPort, OutputPort, Port, Procedure, Store, Value
 from . import frames as F
-from .dynamic import Parameter, ParameterizeFrame, parameter_value
+from .dynamic import Parameter, parameter_value, parameterize_frame
 
 if TYPE_CHECKING:
     from .machine import Machine
@@ -59,19 +59,19 @@ for _param in (CURRENT_OUTPUT, CURRENT_ERROR, CURRENT_INPUT):
     BUILTINS[_param.name] = _param
 
 
-def input_state(ctx: PrimContext, port: InputPort) -> InputState:
-    st = ctx.store.get(port, MISSING)
+def input_state(store: Store, port: InputPort) -> InputState:
+    st = store.get(port, MISSING)
     return InputState() if st is MISSING else st
 
 
-def output_state(ctx: PrimContext, port: OutputPort) -> OutputState:
-    st = ctx.store.get(port, MISSING)
+def output_state(store: Store, port: OutputPort) -> OutputState:
+    st = store.get(port, MISSING)
     return OutputState() if st is MISSING else st
 
 
 def output_text(ctx: PrimContext, port: OutputPort) -> str:
     """The text written to a string output port so far."""
-    return output_state(ctx, port).text()
+    return output_state(ctx.store, port).text()
 
 
 def _current(ctx: PrimContext, param: Parameter) -> Any:
@@ -82,7 +82,7 @@ def _input(ctx: PrimContext, prim: str, port: Value) -> tuple[InputPort, InputSt
     p = _current(ctx, CURRENT_INPUT) if port is None else port
     if not isinstance(p, InputPort):
         raise wrong_type(prim, "input-port", p)
-    st = input_state(ctx, p)
+    st = input_state(ctx.store, p)
     if st.closed:
         raise value_error(prim, "the port is closed", p)
     return p, st
@@ -108,7 +108,7 @@ def emit(ctx: PrimContext, prim: str, port: Value, text: str) -> None:
         else:
             ctx.output(text)
         return
-    st = output_state(ctx, p)
+    st = output_state(ctx.store, p)
     if st.closed:
         raise value_error(prim, "the port is closed", p)
     if text:
@@ -207,11 +207,11 @@ def _close(prim: str, want: type) -> Any:
         if not isinstance(port, want):
             raise wrong_type(prim, "port" if want is Port else want.__name__.replace("P", "-p").lower(), port)
         if isinstance(port, InputPort):
-            st = input_state(ctx, port)
+            st = input_state(ctx.store, port)
             if not st.closed:
                 ctx.write_cell(port, InputState(st.pos, True))
         elif isinstance(port, OutputPort) and port.kind == "string":
-            out = output_state(ctx, port)
+            out = output_state(ctx.store, port)
             if not out.closed:
                 ctx.write_cell(port, OutputState(out.chunks, out.size, True))
         return VOID
@@ -330,7 +330,7 @@ def _with_output_to_string(m: Machine, args: tuple[Any, ...], node: Any) -> None
         raise wrong_type("with-output-to-string", "procedure", thunk)
     port = OutputPort("string")
     m.k = F.CallbackFrame("output_collected", (port,), m.k, "with-output-to-string")
-    m.k = ParameterizeFrame(("current-output-port",), ((CURRENT_OUTPUT, port),), node, m.k)
+    m.k = parameterize_frame(("current-output-port",), ((CURRENT_OUTPUT, port),), node, m.k)
     m.apply(thunk, (), node)
 
 
