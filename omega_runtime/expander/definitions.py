@@ -16,7 +16,7 @@ from ..span import Span
 from ..syntax import Atom, SList, Syntax
 from ..values import Symbol, make_list
 from .errors import E_DUPLICATE, E_KEYWORD, E_MALFORMED, fail
-from .idents import Key, base_name, base_symbol
+from .idents import Key, Renamed, base_name, base_symbol
 from .parse import Param, check_unique, identifier, lambda_params, parts
 from .scope import EMPTY_ENV, SPECIAL_FORMS, Env, extend, new_binding
 from .trampoline import Gen
@@ -160,7 +160,8 @@ def parse_define_values(x: Expander, form: SList) -> list[Definition]:
     formals, expr = parts(form, 2, 2, "(define-values formals expr)")
     params, rest = lambda_params(formals, "define-values")
     span = form.span
-    hidden = Symbol("define-values", interned=False)  # no identifier the user writes can name it
+    # No identifier the user writes can name it; as a macro-introduced name, editors skip it.
+    hidden = Renamed(Symbol("define-values", interned=False), (0,), "define-values")
 
     def values_list(env: Env) -> Gen[Node]:
         node: Node = yield x.sub(expr, env)
