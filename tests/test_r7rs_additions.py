@@ -3,7 +3,11 @@ procedure, their errors (type, message, location) and arities."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -322,3 +326,16 @@ def test_more_procedures(rt: OmegaRuntime, code: str, expected: str) -> None:
 ])
 def test_more_procedure_errors(rt: OmegaRuntime, code: str, expected: tuple[str, str, str]) -> None:
     assert error(rt, code) == expected
+
+
+def test_current_input_port_is_standard_input_for_run_and_e(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OMEGA_")}
+    prog = tmp_path / "echo.omega"
+    prog.write_text("(define (loop acc) (let ((l (read-line))) (if (eof-object? l) (reverse acc) (loop (cons l acc)))))\n"
+                    "(loop '())\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "omega_runtime.cli", "run", str(prog)], input="a\r\nb\n",
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert (run.stdout, run.returncode) == ('("a" "b")\n', 0)
+    e = subprocess.run([sys.executable, "-m", "omega_runtime.cli", "-e", "(list (read) (read))"], input="(1 . 2) x",
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert e.stdout == "((1 . 2) x)\n"

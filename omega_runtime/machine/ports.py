@@ -8,6 +8,8 @@ and restarts restore its position and text exactly. The current ports are parame
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -49,7 +51,15 @@ class OutputState:
 
 STDOUT = OutputPort("stdout")
 STDERR = OutputPort("stderr")
-STDIN = InputPort("stdin", "")  # an empty port: what `current-input-port` gives by default
+# `current-input-port`'s initial value: the process's standard input for `omega run` and
+# `omega -e` (read whole, once, when first used), an empty port elsewhere (LANGUAGE.md 17.4).
+STDIN = InputPort("stdin", "")
+_stdin_source: list[Callable[[], str]] = []  # set by `use_process_stdin`, emptied once read
+
+
+def use_process_stdin() -> None:
+    """Make `(current-input-port)` read the process's standard input (the CLI's run and -e)."""
+    _stdin_source[:] = [lambda: sys.stdin.read() if sys.stdin is not None else ""]
 
 CURRENT_OUTPUT = Parameter(STDOUT, None, "current-output-port")
 CURRENT_ERROR = Parameter(STDERR, None, "current-error-port")
@@ -82,6 +92,8 @@ def _input(ctx: PrimContext, prim: str, port: Value) -> tuple[InputPort, InputSt
     p = _current(ctx, CURRENT_INPUT) if port is None else port
     if not isinstance(p, InputPort):
         raise wrong_type(prim, "input-port", p)
+    if p is STDIN and _stdin_source:
+        p.text = _stdin_source.pop()()  # the text never changes afterwards: time travel stays exact
     st = input_state(ctx.store, p)
     if st.closed:
         raise value_error(prim, "the port is closed", p)
