@@ -159,6 +159,13 @@ def test_parameters(rt: OmegaRuntime, code: str, expected: str) -> None:
     assert value(rt, code) == expected
 
 
+def test_a_fiber_starts_with_its_parents_parameter_values(rt: OmegaRuntime) -> None:
+    code = ("(define pf (make-parameter 1))"
+            " (define f1 (parameterize ((pf 2)) (spawn (lambda () (yield) (pf)))))"
+            " (define f2 (spawn (lambda () (pf)))) (list (join f1) (join f2) (pf))")
+    assert value(rt, code) == "(2 1 1)"
+
+
 def test_parameterize_errors(rt: OmegaRuntime) -> None:
     assert error(rt, "(parameterize ((car 1)) 2)") == \
         ("wrong-type", "parameterize: expected parameter, got #<procedure car>", "1:1")
