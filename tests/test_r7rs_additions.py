@@ -159,6 +159,13 @@ def test_parameters(rt: OmegaRuntime, code: str, expected: str) -> None:
     assert value(rt, code) == expected
 
 
+def test_backtracking_sees_the_parameter_values_of_the_choice_point(rt: OmegaRuntime) -> None:
+    code = ("(define pb (make-parameter 0))"
+            " (list (amb-collect (let ((x (parameterize ((pb 1)) (amb 1 2)))) (list x (pb))))"
+            " (amb-collect (parameterize ((pb 5)) (let ((x (amb 1 2))) (list x (pb))))))")
+    assert value(rt, code) == "(((1 0) (2 0)) ((1 5) (2 5)))"
+
+
 def test_a_fiber_starts_with_its_parents_parameter_values(rt: OmegaRuntime) -> None:
     code = ("(define pf (make-parameter 1))"
             " (define f1 (parameterize ((pf 2)) (spawn (lambda () (yield) (pf)))))"
