@@ -13,10 +13,13 @@ from importlib import resources
 from . import (  # noqa: F401  (imported for their registrations)
     format,
     hashtables,
+    jsonconv,
     lists,
+    more,
     numbers,
     predicates,
     records,
+    regexes,
     strings,
     support,
     symbols,
