@@ -46,7 +46,7 @@ def make_answer(size_mb: float) -> str:
                "score": round(rng.random() * 100, 3), "active": rng.random() < 0.5,
                "owner": {"name": f"user{rng.randint(1, 999)}", "email": None, "level": rng.randint(1, 9)}}
         records.append(rec)
-        text_size += len(json.dumps(rec)) + 2
+        text_size += len(json.dumps(rec, ensure_ascii=False)) + 2
         i += 1
     return json.dumps(records, ensure_ascii=False)
 
