@@ -313,15 +313,26 @@ def read_error(text: str, offset: int, detail: str) -> OmegaError:
     return OmegaError("read-error", f"read: {detail} at {line}:{col}", (line, col))
 
 
+_READ_CHUNK = 256
+
+
 @primitive("read", 0, 1, kind="ctx", signature="(read [port])")
 def read(ctx: PrimContext, port: Value = None) -> Value:
     """The next datum, read with the reader of LANGUAGE.md 1, or the eof-object."""
     p, st = _input(ctx, "read", port)
-    rest = p.text[st.pos:]
-    result = read_text(rest, "<port>")
-    first = result.data[0] if result.data else None
-    limit = first.span.end_offset if first is not None else len(rest)
-    errors = [d for d in result.diagnostics if d.span.start_offset < limit]
+    rest_length = len(p.text) - st.pos
+    # Read a growing prefix until it holds the first datum with text after it (so the datum is
+    # not cut), or the whole rest: reading many data from one port stays linear.
+    size = _READ_CHUNK
+    while True:
+        chunk = p.text[st.pos:st.pos + size]
+        result = read_text(chunk, "<port>")
+        first = result.data[0] if result.data else None
+        limit = first.span.end_offset if first is not None else len(chunk)
+        errors = [d for d in result.diagnostics if d.span.start_offset < limit]
+        if len(chunk) == rest_length or (first is not None and not errors and limit < len(chunk)):
+            break
+        size *= 4
     if errors:
         d = errors[0]
         raise read_error(p.text, st.pos + d.span.start_offset, d.message)
