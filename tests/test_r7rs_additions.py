@@ -199,6 +199,16 @@ def test_ports(rt: OmegaRuntime, code: str, expected: str) -> None:
     assert value(rt, code) == expected
 
 
+def test_read_takes_data_longer_than_its_first_look_and_positions_errors_in_the_whole_text(rt: OmegaRuntime) -> None:
+    code = ('(let ((p (open-input-string (string-append (make-string 250 " ") "(a " (make-string 600 "x") ") 123'
+            ' \\"" (make-string 300 "y") "\\" z"))))'
+            " (let* ((a (read p)) (b (read p)) (c (read p)) (d (read p)))"
+            " (list (string-length (symbol->string (cadr a))) b (string-length c) d (eof-object? (read p)))))")
+    assert value(rt, code) == "(600 123 300 z #t)"
+    kind, message, _ = error(rt, '(read (open-input-string (string-append (make-string 300 "\\n") "  (a")))')
+    assert (kind, message) == ("read-error", "read: unclosed '(': no matching ')' before the end of the file at 301:3")
+
+
 def test_with_output_to_string_restores_the_port_on_escape(rt: OmegaRuntime) -> None:
     result = rt.eval("(call/cc (lambda (k) (with-output-to-string (lambda () (k 1)))))\n(display \"out\")",
                      source="t.omega")
