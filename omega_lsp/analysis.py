@@ -24,6 +24,7 @@ import attrs
 
 from omega_runtime import core
 from omega_runtime.conditions import arity_text
+from omega_runtime.expander.definitions import CASE_LAMBDA
 from omega_runtime.reader import read
 from omega_runtime.syntax import Atom, ReadResult, SList, Syntax
 from omega_runtime.values import Symbol
@@ -227,6 +228,19 @@ def _lambda_proc(name: str, lam: core.Lambda, origin: str) -> ProcInfo:
     params = [b.name for b in lam.params]
     sig = "(" + " ".join([name, *params]) + (f" . {lam.rest.name}" if lam.rest is not None else "") + ")"
     return ProcInfo(name, len(params), None if lam.rest is not None else len(params), sig, lam.doc or "", origin)
+
+
+def _case_lambda_proc(name: str, app: core.App, origin: str) -> ProcInfo | None:
+    """A `case-lambda` (its expansion: `%case-lambda` applied to one lambda per clause): the
+    arities of all clauses, one signature per clause."""
+    if not (isinstance(app.fn, core.PrimRef) and app.fn.name == CASE_LAMBDA):
+        return None
+    clauses = [c for c in app.args if isinstance(c, core.Lambda)]
+    if not clauses:
+        return None
+    each = [_lambda_proc(name, c, origin) for c in clauses]
+    most = None if any(p.max_args is None for p in each) else max(p.max_args or 0 for p in each)
+    return ProcInfo(name, min(p.min_args for p in each), most, " | ".join(p.signature for p in each), "", origin)
 
 
 def _split(text: str) -> list[Piece]:
@@ -462,8 +476,12 @@ class _PieceExpander:
     def _define_global(self, node: core.DefineGlobal) -> None:
         name = node.name.name
         where = self._name_in(node.span, name)
+        if not node.name.interned:
+            return  # the hidden list of values of a define-values
         lam = node.expr if isinstance(node.expr, core.Lambda) else None
         proc = _lambda_proc(name, lam, "file") if lam is not None else None
+        if proc is None and isinstance(node.expr, core.App):
+            proc = _case_lambda_proc(name, node.expr, "file")
         fs, fe = (node.span.start_offset, node.span.end_offset) if node.span is not None else (0, 0)
         s, e = where if where is not None else (fs, fs)
         self.p.defines.append((name, s, e, fs, fe, "procedure" if proc else "variable", proc))

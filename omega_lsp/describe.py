@@ -34,6 +34,10 @@ FORM_SYNTAX: dict[str, str] = {
     "restart-bind": "(restart-bind ((name proc)...) body...)", "guard": "(guard (var clause...) body...)",
     "with-transaction": "(with-transaction body...)", "with-budget": "(with-budget limit... body...)",
     "with-capabilities": "(with-capabilities (cap...) body...)", "oracle-lambda": "(oracle-lambda params spec)",
+    "case-lambda": "(case-lambda (formals body...)...)",
+    "parameterize": "(parameterize ((parameter value)...) body...)",
+    "let-values": "(let-values ((formals expr)...) body...)", "let*-values": "(let*-values ((formals expr)...) body...)",
+    "define-values": "(define-values formals expr)", "receive": "(receive formals expr body...)",
 }
 
 _LOCAL_KIND = {

@@ -28,7 +28,8 @@ BODY_FORMS = frozenset({
     "define", "lambda", "let", "let*", "letrec", "letrec*", "when", "unless", "do", "define-syntax",
     "syntax-rules", "define-record-type", "match", "handle", "on", "return", "with-transaction", "with-budget",
     "with-capabilities", "oracle-lambda", "handler-bind", "restart-case", "restart-bind", "guard", "case",
-    "amb-collect", "delay", "delay-force", "begin",
+    "amb-collect", "delay", "delay-force", "begin", "case-lambda", "parameterize", "let-values", "let*-values",
+    "define-values", "receive",
 })
 
 

@@ -104,6 +104,9 @@ def _make_runtime(ns: argparse.Namespace, argv: Sequence[str] = ()) -> Any:
 
 def _run_and_report(rt: Any, text: str, source: str) -> int:
     """Evaluate `text` and report as `omega run` does (LANGUAGE.md 2.4, 15): the exit status."""
+    from .machine.ports import use_process_stdin
+
+    use_process_stdin()  # `(current-input-port)` is standard input here (LANGUAGE.md 17.4)
     with rt:
         result = rt.eval(text, source=source)
         if result.diagnostics:

@@ -8,7 +8,7 @@ and vectors, iteratively, reading vector slots from the store.
 
 from __future__ import annotations
 
-from .values import Pair, Store, Value, Vector
+from .values import MultipleValues, Pair, Store, Value, Vector
 
 
 def eqv(a: Value, b: Value) -> bool:
@@ -50,6 +50,11 @@ def equal(a: Value, b: Value, store: Store) -> bool:
                 if key not in seen:
                     seen.add(key)
                     stack.extend((x.ref(store, i), y.ref(store, i)) for i in range(len(x.items)))
+                break
+            if isinstance(x, MultipleValues):  # element by element (LANGUAGE.md 17.9)
+                if not isinstance(y, MultipleValues) or len(x.items) != len(y.items):
+                    return False
+                stack.extend(zip(x.items, y.items, strict=True))
                 break
             if not eqv(x, y):
                 return False

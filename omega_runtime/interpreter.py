@@ -35,6 +35,8 @@ def load_builtins() -> dict[str, Primitive]:
         importlib.import_module(f"{primitives.__name__}.{info.name}")
     importlib.import_module(".machine.control", __package__)
     importlib.import_module(".machine.fibers", __package__)
+    importlib.import_module(".machine.dynamic", __package__)
+    importlib.import_module(".machine.ports", __package__)
     return BUILTINS
 
 

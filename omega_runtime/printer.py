@@ -14,16 +14,20 @@ from typing import Any
 from .values import (
     NIL,
     Condition,
+    EofObject,
     HashTable,
     Keyword,
+    MultipleValues,
     Nil,
     Pair,
+    Port,
     Procedure,
     Promise,
     PromptTag,
     Proposal,
     Record,
     RecordType,
+    Regex,
     Restart,
     Store,
     Symbol,
@@ -68,6 +72,14 @@ def write_repr(v: Value, store: Store) -> str:
     return _render(v, store, True)
 
 
+def result_repr(v: Value, store: Store) -> str:
+    """How `omega run` and the REPL print a result: a multiple-values result as its values' `write`
+    forms separated by spaces, nothing for zero values (LANGUAGE.md 17.1)."""
+    if isinstance(v, MultipleValues):
+        return " ".join(_render(item, store, True) for item in v.items)
+    return _render(v, store, True)
+
+
 def display_repr(v: Value, store: Store) -> str:
     """The `display` form: as `write`, but strings print raw at any depth."""
     return _render(v, store, False)
@@ -89,7 +101,7 @@ def _atom(v: Value, store: Store, write: bool) -> str | None:
         return float_repr(v)
     if isinstance(v, Keyword):
         return ":" + v.name
-    if isinstance(v, (Nil, Pair, Vector, Record)):
+    if isinstance(v, (Nil, Pair, Vector, Record, MultipleValues)):
         return None
     if isinstance(v, Void):
         return "#<void>"
@@ -115,6 +127,12 @@ def _atom(v: Value, store: Store, write: bool) -> str | None:
         return f"#<prompt-tag {_render(v.name, store, write)}>"
     if isinstance(v, Proposal):
         return f"#<proposal {v.pid} {v.kind}>"
+    if isinstance(v, Port):
+        return v.write_form()
+    if isinstance(v, Regex):
+        return f"#<regex {write_string(v.pattern)}>"
+    if isinstance(v, EofObject):
+        return "#<eof>"
     return f"#<{type(v).__name__}>"
 
 
@@ -169,6 +187,12 @@ def _render(root: Value, store: Store, write: bool) -> str:
                 push((_VALUE, x.ref(store, i)))
                 if i:
                     push((_TEXT, " "))
+        elif isinstance(x, MultipleValues):
+            emit("#<values")
+            push((_TEXT, ">"))
+            for item in reversed(x.items):
+                push((_VALUE, item))
+                push((_TEXT, " "))
         else:  # Record
             emit("#<" + x.rtype.name)
             active.add(id(x))
@@ -180,4 +204,4 @@ def _render(root: Value, store: Store, write: bool) -> str:
     return "".join(out)
 
 
-__all__ = ["write_repr", "display_repr", "write_string", "float_repr"]
+__all__ = ["write_repr", "result_repr", "display_repr", "write_string", "float_repr"]

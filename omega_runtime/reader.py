@@ -22,6 +22,7 @@ from bisect import bisect_right
 from importlib import resources
 from typing import Any, Final
 
+from .number_syntax import parse_prefixed
 from .span import Span
 from .syntax import Atom, Diagnostic, ReadResult, SList, SVector, Syntax
 from .values import NIL, Value, keyword, sym
@@ -194,7 +195,11 @@ def _integer(text: str) -> int:
 def _classify(token: str) -> Value:
     """The value of an atom token, classified in the order of the table in 1.3, or `_BAD`."""
     if token[0] == "#":
-        return _BOOLEANS.get(token, _BAD)
+        boolean = _BOOLEANS.get(token, _BAD)
+        if boolean is not _BAD:
+            return boolean
+        number = parse_prefixed(token)
+        return _BAD if number is None else number
     if _INTEGER.fullmatch(token):
         return _integer(token)
     if _FLOAT.fullmatch(token):

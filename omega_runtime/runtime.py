@@ -31,7 +31,7 @@ from .interpreter import Interpreter
 from .machine.host import Host, Tool
 from .machine.machine import MachineHalt, ProgramExit, Uncaught
 from .oracle import ArtifactCache, ReceiptLog, make_provider
-from .printer import write_repr
+from .printer import result_repr
 from .protocol import ProtocolServer
 from .reconfigure import reconfigure, server_config
 from .results import EvalResult, EvaluationInterceptor, format_report
@@ -328,7 +328,7 @@ class OmegaRuntime:
         except MachineHalt:
             self._abandon_form()
         out.value = value if out.condition is None else VOID
-        out.printed = "" if out.value is VOID else write_repr(out.value, m.s)
+        out.printed = "" if out.value is VOID else result_repr(out.value, m.s)
         out.output = self._captured.getvalue()
         out.steps = m.t - start_t
         out.receipts = list(self.receipt_log.receipts[start_receipts:])

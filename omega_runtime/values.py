@@ -235,7 +235,7 @@ class Promise:
 class Condition:
     """A signalled condition (LANGUAGE.md 10.1)."""
 
-    __slots__ = ("ctype", "message", "data", "supertypes", "span", "restarts", "user_made")
+    __slots__ = ("ctype", "message", "data", "supertypes", "span", "restarts", "user_made", "payload", "continuable")
 
     def __init__(self, ctype: Symbol, message: str, data: Value, supertypes: tuple[Symbol, ...],
                  span: Any = None) -> None:
@@ -246,6 +246,8 @@ class Condition:
         self.span = span
         self.restarts: tuple[Any, ...] = ()  # runtime restarts offered at the signal point
         self.user_made = False  # made by error/warn/signal: reports add the data items
+        self.payload: Value = self  # what handlers and guard variables receive (17.6: a raised object)
+        self.continuable = False  # raised by raise-continuable: a with-exception-handler's value returns
 
     def is_a(self, t: Symbol) -> bool:
         return t is self.ctype or t in self.supertypes
@@ -315,3 +317,79 @@ def list_to_python(v: Value) -> list[Value] | None:
 def provenance_of(v: Value) -> Value:
     """The provenance tree attached to `v`, or None."""
     return getattr(v, "provenance", None) if isinstance(v, (PStr, PInt, PFloat, Pair, Vector)) else None
+
+
+# ---- LANGUAGE.md 17: multiple values, the end-of-file object, ports, regular expressions -------
+
+
+class MultipleValues:
+    """What `(values ...)` gives for any count but one; only the multiple-values forms take it apart."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[Value, ...]) -> None:
+        self.items = items
+
+
+def make_values(items: tuple[Value, ...]) -> Value:
+    """`(values item...)`: one item is itself, any other count a MultipleValues."""
+    return items[0] if len(items) == 1 else MultipleValues(items)
+
+
+def values_of(v: Value) -> tuple[Value, ...]:
+    """The values a value stands for: a MultipleValues' items, else the value alone."""
+    return v.items if isinstance(v, MultipleValues) else (v,)
+
+
+class EofObject:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "#<eof>"
+
+
+EOF = EofObject()
+
+
+class Port:
+    """An input or output port. Its mutable state (position, text written, closed) is one store
+    cell keyed by the port, so step back, backtracking and restarts restore it exactly."""
+
+    __slots__ = ("kind", "serial", "__weakref__")
+    direction = ""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind  # string | stdin | stdout | stderr
+        self.serial = next(_serials)
+
+    def write_form(self) -> str:
+        return f"#<{self.direction}-port {self.kind}>"
+
+
+class InputPort(Port):
+    """Reads `text`; the store holds `InputState` once anything was read."""
+
+    __slots__ = ("text",)
+    direction = "input"
+
+    def __init__(self, kind: str, text: str) -> None:
+        super().__init__(kind)
+        self.text = text
+
+
+class OutputPort(Port):
+    """Writes to a string (`OutputState` in the store) or to the program's stdout / stderr."""
+
+    __slots__ = ()
+    direction = "output"
+
+
+class Regex:
+    """A compiled regular expression (Python `re` syntax) with the flags it was given."""
+
+    __slots__ = ("pattern", "flags", "compiled")
+
+    def __init__(self, pattern: str, flags: str, compiled: Any) -> None:
+        self.pattern = pattern
+        self.flags = flags  # a string of i m s x
+        self.compiled = compiled  # re.Pattern[str]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import omega_runtime.machine.ports  # noqa: F401  (display, write, newline)
 from omega_runtime.conditions import OmegaError
 from omega_runtime.core import Lambda
 from omega_runtime.primitives.context import SimpleContext
@@ -82,7 +83,8 @@ MACHINE = set("""apply call/cc call-with-current-continuation dynamic-wind call-
 make-prompt-tag default-prompt-tag signal error warn assert invoke-restart compute-restarts find-restart restart-name
 condition-type condition-message condition-data condition-location eval exit force make-promise ask-llm provenance
 provenance-receipts receipt receipts fixpoint assert-fact! fact facts retract-fact! commit! rollback!
-in-transaction? transaction-proposals proposal-result budget-remaining capabilities""".split())
+in-transaction? transaction-proposals proposal-result budget-remaining capabilities
+display write newline""".split())  # the output procedures read the current output port (a parameter)
 
 
 # The procedures of the tables of LANGUAGE.md 13 and 14 (first columns).

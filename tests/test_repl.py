@@ -337,7 +337,7 @@ def test_terminal_output_without_newline_gets_its_own_line(terminal: Terminal) -
 @pytest.mark.parametrize(("text", "incomplete"), [
     ("(a", True), ('"abc', True), ("#| x", True), ("'", True), ("(a '", True), ("(a\n\"b", True),
     ("#;", True), ("(a)", False), ("(a ]", False), ("(a))", False), (")", False), ("(a . )", False),
-    ("' )", False), ("#x1F (", False), ("", False),
+    ("' )", False), ("#xZZ (", False), ("", False),
 ])
 def test_is_incomplete(text: str, incomplete: bool) -> None:
     assert is_incomplete(text, read(text, "<t>").diagnostics) is incomplete

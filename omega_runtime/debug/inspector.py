@@ -187,6 +187,8 @@ def extent_label(k: Any) -> str:
         return f"call-with-prompt {display_repr(getattr(tag, 'name', tag), EMPTY_STORE)}"
     if kind == "with-capabilities":
         return "with-capabilities (" + " ".join(sorted(data)) + ")"
+    if kind == "parameterize":
+        return "parameterize (" + " ".join(data[0]) + ")"
     return str(kind)
 
 

@@ -14,15 +14,20 @@ from typing import Any
 
 import attrs
 
+from ..machine.dynamic import Parameter, parameter_value
 from ..machine.procedures import Closure
 from ..printer import float_repr, write_repr, write_string
 from ..span import Span
 from ..values import (
     NIL,
     Condition,
+    EofObject,
     HashTable,
+    InputPort,
     Keyword,
+    MultipleValues,
     Nil,
+    OutputPort,
     Pair,
     Procedure,
     Promise,
@@ -30,6 +35,7 @@ from ..values import (
     Proposal,
     Record,
     RecordType,
+    Regex,
     Restart,
     Symbol,
     Vector,
@@ -310,8 +316,20 @@ def type_of(v: Any, store: Any) -> str:
         return f"record {v.rtype.name}"
     if isinstance(v, RecordType):
         return "record-type"
+    if isinstance(v, Parameter):
+        return "parameter"
     if isinstance(v, Procedure):
         return "procedure"
+    if isinstance(v, MultipleValues):
+        return f"values[{len(v.items)}]"
+    if isinstance(v, InputPort):
+        return "input-port"
+    if isinstance(v, OutputPort):
+        return "output-port"
+    if isinstance(v, Regex):
+        return "regex"
+    if isinstance(v, EofObject):
+        return "eof"
     if isinstance(v, Promise):
         return "promise"
     if isinstance(v, Condition):
@@ -370,8 +388,10 @@ class Renderer:
     a closure's environment."""
 
     def __init__(self, store: Any, force: Callable[[Promise], Any] | None = None,
-                 env_node: Callable[[str, Any], VarNode] | None = None, hex_: bool = False) -> None:
+                 env_node: Callable[[str, Any], VarNode] | None = None, hex_: bool = False,
+                 continuation: Any = None) -> None:
         self.store = store
+        self.continuation = continuation  # where parameters are read (None: their initial values)
         self.force = force
         self.env_node = env_node
         self.hex = hex_
@@ -426,7 +446,37 @@ class Renderer:
             node.fetch = cached_named(lambda: self.condition_children(v, evaluate_name))
         elif isinstance(v, Promise):
             self._promise(node, v, evaluate_name)
+        elif isinstance(v, MultipleValues):
+            node.indexed = len(v.items)
+            node.fetch = self._indexed(len(v.items), lambda a, b: list(v.items[a:b]), lambda i: None,
+                                       lambda i: None, True)
+        elif isinstance(v, (InputPort, OutputPort, Regex, Parameter)):
+            children = self._part_children(v, evaluate_name)
+            node.named = len(children)
+            node.fetch = cached_named(lambda: children)
         return node
+
+    def _part_children(self, v: Any, evaluate_name: str | None) -> list[VarNode]:
+        """Ports (kind, position, text so far), regexes (pattern, flags), parameters (current value)."""
+        from ..machine.ports import input_state, output_state
+
+        if isinstance(v, InputPort):
+            st = input_state(self.store, v)
+            return [leaf("kind", v.kind, "symbol"), leaf("position", str(st.pos), "integer"),
+                    leaf("text read", cut_write(v.text[:st.pos], None), "string"),
+                    leaf("text left", cut_write(v.text[st.pos:], None), "string"),
+                    leaf("closed", "#t" if st.closed else "#f", "boolean")]
+        if isinstance(v, OutputPort):
+            if v.kind != "string":
+                return [leaf("kind", v.kind, "symbol")]
+            out = output_state(self.store, v)
+            return [leaf("kind", v.kind, "symbol"), leaf("position", str(out.size), "integer"),
+                    leaf("text so far", cut_write(out.text(), None), "string"),
+                    leaf("closed", "#t" if out.closed else "#f", "boolean")]
+        if isinstance(v, Regex):
+            return [leaf("pattern", write_string(v.pattern), "string"), leaf("flags", write_string(v.flags), "string")]
+        current = parameter_value(self.continuation, v)
+        return [self.node("value", current, f"({evaluate_name})" if evaluate_name else None, read_only=True)]
 
     # ---- kinds ----------------------------------------------------------------------------
 

@@ -120,7 +120,7 @@ class Views:
     def renderer(self) -> Renderer:
         st = self._check_state()
         if self._renderer is None:
-            self._renderer = Renderer(st.s, self._force, self._env_node, self.hex)
+            self._renderer = Renderer(st.s, self._force, self._env_node, self.hex, continuation=st.k)
         return self._renderer
 
     # ---- frames ---------------------------------------------------------------------------

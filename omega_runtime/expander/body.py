@@ -15,7 +15,7 @@ from ..core import Binding, Const, Letrec, Node, Seq
 from ..span import Span
 from ..syntax import SList, Syntax
 from ..values import VOID
-from .definitions import Definition, check_new, parse_definition
+from .definitions import DEFINITION_FORMS, Definition, check_new, parse_definition
 from .errors import E_DEFINE_SYNTAX, E_MALFORMED, fail
 from .idents import Key
 from .scope import MACRO, SPECIAL, Env, new_binding
@@ -43,7 +43,7 @@ def expand_body(x: Expander, forms: Sequence[Syntax], env: Env, span: Span) -> G
                     raise fail(E_MALFORMED, "begin: improper list", f)
                 stack.extend(reversed(f.items[1:]))
                 continue
-            if info in ("define", "define-record-type"):
+            if info in DEFINITION_FORMS:
                 for d in parse_definition(x, f, info):
                     check_new(seen, d)
                     b = new_binding(d.atom, d.key, d.kind)

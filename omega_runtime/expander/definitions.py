@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ..core import App, Const, DefineGlobal, Lambda, Node, OracleLambda, Seq
+from ..core import App, Const, DefineGlobal, Lambda, Node, OracleLambda, PrimRef, Seq
 from ..span import Span
 from ..syntax import Atom, SList, Syntax
-from ..values import make_list
+from ..values import Symbol, make_list
 from .errors import E_DUPLICATE, E_KEYWORD, E_MALFORMED, fail
-from .idents import Key, base_name, base_symbol
+from .idents import Key, Renamed, base_name, base_symbol
 from .parse import Param, check_unique, identifier, lambda_params, parts
 from .scope import EMPTY_ENV, SPECIAL_FORMS, Env, extend, new_binding
 from .trampoline import Gen
@@ -47,11 +47,19 @@ def make_lambda(x: Expander, params: list[Param], rest: Param | None, body: Sequ
     return Lambda(span, params=pbs, rest=rb, body=body_node, name=name, doc=doc, synthetic=synthetic)
 
 
+CASE_LAMBDA = "%case-lambda"  # the built-in a `case-lambda` expands to an application of
+
+
 def named(x: Expander, syn: Syntax, env: Env, name: str) -> Gen[Node]:
-    """Expand `syn`; a lambda (or oracle-lambda) it yields directly takes the name `name`."""
+    """Expand `syn`; a lambda (or oracle-lambda) it yields directly takes the name `name`, and so
+    does every clause of a `case-lambda`."""
     node: Node = yield x.sub(syn, env)
     if isinstance(node, (Lambda, OracleLambda)) and node.name is None:
         node.name = name
+    elif isinstance(node, App) and isinstance(node.fn, PrimRef) and node.fn.name == CASE_LAMBDA:
+        for clause in node.args:
+            if isinstance(clause, Lambda) and clause.name is None:
+                clause.name = name
     return node
 
 
@@ -146,8 +154,40 @@ def parse_record(x: Expander, form: SList) -> list[Definition]:
     return defs
 
 
+def parse_define_values(x: Expander, form: SList) -> list[Definition]:
+    """`(define-values formals expr)`: a hidden definition holding the list of expr's values (an
+    arity-error when their count does not fit the formals), then one definition per formal."""
+    formals, expr = parts(form, 2, 2, "(define-values formals expr)")
+    params, rest = lambda_params(formals, "define-values")
+    span = form.span
+    # No identifier the user writes can name it; as a macro-introduced name, editors skip it.
+    hidden = Renamed(Symbol("define-values", interned=False), (0,), "define-values")
+
+    def values_list(env: Env) -> Gen[Node]:
+        node: Node = yield x.sub(expr, env)
+        spec = [Const(span, value=v, synthetic=True) for v in ("define-values", len(params), rest is not None)]
+        return App(span, fn=x.prim("%values-list", span), args=[*spec, node], synthetic=True)
+
+    def element(i: int, tail: bool) -> InitMaker:
+        def init(env: Env) -> Node:
+            args = [x.ref(hidden, env, span), Const(span, value=i, synthetic=True)]
+            return App(span, fn=x.prim("list-tail" if tail else "list-ref", span), args=args, synthetic=True)
+        return init
+
+    defs = [Definition(Atom(hidden, span), hidden, "define", span, values_list)]
+    defs += [Definition(a, k, "define", a.span, element(i, False)) for i, (a, k) in enumerate(params)]
+    if rest is not None:
+        defs.append(Definition(rest[0], rest[1], "define", rest[0].span, element(len(params), True)))
+    return defs
+
+
+DEFINITION_FORMS = ("define", "define-record-type", "define-values")
+
+
 def parse_definition(x: Expander, form: SList, keyword: str) -> list[Definition]:
-    return [parse_define(x, form)] if keyword == "define" else parse_record(x, form)
+    if keyword == "define":
+        return [parse_define(x, form)]
+    return parse_define_values(x, form) if keyword == "define-values" else parse_record(x, form)
 
 
 def toplevel_definition(x: Expander, form: SList, keyword: str) -> Gen[Node]:

@@ -122,7 +122,7 @@ class Expander:
                 for item in form.items[1:]:
                     exprs.append((yield self.toplevel(item)))
                 return Seq(form.span, exprs=exprs)
-            if info in ("define", "define-record-type"):
+            if info in definitions.DEFINITION_FORMS:
                 result: Node = yield definitions.toplevel_definition(self, form, info)
                 return result
             if info == "define-syntax":

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from . import forms_control as c
 from . import forms_core as k
 from . import forms_omega as o
+from . import forms_r7rs as r
 from .match import expand_match
 from .quasiquote import expand_quasiquote, unquote_outside
 
@@ -54,4 +55,10 @@ EXPRESSION_FORMS: dict[str, Handler] = {
     "restart-bind": o.expand_restart_bind,
     "restart-case": o.expand_restart_case,
     "guard": o.expand_guard,
+    "case-lambda": r.expand_case_lambda,
+    "parameterize": r.expand_parameterize,
+    "let-values": r.expand_let_values,
+    "let*-values": r.expand_let_star_values,
+    "receive": r.expand_receive,
+    "define-values": k.definition_here,
 }

@@ -12,7 +12,7 @@ from ..values import make_list
 from .errors import E_BINDING, E_ELSE, E_MALFORMED, fail
 from .idents import is_named, strip
 from .parse import Param, check_unique, identifier, parts
-from .scope import Env, extend, new_binding
+from .scope import Env, extend, is_aux, new_binding
 from .trampoline import Gen
 
 if TYPE_CHECKING:
@@ -24,10 +24,10 @@ def _temp(name: str, macro: str, span: Span) -> Binding:
     return Binding(name, span, "let", macro=macro)
 
 
-def check_clause_arrow(clause: SList, what: str) -> bool:
+def check_clause_arrow(clause: SList, what: str, env: Env) -> bool:
     """True for `(test => proc)`; E0110 for any other use of `=>` in the clause."""
     items = clause.items
-    arrows = [i for i, item in enumerate(items) if is_named(item, "=>")]
+    arrows = [i for i, item in enumerate(items) if is_aux(item, "=>", env)]
     if not arrows:
         return False
     if arrows != [1] or len(items) != 3:
@@ -35,34 +35,34 @@ def check_clause_arrow(clause: SList, what: str) -> bool:
     return True
 
 
-def checked_clauses(clauses: Sequence[Syntax], what: str) -> list[SList]:
+def checked_clauses(clauses: Sequence[Syntax], what: str, env: Env) -> list[SList]:
     """Clauses checked for shape and for `else` placement (last, and never inside a clause)."""
     out: list[SList] = []
     for i, clause in enumerate(clauses):
         if not isinstance(clause, SList) or clause.tail is not None or not clause.items:
             raise fail(E_MALFORMED, f"{what}: a clause must be a non-empty list", clause)
-        if is_named(clause.items[0], "else"):
+        if is_aux(clause.items[0], "else", env):
             if i != len(clauses) - 1:
                 raise fail(E_ELSE, f"{what}: else must be the last clause", clause.items[0])
             if len(clause.items) < 2:
                 raise fail(E_MALFORMED, f"{what}: else clause has no expressions", clause)
         for item in clause.items[1:]:
-            if is_named(item, "else"):
+            if is_aux(item, "else", env):
                 raise fail(E_ELSE, f"{what}: misplaced else", item)
         out.append(clause)
     return out
 
 
-def _clauses(form: SList, start: int, what: str) -> list[SList]:
-    return checked_clauses(parts(form, start - 1, None, f"({what} ... clause...)")[start - 1:], what)
+def _clauses(form: SList, start: int, what: str, env: Env) -> list[SList]:
+    return checked_clauses(parts(form, start - 1, None, f"({what} ... clause...)")[start - 1:], what, env)
 
 
 def expand_cond(x: Expander, form: SList, env: Env) -> Gen[Node]:
-    clauses = _clauses(form, 1, "cond")
+    clauses = _clauses(form, 1, "cond", env)
     parsed: list[tuple[SList, Node | None, bool]] = []
     for clause in clauses:
-        arrow = check_clause_arrow(clause, "cond")
-        if is_named(clause.items[0], "else"):
+        arrow = check_clause_arrow(clause, "cond", env)
+        if is_aux(clause.items[0], "else", env):
             parsed.append((clause, None, arrow))
         else:
             parsed.append((clause, (yield x.sub(clause.items[0], env)), arrow))
@@ -101,12 +101,12 @@ def expand_cond(x: Expander, form: SList, env: Env) -> Gen[Node]:
 def expand_case(x: Expander, form: SList, env: Env) -> Gen[Node]:
     key_syn = parts(form, 1, None, "(case key ((datum...) expr...)... [(else expr...)])")[0]
     key_node = yield x.sub(key_syn, env)
-    clauses = _clauses(form, 2, "case")
+    clauses = _clauses(form, 2, "case", env)
     k = _temp("key", "case", form.span)
     parsed: list[tuple[SList, Node | None, Node, bool]] = []
     for clause in clauses:
-        arrow = check_clause_arrow(clause, "case")
-        is_else = is_named(clause.items[0], "else")
+        arrow = check_clause_arrow(clause, "case", env)
+        is_else = is_aux(clause.items[0], "else", env)
         if not is_else and (not isinstance(clause.items[0], SList) or clause.items[0].tail is not None):
             raise fail(E_MALFORMED, "case: a clause starts with a list of data", clause.items[0])
         if len(clause.items) < 2:

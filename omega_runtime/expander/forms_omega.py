@@ -32,7 +32,7 @@ from .errors import E_BINDING, E_MALFORMED, fail
 from .forms_control import check_clause_arrow, checked_clauses
 from .idents import base_name, base_symbol, is_named
 from .parse import Param, identifier, lambda_params, parts
-from .scope import Env, extend, new_binding
+from .scope import Env, extend, is_aux, new_binding
 from .trampoline import Gen
 
 if TYPE_CHECKING:
@@ -223,10 +223,10 @@ def expand_guard(x: Expander, form: SList, env: Env) -> Gen[Node]:
     b = new_binding(var[0], var[1], "guard")
     cenv = env.set(var[1], b)
     clauses: list[GuardClause] = []
-    for clause in checked_clauses(spec.items[1:], "guard"):
-        arrow = check_clause_arrow(clause, "guard")
+    for clause in checked_clauses(spec.items[1:], "guard", cenv):
+        arrow = check_clause_arrow(clause, "guard", cenv)
         head = clause.items[0]
-        if is_named(head, "else"):
+        if is_aux(head, "else", cenv):
             test: Node = Const(head.span, value=True, synthetic=True)
         else:
             test = yield x.sub(head, cenv)

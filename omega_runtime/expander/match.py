@@ -12,7 +12,7 @@ from ..values import NIL, Keyword, sym
 from .errors import E_MALFORMED, E_PATTERN, fail
 from .idents import Key, base_name, ident_key, is_named, strip, with_symbol
 from .parse import parts
-from .scope import Env, extend, new_binding
+from .scope import Env, extend, is_aux, new_binding
 from .trampoline import Gen
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def expand_match(x: Expander, form: SList, env: Env) -> Gen[Node]:
         pat_syn = clause.items[0]
         binders = _Binders()
         pattern: CorePattern
-        if is_named(pat_syn, "else"):
+        if is_aux(pat_syn, "else", env):
             pattern = PAny()
         else:
             pattern = yield _pattern(pat_syn, binders, 0, [])

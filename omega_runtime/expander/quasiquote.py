@@ -16,16 +16,16 @@ from ..values import NIL, Pair, Vector, list_to_python, sym
 from .errors import E_MALFORMED, E_UNQUOTE, fail
 from .idents import is_named, strip
 from .parse import parts
-from .scope import Env
+from .scope import Env, is_aux
 from .trampoline import Gen
 
 if TYPE_CHECKING:
     from .expander import Expander
 
 
-def _is_form(syn: Syntax, name: str) -> bool:
-    """`(name x)`: a two-element proper list headed by `name`."""
-    return isinstance(syn, SList) and syn.tail is None and len(syn.items) == 2 and is_named(syn.items[0], name)
+def _is_form(syn: Syntax, name: str, env: Env) -> bool:
+    """`(name x)`: a two-element proper list headed by the keyword `name` (not a local variable)."""
+    return isinstance(syn, SList) and syn.tail is None and len(syn.items) == 2 and is_aux(syn.items[0], name, env)
 
 
 def _folded(node: Node) -> bool:
@@ -59,16 +59,16 @@ def _template(x: Expander, t: Syntax, depth: int, env: Env) -> Gen[Node]:
             assert isinstance(lst, Const)
             return Const(t.span, value=Vector(list_to_python(lst.value) or []), synthetic=True)
         return App(t.span, fn=_prim("list->vector", t.span), args=[lst], synthetic=True)
-    if t.items and t.tail is None and is_named(t.items[0], "unquote"):
+    if t.items and t.tail is None and is_aux(t.items[0], "unquote", env):
         if len(t.items) != 2:
             raise fail(E_MALFORMED, "unquote: expected exactly one expression", t)
         if depth == 1:
             result: Node = yield x.sub(t.items[1], env)
             return result
         return _tagged("unquote", (yield _template(x, t.items[1], depth - 1, env)), t.span)
-    if _is_form(t, "quasiquote"):
+    if _is_form(t, "quasiquote", env):
         return _tagged("quasiquote", (yield _template(x, t.items[1], depth + 1, env)), t.span)
-    if _is_form(t, "unquote-splicing"):
+    if _is_form(t, "unquote-splicing", env):
         if depth == 1:
             raise fail(E_UNQUOTE, "unquote-splicing: not inside a list", t)
         return _tagged("unquote-splicing", (yield _template(x, t.items[1], depth - 1, env)), t.span)
@@ -77,14 +77,14 @@ def _template(x: Expander, t: Syntax, depth: int, env: Env) -> Gen[Node]:
 
 
 def _items(x: Expander, items: Sequence[Syntax], tail: Syntax | None, depth: int, env: Env, span: Span) -> Gen[Node]:
-    if tail is None and len(items) >= 3 and is_named(items[-2], "unquote"):
+    if tail is None and len(items) >= 3 and is_aux(items[-2], "unquote", env):
         # `(a unquote e)` is `(a . ,e)`
         tail = SList(tuple(items[-2:]), items[-2].span)
         items = items[:-2]
     acc: Node = (yield _template(x, tail, depth, env)) if tail is not None else Const(span, value=NIL, synthetic=True)
     last = tail is None
     for item in reversed(items):
-        if _is_form(item, "unquote-splicing") and depth == 1:
+        if _is_form(item, "unquote-splicing", env) and depth == 1:
             assert isinstance(item, SList)
             spliced = yield x.sub(item.items[1], env)
             # The last element is used as is, so it may be an improper list.

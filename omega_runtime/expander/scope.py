@@ -9,9 +9,9 @@ from __future__ import annotations
 import immutables
 
 from ..core import Binding
-from ..syntax import Atom
+from ..syntax import Atom, Syntax
 from ..values import Symbol, sym
-from .idents import Key, base_name, macro_of
+from .idents import Key, base_name, ident_key, macro_of
 
 Env = immutables.Map[Key, Binding]
 
@@ -21,7 +21,7 @@ SPECIAL_FORM_NAMES = (
     "quote quasiquote unquote unquote-splicing if define set! lambda let let* letrec letrec* begin cond case "
     "and or when unless do define-syntax syntax-rules define-record-type match effect handle amb require "
     "amb-collect delay delay-force cons-stream handler-bind restart-case restart-bind guard with-transaction "
-    "with-budget with-capabilities oracle-lambda"
+    "with-budget with-capabilities oracle-lambda case-lambda parameterize let-values let*-values define-values receive"
 ).split()
 
 # What the head of a form names (Expander.classify).
@@ -44,3 +44,10 @@ def extend(env: Env, pairs: list[tuple[Key, Binding]]) -> Env:
     for key, binding in pairs:
         m[key] = binding
     return m.finish()
+
+
+def is_aux(syn: Syntax, name: str, env: Env) -> bool:
+    """True when `syn` is the auxiliary keyword `name` (`else`, `=>`, `unquote`, ...): spelled
+    so and not bound locally, where it would be an ordinary variable (LANGUAGE.md 3, R7RS 4.3.2)."""
+    key = ident_key(syn)
+    return key is not None and base_name(key) == name and env.get(key) is None

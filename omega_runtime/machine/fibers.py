@@ -19,6 +19,7 @@ from ..conditions import OmegaError, wrong_type
 from ..primitives.registry import BUILTINS, primitive
 from ..values import VOID, Procedure, make_list, sym
 from . import frames as F
+from .dynamic import inherit_parameters
 
 if TYPE_CHECKING:
     from .machine import Machine
@@ -172,7 +173,7 @@ def _spawn(m: Machine, args: tuple[Any, ...], node: Any) -> None:
 
     fiber = Fiber(fid, name if isinstance(name, str) else display_repr(name, m.s))
     # The new fiber starts by applying its thunk: its first state is an application in waiting.
-    start = Suspended(fid, None, thunk, m.e, F.CallbackFrame("fiber_start", (node,), FiberEndFrame(fid), "spawn"), "ready")
+    start = Suspended(fid, None, thunk, m.e, F.CallbackFrame("fiber_start", (node,), inherit_parameters(m.k, FiberEndFrame(fid)), "spawn"), "ready")
     _set(m, attrs.evolve(t, fibers=t.fibers.set(fid, fiber), ready=t.ready + (start,), next_id=fid + 1,
                          slice_end=t.slice_end or m.t + SLICE))
     m.services.emit("fiber-start", {"fiber": fid, "name": fiber.name})

@@ -33,6 +33,7 @@ from ..values import (
     Vector,
     list_to_python,
     make_list,
+    make_values,
     next_serial,
     sym,
 )
@@ -484,7 +485,7 @@ class Machine:
         is_error = cond.is_a(S_ERROR)
         while frame is not None:
             fc = frame.__class__
-            if fc is F.CallbackFrame and frame.method in ("handler_declined", "guard_declined"):
+            if fc is F.CallbackFrame and frame.method in ("handler_declined", "guard_declined", "handler_returned"):
                 frame = frame.args[4]  # handlers running: their own and inner ones are inactive
                 start = 0
                 continue
@@ -530,7 +531,7 @@ class Machine:
             self.v, self.c = VOID, None
             return
         test_node, _body = self._guard_clause_nodes(info, i)
-        env = (gframe.env, info.layout, cond)
+        env = (gframe.env, info.layout, cond.payload)  # a raised non-condition: the object itself
         self.k = F.CallbackFrame("guard_tested", (cond, gframe, i, env), self.k, "guard")
         self.e = env
         self.c = test_node
@@ -763,10 +764,8 @@ class Machine:
             i += 1
 
     def invoke_continuation(self, f: ContinuationProc, args: tuple[Any, ...], node: Any) -> None:
-        if len(args) > 1:
-            self.raise_error(arity_error("continuation", 0, 1, len(args), f), node)
-            return
-        value = args[0] if args else VOID
+        # Several arguments are delivered as `values` would (LANGUAGE.md 17.9); none, as before, as void.
+        value = args[0] if len(args) == 1 else make_values(args) if args else VOID
         target = f.k
         plan = self.exit_actions(self.k, target) + self.enter_actions(self.k, target)
 

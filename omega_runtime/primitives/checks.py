@@ -95,3 +95,12 @@ def index(prim: str, k: Value, length: int, *, inclusive: bool = False) -> int:
 def name_of(v: Any) -> str:
     """The primitive name passed by the prelude as a symbol (or string) to a `%check-*` helper."""
     return v.name if isinstance(v, Symbol) else str(v)
+
+
+def bounds(prim: str, start: Value, end: Value, length: int) -> tuple[int, int]:
+    """Optional `[start [end]]` arguments (None when absent) as a slice within `length`."""
+    b = 0 if start is None else index(prim, start, length, inclusive=True)
+    e = length if end is None else index(prim, end, length, inclusive=True)
+    if b > e:
+        raise index_error(prim, start, e)
+    return b, e

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..conditions import division_by_zero, value_error, wrong_type
+from ..number_syntax import parse_prefixed
 from ..printer import float_repr, write_repr
 from ..values import VOID, Value
 from . import checks
@@ -438,7 +439,9 @@ _SPECIAL = {"+inf.0": math.inf, "-inf.0": -math.inf, "+nan.0": math.nan}
 
 
 def parse_number(text: str, radix: int = 10) -> int | float | None:
-    """A number in reader syntax (LANGUAGE.md 1.3), or None."""
+    """A number in reader syntax (LANGUAGE.md 1.3, `#` prefixes included), or None."""
+    if text.startswith("#"):
+        return parse_prefixed(text)
     if radix != 10:
         return int(text, radix) if _RADIX_RE[radix].match(text) else None
     if _INT_RE.match(text):

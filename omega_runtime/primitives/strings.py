@@ -129,11 +129,12 @@ def string_join(lst: Value, sep: Value = " ") -> Value:
     return str.__str__(separator).join(parts)
 
 
-@primitive("string->list", 1, signature="(string->list s)")
-def string_to_list(s: Value) -> Value:
-    """The one-character strings of `s`."""
+@primitive("string->list", 1, 3, signature="(string->list s [start [end]])")
+def string_to_list(s: Value, start: Value = None, end: Value = None) -> Value:
+    """The one-character strings of `s` (from `start` to `end`)."""
     text = checks.string("string->list", s)
-    return make_list(list(str.__str__(text))) if text else NIL
+    b, e = checks.bounds("string->list", start, end, len(text))
+    return make_list(list(str.__str__(text)[b:e])) if b < e else NIL
 
 
 @primitive("list->string", 1, signature="(list->string list)")

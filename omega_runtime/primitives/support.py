@@ -190,3 +190,19 @@ def stream_pair_p(v: Value) -> Value:
 def stream_null_p(v: Value) -> Value:
     """Is `v` the empty stream `()`?"""
     return v is NIL
+
+
+@primitive("%string-lists", 2, signature="(%string-lists name strings)")
+def string_lists(name: Value, strings: Value) -> Value:
+    """Each string as a list of one-character strings, all cut to the shortest one's length."""
+    prim = checks.name_of(name)
+    texts = [str.__str__(checks.string(prim, s)) for s in checks.proper_list(prim, strings)]
+    n = min((len(t) for t in texts), default=0)
+    return make_list([make_list(list(t[:n])) for t in texts])
+
+
+@primitive("%check-string", 2, signature="(%check-string name v)")
+def check_string(name: Value, v: Value) -> Value:
+    """wrong-type unless `v` is a string."""
+    checks.string(checks.name_of(name), v)
+    return VOID

@@ -55,19 +55,22 @@ def vector_set(ctx: PrimContext, v: Value, k: Value, value: Value) -> Value:
     return VOID
 
 
-@primitive("vector-fill!", 2, kind="ctx", signature="(vector-fill! vector value)")
-def vector_fill(ctx: PrimContext, v: Value, value: Value) -> Value:
-    """Store `value` in every slot."""
+@primitive("vector-fill!", 2, 4, kind="ctx", signature="(vector-fill! vector value [start [end]])")
+def vector_fill(ctx: PrimContext, v: Value, value: Value, start: Value = None, end: Value = None) -> Value:
+    """Store `value` in every slot (from `start` to `end`)."""
     vec = checks.vector("vector-fill!", v)
-    for i in range(len(vec.items)):
+    b, e = checks.bounds("vector-fill!", start, end, len(vec.items))
+    for i in range(b, e):
         write_slot(ctx, vec, i, value)
     return VOID
 
 
-@primitive("vector->list", 1, kind="ctx", signature="(vector->list vector)")
-def vector_to_list(ctx: PrimContext, v: Value) -> Value:
-    """A new list of the current elements."""
-    return make_list(checks.vector("vector->list", v).elements(ctx.store))
+@primitive("vector->list", 1, 3, kind="ctx", signature="(vector->list vector [start [end]])")
+def vector_to_list(ctx: PrimContext, v: Value, start: Value = None, end: Value = None) -> Value:
+    """A new list of the current elements (from `start` to `end`)."""
+    vec = checks.vector("vector->list", v)
+    b, e = checks.bounds("vector->list", start, end, len(vec.items))
+    return make_list(vec.elements(ctx.store)[b:e])
 
 
 @primitive("list->vector", 1, signature="(list->vector list)")
@@ -76,7 +79,9 @@ def list_to_vector(lst: Value) -> Value:
     return Vector(checks.proper_list("list->vector", lst))
 
 
-@primitive("vector-copy", 1, kind="ctx", signature="(vector-copy vector)")
-def vector_copy(ctx: PrimContext, v: Value) -> Value:
-    """A new vector of the current elements."""
-    return Vector(checks.vector("vector-copy", v).elements(ctx.store))
+@primitive("vector-copy", 1, 3, kind="ctx", signature="(vector-copy vector [start [end]])")
+def vector_copy(ctx: PrimContext, v: Value, start: Value = None, end: Value = None) -> Value:
+    """A new vector of the current elements (from `start` to `end`)."""
+    vec = checks.vector("vector-copy", v)
+    b, e = checks.bounds("vector-copy", start, end, len(vec.items))
+    return Vector(vec.elements(ctx.store)[b:e])

@@ -29,7 +29,7 @@ async def test_reader_errors_have_exact_ranges_after_non_ascii(client: LanguageC
 
 
 async def test_every_reader_error_is_reported(client: LanguageClient) -> None:
-    text = '(a #x1F "bad \\q escape")\n)\n(b . )'
+    text = '(a #xZZ "bad \\q escape")\n)\n(b . )'
     uri = open_doc(client, text)
     codes = sorted(str(d.code) for d in await diagnostics(client, uri))
     assert codes == ["E0001", "E0004", "E0005", "E0006"]
