@@ -1,257 +1,268 @@
-"""Omega's CESK machine against the bare reference machine (issues 2 and 3).
+"""Omega's machine against the bare reference machine `cesk.py` (issue 15's targets).
 
-For each program of `benchmarks/programs/` it prints Omega's wall time, steps and steps per
-second, the same for `reference_machine.py` measured in the same run, and the ratio (Omega time /
-reference time), then checks that both machines computed the same result and prints it. A
-summary line compares the ratios of issue 2's four programs with the 2.0x target (the amb searches
-of issue 3 have no target: their figures are reported). The oracle benchmark runs on Omega only:
-N scripted `ask-llm` calls against the same loop with a plain primitive call instead, giving the
-oracle and receipt overhead per call in microseconds (receipts kept in memory, then also written
-to a JSON Lines file).
+The yardstick is `../shared/bench-ref/cesk.py` (found through `$OMEGA_SHARED/bench-ref` or
+`../shared/bench-ref` beside the repository) and its six programs. For each build of Omega that is
+installed — `pure` (the Python modules, forced at run time by `OMEGA_PURE=1`) and `compiled` (the
+mypyc extension modules, when `pip install` built them) — it measures, interleaved with the
+reference in the same run and keeping the best of N:
 
-Only the evaluation of the benchmark's main expression is timed: creating the runtime and
-loading the program's definitions are excluded, on both machines.
+* whole process: `omega run P.omg` against `python3 cesk.py P.omg`, start-up included (the target);
+* in process: Omega's `OmegaRuntime.eval` of the program's text in a runtime created beforehand
+  (reading, expanding and compiling the program included, creating the runtime not) against the
+  run time `cesk.py` reports for itself (its reading and compiling excluded) — for information;
+* start-up: `omega run` of a one-line program against `cesk.py` running the same line.
 
-    python benchmarks/machine.py [--quick] [--repeat N] [--program NAME ...] [--profile NAME]
+Every process runs with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as for a user; the
+first of the N runs may write the caches, the best of N is kept.
 
-`--quick` uses smaller sizes, `--repeat N` keeps the best of N runs, `--program` selects
-programs, `--profile NAME` runs that program on Omega under cProfile and prints the hot spots
-instead of benchmarking. Exit status 1 when the two machines disagree on a result.
+Targets: pure <= 1.5x and compiled <= 1.0x of `cesk.py` on every program whole process, start-up
+<= 4x. Each ratio is printed with its target and whether it is met.
+
+    python benchmarks/machine.py [--repeat N] [--program NAME ...] [--build pure|compiled]
+                                 [--no-inprocess] [--profile NAME]
+
+`--profile NAME` runs that program in process under cProfile (in this process's build) and prints
+the hot spots instead. Exit status 1 when a machine's result differs from the reference's, 2 when
+the reference is missing.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import io
-import math
+import json
+import os
 import pstats
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:  # run as a script or with -m: the reference machine sits beside us
-    sys.path.insert(0, str(HERE))
-
-from reference_machine import ReferenceMachine, write  # noqa: E402
-
-from omega_runtime.runtime import OmegaRuntime  # noqa: E402
-
-PROGRAMS_DIR = HERE / "programs"
-TARGET = 2.0
+PROGRAMS = ["fib25", "loop1m", "deep100k", "dwelling", "pyth", "str"]
+ONE_LINE = "(+ 1 2)"
+TARGETS = {"pure": 1.5, "compiled": 1.0}
+STARTUP_TARGET = 4.0
 
 
-@dataclass(frozen=True)
-class Program:
-    name: str
-    file: str
-    main: str  # the timed expression; `{n}` is the size
-    size: int
-    quick_size: int
-    label: str  # `{n}` is the size
-    targeted: bool = True  # issue 2's 2.0x target; the amb searches (issue 3) report figures only
-
-    def source(self) -> str:
-        return (PROGRAMS_DIR / self.file).read_text(encoding="utf-8")
+def find_bench_ref() -> Path | None:
+    candidates = []
+    if os.environ.get("OMEGA_SHARED"):
+        candidates.append(Path(os.environ["OMEGA_SHARED"]) / "bench-ref")
+    candidates.append(HERE.parent.parent / "shared" / "bench-ref")
+    return next((c for c in candidates if (c / "cesk.py").is_file()), None)
 
 
-PROGRAMS = [
-    Program("fib", "fib.omega", "(fib {n})", 25, 18, "fib {n}"),
-    Program("tail-loop", "tail-loop.omega", "(tail-loop {n})", 1_000_000, 100_000, "tail loop, {n:,} iterations"),
-    Program("deep-recursion", "deep-recursion.omega", "(deep-sum {n})", 100_000, 20_000,
-            "non-tail recursion, {n:,} deep"),
-    Program("strings", "strings.omega", "(build-strings {n})", 20_000, 2_000, "string building, {n:,} pieces"),
-    Program("dwelling", "dwelling.omega", "(dwelling-runs {n})", 5, 1, "multiple dwelling (amb), {n} runs",
-            targeted=False),
-    Program("triples", "triples.omega", "(triples {n})", 30, 20, "Pythagorean triples <= {n} (amb)", targeted=False),
-]
-ORACLE_CALLS = 10_000
-ORACLE_CALLS_QUICK = 1_000
+def base_python() -> str:
+    """The interpreter without this virtualenv's site-packages: what `python3 cesk.py` runs on."""
+    return getattr(sys, "_base_executable", None) or sys.executable
+
+
+def omega_command() -> list[str]:
+    script = Path(sys.executable).parent / "omega"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "omega_runtime.cli"]
+
+
+def clean_env() -> dict[str, str]:
+    """The environment of every measured process: bytecode caching on (as for any user; a
+    PYTHONDONTWRITEBYTECODE=1 shell would otherwise make Omega recompile its ~100 modules at
+    every start while `cesk.py` is one file)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def build_env(build: str) -> dict[str, str]:
+    env = clean_env()
+    env.pop("OMEGA_PURE", None)
+    if build == "pure":
+        env["OMEGA_PURE"] = "1"
+    return env
+
+
+def installed_build(build: str) -> bool:
+    """Whether `build` is what Omega loads with `build_env(build)` (`compiled` needs the extensions)."""
+    probe = "import omega_runtime.machine.machine as m; print(m.__file__)"
+    out = subprocess.run([sys.executable, "-c", probe], env=build_env(build), capture_output=True, text=True)
+    if out.returncode != 0:
+        return False
+    compiled = not out.stdout.strip().endswith(".py")
+    return compiled == (build == "compiled")
 
 
 @dataclass
-class Measure:
-    seconds: float  # wall time
-    cpu: float  # this process's CPU time: steadier than wall time on a loaded machine
-    steps: int
+class Run:
+    seconds: float
     result: str
 
-    @property
-    def rate(self) -> float:
-        return self.steps / self.seconds if self.seconds > 0 else math.inf
+
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({out.returncode}): {out.stderr.strip()[-500:]}")
+    return seconds, out.stdout
 
 
-def best(runs: list[Measure]) -> Measure:
-    """The fastest wall time and the least CPU time among `runs` (of the same program)."""
-    fastest = min(runs, key=lambda m: m.seconds)
-    return Measure(fastest.seconds, min(m.cpu for m in runs), fastest.steps, fastest.result)
+def cesk_whole(ref: Path, program: Path) -> Run:
+    seconds, out = timed([base_python(), str(ref / "cesk.py"), str(program)], clean_env())
+    return Run(seconds, json.loads(out.strip().splitlines()[-1])["result"])
 
 
-def best_of(repeat: int, once: Callable[[], Measure]) -> Measure:
-    """The best of `repeat` runs (each run gets a fresh machine from `once`)."""
-    return best([once() for _ in range(repeat)])
+def cesk_inprocess(ref: Path, program: Path) -> Run:
+    _, out = timed([base_python(), str(ref / "cesk.py"), str(program)], clean_env())
+    line = json.loads(out.strip().splitlines()[-1])
+    return Run(float(line["runS"]), line["result"])
 
 
-class Timer:
-    """Wall and CPU time of a `with` block."""
-
-    def __enter__(self) -> Timer:
-        gc.collect()  # start every timed run with the same heap state
-        self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wall = time.perf_counter() - self.wall0
-        self.cpu = time.process_time() - self.cpu0
+def omega_whole(build: str, program: Path) -> Run:
+    seconds, out = timed([*omega_command(), "run", str(program)], build_env(build))
+    return Run(seconds, out.strip().splitlines()[-1] if out.strip() else "")
 
 
-def omega_once(defs: str, main: str, config: dict[str, Any] | None = None) -> Measure:
-    rt = OmegaRuntime.create(config)
-    try:
-        loaded = rt.eval(defs, source="<benchmark>")
-        if not loaded.ok:
-            raise RuntimeError(f"Omega could not load the program: {loaded.report or loaded.diagnostics}")
-        with Timer() as timer:
-            r = rt.eval(main)
-        if not r.ok:
-            raise RuntimeError(f"Omega failed on {main}: {r.report or r.diagnostics}")
-        return Measure(timer.wall, timer.cpu, r.steps, r.printed)
-    finally:
-        rt.dispose()
+INPROCESS_WORKER = """
+import sys, time, json
+from omega_runtime.runtime import OmegaRuntime
+text = open(sys.argv[1], encoding="utf-8").read()
+rt = OmegaRuntime.create()
+t0 = time.perf_counter()
+r = rt.eval(text, source=sys.argv[1])
+seconds = time.perf_counter() - t0
+if not r.ok:
+    raise SystemExit(r.report)
+print(json.dumps({"seconds": seconds, "result": r.printed, "steps": r.steps}))
+"""
 
 
-def reference_once(defs: str, main: str) -> Measure:
-    m = ReferenceMachine()
-    m.eval(defs)
-    before = m.steps
-    with Timer() as timer:
-        value = m.eval(main)
-    return Measure(timer.wall, timer.cpu, m.steps - before, write(value))
+def omega_inprocess(build: str, program: Path) -> Run:
+    _, out = timed([sys.executable, "-c", INPROCESS_WORKER, str(program)], build_env(build))
+    line = json.loads(out.strip().splitlines()[-1])
+    return Run(float(line["seconds"]), line["result"])
 
 
-def geomean(xs: list[float]) -> float:
-    return math.exp(sum(math.log(x) for x in xs) / len(xs))
+def verdict(ratio: float, target: float) -> str:
+    return f"{ratio:5.2f}x  (target <= {target:.1f}x: {'met' if ratio <= target else 'NOT met'})"
 
 
-def short(text: str, width: int = 90) -> str:
-    return text if len(text) <= width else text[:width - 3] + "..."
+def best(runs: list[Run]) -> Run:
+    return min(runs, key=lambda r: r.seconds)
 
 
-def compare(programs: list[Program], quick: bool, repeat: int) -> bool:
-    """Benchmark `programs` on both machines; False when some result differs."""
-    header = (f"{'program':<38} {'omega s':>8} {'omega steps':>12} {'Msteps/s':>8}   "
-              f"{'ref s':>8} {'ref steps':>12} {'Msteps/s':>8}   {'ratio':>6} {'cpu ratio':>9}")
-    print(header)
-    print("-" * len(header))
-    ratios: list[tuple[str, float]] = []  # wall-time ratios
-    cpu_ratios: list[float] = []
-    results: list[tuple[str, str, str]] = []
-    for prog in programs:
-        n = prog.quick_size if quick else prog.size
-        main = prog.main.format(n=n)
-        defs = prog.source()
-        om_runs, ref_runs = [], []
-        for _ in range(repeat):  # interleaved, so that a change in machine load hits both alike
-            om_runs.append(omega_once(defs, main))
-            ref_runs.append(reference_once(defs, main))
-        om, ref = best(om_runs), best(ref_runs)
-        ratio = om.seconds / ref.seconds
-        label = prog.label.format(n=n)
-        if prog.targeted:
-            ratios.append((label, ratio))
-            cpu_ratios.append(om.cpu / ref.cpu)
-        results.append((label, om.result, ref.result))
-        print(f"{label:<38} {om.seconds:>8.3f} {om.steps:>12,} {om.rate / 1e6:>8.2f}   "
-              f"{ref.seconds:>8.3f} {ref.steps:>12,} {ref.rate / 1e6:>8.2f}   {ratio:>5.2f}x "
-              f"{om.cpu / ref.cpu:>8.2f}x", flush=True)
-    print()
-    same = True
-    for label, omega_result, ref_result in results:
-        if omega_result == ref_result:
-            print(f"result  {label:<38} both: {short(omega_result)}")
-        else:
-            same = False
-            print(f"result  {label:<38} DIFFERENT\n  omega:     {short(omega_result)}\n"
-                  f"  reference: {short(ref_result)}")
-    if ratios:
-        geo = geomean([r for _, r in ratios])
-        worst_label, worst = max(ratios, key=lambda x: x[1])
-        met = sum(1 for _, r in ratios if r <= TARGET)
-        verdict = "MET" if met == len(ratios) else "NOT MET"
-        print(f"\nsummary: Omega/reference time ratio: geometric mean {geo:.2f}x, worst {worst:.2f}x "
-              f"({worst_label}); target <= {TARGET:.1f}x {verdict} on {met}/{len(ratios)} targeted programs"
-              f" (CPU-time ratios: geometric mean {geomean(cpu_ratios):.2f}x, worst {max(cpu_ratios):.2f}x)"
-              f"; results {'identical' if same else 'DIFFER'}")
-    return same
+def compare(ref: Path, builds: list[str], programs: list[str], repeat: int, inprocess: bool) -> tuple[bool, bool]:
+    """Print the figures; (every result agrees with the reference, every target met)."""
+    same, met = True, True
+    width = 10
+    for label, measure_omega, measure_ref in (
+        [("whole process (omega run vs python3 cesk.py, start-up included)", omega_whole, cesk_whole)]
+        + ([("in process (eval of the program vs cesk.py's own run time; information)",
+             omega_inprocess, cesk_inprocess)] if inprocess else [])
+    ):
+        targeted = measure_omega is omega_whole
+        print(f"\n{label}, best of {repeat}, interleaved")
+        head = f"{'program':<{width}} {'cesk.py s':>9}"
+        for b in builds:
+            head += f"  {b + ' s':>10}  {'ratio':<34}"
+        print(head)
+        for name in programs:
+            path = ref / f"{name}.omg"
+            ref_runs: list[Run] = []
+            om_runs: dict[str, list[Run]] = {b: [] for b in builds}
+            for _ in range(repeat):
+                ref_runs.append(measure_ref(ref, path))
+                for b in builds:
+                    om_runs[b].append(measure_omega(b, path))
+            r = best(ref_runs)
+            line = f"{name:<{width}} {r.seconds:>9.3f}"
+            for b in builds:
+                o = best(om_runs[b])
+                ratio = o.seconds / r.seconds
+                if targeted:
+                    met = met and ratio <= TARGETS[b]
+                    line += f"  {o.seconds:>10.3f}  {verdict(ratio, TARGETS[b]):<34}"
+                else:
+                    line += f"  {o.seconds:>10.3f}  {ratio:5.2f}x{'':<28}"
+                if o.result[:60] != r.result[:60]:  # cesk.py prints at most 60 characters
+                    same = False
+                    line += f"\n    {b} result {o.result[:60]!r} differs from cesk.py's {r.result[:60]!r}"
+            print(line, flush=True)
+    return same, met
 
 
-def oracle_benchmark(quick: bool, repeat: int) -> None:
-    """Omega only: the per-call cost of a scripted oracle call with its receipt, over a plain
-    primitive call in the same loop."""
-    n = ORACLE_CALLS_QUICK if quick else ORACLE_CALLS
-    defs = (PROGRAMS_DIR / "oracle.omega").read_text(encoding="utf-8")
-    plain = best_of(repeat, lambda: omega_once(defs, f"(plain-loop {n})"))
-    calls = best_of(repeat, lambda: omega_once(defs, f"(oracle-loop {n})"))
+def startup(ref: Path, builds: list[str], repeat: int) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
-        log = str(Path(tmp) / "receipts.jsonl")
-        logged = best_of(repeat, lambda: omega_once(defs, f"(oracle-loop {n})", {"receipts": log}))
-        written = sum(1 for _ in open(log, encoding="utf-8"))
-    per_call = (calls.seconds - plain.seconds) / n * 1e6
-    per_call_file = (logged.seconds - plain.seconds) / n * 1e6
-    print(f"\noracle (Omega only): {n:,} scripted ask-llm calls")
-    print(f"  plain loop (string-append instead)  {plain.seconds:>7.3f} s  {plain.steps:>10,} steps  "
-          f"{plain.seconds / n * 1e6:>7.1f} us/iteration")
-    print(f"  oracle loop, receipts in memory      {calls.seconds:>7.3f} s  {calls.steps:>10,} steps  "
-          f"{calls.seconds / n * 1e6:>7.1f} us/iteration")
-    print(f"  oracle loop, receipts to JSONL file  {logged.seconds:>7.3f} s  {logged.steps:>10,} steps  "
-          f"{logged.seconds / n * 1e6:>7.1f} us/iteration  ({written:,} receipts written)")
-    print(f"  oracle + receipt overhead per call: {per_call:.1f} us (in memory), {per_call_file:.1f} us (to file); "
-          f"result {short(calls.result, 40)}")
+        path = Path(tmp) / "one.omg"
+        path.write_text(ONE_LINE + "\n", encoding="utf-8")
+        ref_runs: list[Run] = []
+        om_runs: dict[str, list[Run]] = {b: [] for b in builds}
+        for _ in range(repeat):
+            ref_runs.append(cesk_whole(ref, path))
+            for b in builds:
+                om_runs[b].append(omega_whole(b, path))
+    r = best(ref_runs)
+    print(f"\nstart-up: a one-line program {ONE_LINE}, best of {repeat}, interleaved")
+    met = True
+    print(f"{'cesk.py':<10} {r.seconds:>9.3f} s")
+    for b in builds:
+        o = best(om_runs[b])
+        ratio = o.seconds / r.seconds
+        met = met and ratio <= STARTUP_TARGET
+        print(f"{'omega ' + b:<18} {o.seconds:>9.3f} s  {verdict(ratio, STARTUP_TARGET)}")
+    return met
 
 
-def profile(prog: Program, quick: bool, top: int = 30) -> None:
-    """Run `prog` on Omega under cProfile; print the functions with the most own time."""
-    n = prog.quick_size if quick else prog.size
+def profile(ref: Path, name: str, top: int = 30) -> None:
+    from omega_runtime.runtime import OmegaRuntime
+
+    text = (ref / f"{name}.omg").read_text(encoding="utf-8")
     rt = OmegaRuntime.create()
-    loaded = rt.eval(prog.source(), source="<benchmark>")
-    if not loaded.ok:
-        raise RuntimeError(loaded.report)
     profiler = cProfile.Profile()
     profiler.enable()
-    r = rt.eval(prog.main.format(n=n))
+    r = rt.eval(text, source=name)
     profiler.disable()
     rt.dispose()
-    print(f"profile of Omega on {prog.label.format(n=n)}: {r.steps:,} steps, result {short(r.printed, 60)}")
+    print(f"profile of Omega on {name}: {r.steps:,} steps, result {r.printed[:60]}")
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
     print(out.getvalue())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Omega's machine against the bare reference machine.")
-    parser.add_argument("--quick", action="store_true", help="smaller sizes")
-    parser.add_argument("--repeat", type=int, default=1, metavar="N", help="best of N runs (default 1)")
-    names = [p.name for p in PROGRAMS] + ["oracle"]
-    parser.add_argument("--program", action="append", choices=names, help="run only these programs")
-    parser.add_argument("--profile", choices=[p.name for p in PROGRAMS], help="profile one program on Omega")
+    parser = argparse.ArgumentParser(description="Omega's machine against the bare reference machine cesk.py.")
+    parser.add_argument("--repeat", type=int, default=3, metavar="N", help="best of N runs (default 3)")
+    parser.add_argument("--program", action="append", choices=PROGRAMS, help="run only these programs")
+    parser.add_argument("--build", action="append", choices=list(TARGETS), help="measure only these builds")
+    parser.add_argument("--no-inprocess", action="store_true", help="skip the in-process figures")
+    parser.add_argument("--profile", choices=PROGRAMS, help="profile one program in process")
     args = parser.parse_args(argv)
+    ref = find_bench_ref()
+    if ref is None:
+        print("benchmarks/machine.py: the reference machine is missing: set OMEGA_SHARED to the shared "
+              "contracts directory (it holds bench-ref/cesk.py) or put them in ../shared beside the repository",
+              file=sys.stderr)
+        return 2
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     if args.profile:
-        profile(next(p for p in PROGRAMS if p.name == args.profile), args.quick)
+        profile(ref, args.profile)
         return 0
-    chosen = args.program or names
-    print(f"Omega machine vs reference machine ({'quick' if args.quick else 'full'} sizes, best of {args.repeat}, "
-          f"Python {sys.version.split()[0]})\n")
-    same = compare([p for p in PROGRAMS if p.name in chosen], args.quick, args.repeat)
-    if "oracle" in chosen:
-        oracle_benchmark(args.quick, args.repeat)
+    builds = []
+    for b in args.build or list(TARGETS):
+        if installed_build(b):
+            builds.append(b)
+        else:
+            print(f"({b} build not installed: not measured"
+                  f"{'; pip install a non-pure build with a C compiler present' if b == 'compiled' else ''})")
+    if not builds:
+        return 2
+    print(f"Omega ({', '.join(builds)}) vs {ref / 'cesk.py'}; Python {sys.version.split()[0]}")
+    met = startup(ref, builds, max(args.repeat, 5))
+    same, met_programs = compare(ref, builds, args.program or PROGRAMS, args.repeat, not args.no_inprocess)
+    print(f"\nsummary: targets {'all met' if met and met_programs else 'NOT all met'}; "
+          f"results {'identical to cesk.py' if same else 'DIFFER'}")
     return 0 if same else 1
 
 

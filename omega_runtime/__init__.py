@@ -4,12 +4,70 @@ The package's public face is what RUNTIME.md documents: ``from omega_runtime imp
 OmegaRuntime, RuntimeConfig, RuntimeProviders``. The names are loaded on first use (PEP 562), so
 that tools needing only the reader or the expander (the language server) do not load the whole
 runtime.
+
+A compiled build (setup.py) has the step machine's modules also as mypyc extension modules beside
+their sources. They are used unless `OMEGA_PURE=1` is set, or some source is newer than its
+extension (an edited checkout whose extensions were built before the edit): then every module is
+loaded from its Python source, so a stale extension never runs in place of the code beside it.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_COMPILED_DIRS = (_HERE, os.path.join(_HERE, "machine"))
+
+
+def _extensions_stale() -> bool:
+    """Whether a compiled module's source is newer than the library holding the compiled code."""
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    machine_dir = _COMPILED_DIRS[1]
+    try:
+        library = next(n for n in os.listdir(machine_dir) if n.startswith("_compiled__mypyc") and n.endswith(suffixes))
+        built = os.stat(os.path.join(machine_dir, library)).st_mtime
+        for directory in _COMPILED_DIRS:
+            for name in os.listdir(directory):
+                if name.endswith(suffixes) and not name.startswith("_compiled__mypyc"):
+                    if os.stat(os.path.join(directory, name.split(".", 1)[0] + ".py")).st_mtime > built:
+                        return True
+    except (StopIteration, OSError):
+        return False
+    return False
+
+
+class _SourcesFirst(importlib.abc.MetaPathFinder):
+    """Load this package's modules from their `.py` files even where an extension module exists."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if not fullname.startswith(__name__ + ".") or not path:
+            return None
+        leaf = fullname.rpartition(".")[2]
+        for directory in path:
+            source = os.path.join(directory, leaf + ".py")
+            if os.path.isfile(source):
+                return importlib.util.spec_from_file_location(fullname, source)
+        return None
+
+
+def compiled() -> bool:
+    """Whether the step machine runs compiled (mypyc) in this process."""
+    from .machine import machine
+
+    return not (machine.__file__ or "").endswith(".py")
+
+
+if os.environ.get("OMEGA_PURE", "") not in ("", "0") or _extensions_stale():
+    sys.meta_path.insert(0, _SourcesFirst())
 
 if TYPE_CHECKING:
     from .config import PRESETS, RuntimeConfig, RuntimeProviders

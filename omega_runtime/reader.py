@@ -4,8 +4,8 @@
 with the recovery that table prescribes, so one pass reports every error in the file.
 
 How it works: `grammar.lark` holds the terminals and an LALR(1) datum grammar, which lark compiles
-once into a parse table. Lark's own lexer and parse loop cost about 2 and 4 microseconds per token
-(measured), too slow for a language server that re-reads on every edit, so this module
+once into a parse table (cached, see `_load_tables`). Lark's own lexer and parse loop cost about 2
+and 4 microseconds per token (measured), too slow for a language server that re-reads on every edit, so this module
 * scans with one regular expression assembled from the grammar's terminals (`finditer`, no token
   objects) and classifies atom tokens by the table of 1.3, and
 * drives lark's table with its own loop over explicit state and value stacks, building syntax
@@ -16,10 +16,14 @@ Nothing recurses, so nesting depth is limited only by memory.
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import math
+import os
 import re
 from bisect import bisect_right
 from importlib import resources
+from pathlib import Path
 from typing import Any, Final
 
 from .number_syntax import parse_prefixed
@@ -59,43 +63,18 @@ _Reduction = tuple[int, str, int]
 
 
 class _Grammar:
-    """What the reader needs from grammar.lark, compiled by lark."""
+    """What the reader needs from grammar.lark: the scanner and the parse table lark compiles,
+    cached as JSON in the user's cache directory (see `_load_tables`)."""
 
     def __init__(self) -> None:
-        import lark  # deferred: importing and compiling costs ~70 ms, paid by the first `read`
-        from lark.parsers.lalr_analysis import Shift
-
         source = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
-        self.lark: Final = lark.Lark(source, parser="lalr", lexer="basic")
-
-        # The scanner: every terminal as one named alternative, higher priority first; `sorted` is
-        # stable, so equal priorities keep the grammar's order. The terminals cover every character.
-        terminals = sorted(self.lark.terminals, key=lambda t: -t.priority)
-        self.scanner: Final = re.compile(
-            "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals))
+        pattern, names, table, self.start_state, self.end_state = _load_tables(source)
+        self.scanner: Final = re.compile(pattern)
         # `m.lastindex` is the alternative's position because the patterns capture nothing else.
-        assert self.scanner.groups == len(terminals)
-        self.names: Final = [""] + [t.name for t in terminals]
+        assert self.scanner.groups == len(names) - 1
+        self.names: Final = names
         self.index: Final = {name: i for i, name in enumerate(self.names)}
-
-        # The parse table as plain dicts keyed by str (lark's Token keys compare slowly): per state,
-        # terminal or nonterminal -> next state (shift or goto) or reduction.
-        conf = self.lark.parse_interactive("").parser_state.parse_conf
-        reductions: dict[Any, _Reduction] = {}
-        table: list[dict[str, int | _Reduction]] = [{} for _ in range(len(conf.states))]
-        for state, actions in conf.states.items():
-            for symbol, (action, arg) in actions.items():
-                if action is Shift:
-                    table[state][str(symbol)] = int(arg)
-                    continue
-                reduction = reductions.get(arg)
-                if reduction is None:
-                    code = _CODES[str(arg.alias or arg.origin.name)]
-                    reduction = reductions[arg] = (len(arg.expansion), str(arg.origin.name), code)
-                table[state][str(symbol)] = reduction
         self.table: Final = table
-        self.start_state: Final = int(conf.start_state)
-        self.end_state: Final = int(conf.end_state)
         self.defaults: Final = [self._default_reduction(row) for row in table]
         self.joins: list[bool] = []
         self.appends: list[bool] = []
@@ -151,6 +130,86 @@ class _Grammar:
                     closes[term] = finished[2]
             self.opens.append(opens)
             self.closes.append(closes)
+
+
+# The scanner's pattern, the terminal names (index 0 unused), the parse table, start and end state.
+_Tables = tuple[str, list[str], list[dict[str, int | _Reduction]], int, int]
+_TABLES_FORMAT: Final = 1  # bump when `_build_tables` changes what it derives
+
+
+def _build_tables(source: str) -> _Tables:
+    """Compile grammar.lark with lark (~50 ms with lark's import) into the reader's tables."""
+    import lark
+    from lark.parsers.lalr_analysis import Shift
+
+    parser = lark.Lark(source, parser="lalr", lexer="basic")
+    # The scanner: every terminal as one named alternative, higher priority first; `sorted` is
+    # stable, so equal priorities keep the grammar's order. The terminals cover every character.
+    terminals = sorted(parser.terminals, key=lambda t: -t.priority)
+    pattern = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals)
+    names = [""] + [t.name for t in terminals]
+    # The parse table as plain dicts keyed by str (lark's Token keys compare slowly): per state,
+    # terminal or nonterminal -> next state (shift or goto) or reduction.
+    conf = parser.parse_interactive("").parser_state.parse_conf
+    reductions: dict[Any, _Reduction] = {}
+    table: list[dict[str, int | _Reduction]] = [{} for _ in range(len(conf.states))]
+    for state, actions in conf.states.items():
+        for symbol, (action, arg) in actions.items():
+            if action is Shift:
+                table[state][str(symbol)] = int(arg)
+                continue
+            reduction = reductions.get(arg)
+            if reduction is None:
+                code = _CODES[str(arg.alias or arg.origin.name)]
+                reduction = reductions[arg] = (len(arg.expansion), str(arg.origin.name), code)
+            table[state][str(symbol)] = reduction
+    return pattern, names, table, int(conf.start_state), int(conf.end_state)
+
+
+def _cache_file(source: str) -> Path:
+    """Where the tables of this grammar text are cached: keyed by the text's hash, so an edited
+    grammar never meets a stale table."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256(f"{_TABLES_FORMAT}\n{source}".encode()).hexdigest()[:32]
+    return Path(base) / "omega" / f"reader-tables-{digest}.json"
+
+
+def _decode_tables(data: Any) -> _Tables:
+    pattern, names, rows, start, end = data
+    table: list[dict[str, int | _Reduction]] = [
+        {symbol: action if isinstance(action, int) else (int(action[0]), str(action[1]), int(action[2]))
+         for symbol, action in row.items()} for row in rows]
+    names = [str(n) for n in names]
+    if re.compile(pattern).groups != len(names) - 1 or not (0 <= start < len(table) and 0 <= end < len(table)):
+        raise ValueError("inconsistent reader tables")
+    return str(pattern), names, table, int(start), int(end)
+
+
+def _load_tables(source: str) -> _Tables:
+    """The tables from the cache (JSON: loading runs no code), else built by lark and cached.
+    The cache file is written to a temporary name and renamed, so a concurrent reader sees the
+    whole file or none; any failure (unwritable, corrupt, missing home) just means building."""
+    path = _cache_file(source)
+    try:
+        return _decode_tables(json.loads(path.read_text(encoding="utf-8")))
+    except Exception:
+        pass
+    tables = _build_tables(source)
+    try:
+        import tempfile  # only when writing
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".reader-tables-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(tables, f, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:
+        pass
+    return tables
 
 
 _grammar: _Grammar | None = None

@@ -16,6 +16,8 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
+from mypy_extensions import mypyc_attr
+
 # Creation serials of mutable containers: a restart undoes writes to containers that existed at
 # the restart point (LANGUAGE.md 10.3), i.e. those with a smaller serial.
 _serials = itertools.count(1)
@@ -106,31 +108,34 @@ class Pair:
         return f"Pair({self.car!r}, {self.cdr!r})"
 
 
+@mypyc_attr(native_class=False)  # compiled (mypyc) builds: builtin subclasses stay Python classes
 class PStr(str):
     """A string from the oracle or derived from one (LANGUAGE.md 5.7)."""
 
     provenance: Value
 
     def __new__(cls, value: str, provenance: Value) -> PStr:
-        obj = super().__new__(cls, value)
+        obj = str.__new__(cls, value)
         obj.provenance = provenance
         return obj
 
 
+@mypyc_attr(native_class=False)
 class PInt(int):
     provenance: Value
 
     def __new__(cls, value: int, provenance: Value) -> PInt:
-        obj = super().__new__(cls, value)
+        obj = int.__new__(cls, value)
         obj.provenance = provenance
         return obj
 
 
+@mypyc_attr(native_class=False)
 class PFloat(float):
     provenance: Value
 
     def __new__(cls, value: float, provenance: Value) -> PFloat:
-        obj = super().__new__(cls, value)
+        obj = float.__new__(cls, value)
         obj.provenance = provenance
         return obj
 
@@ -189,6 +194,7 @@ class Record:
         return self.items[i] if v is MISSING else v
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class HashTable:
     """Its whole content is one store cell keyed by the table itself: a `HashContent`."""
 
@@ -205,6 +211,7 @@ class PromptTag:
         self.name = name
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Procedure:
     """Base of everything `procedure?` holds for. `write_tag` gives `#<procedure f>`,
     `#<continuation>`, `#<oracle-procedure f>`."""
@@ -293,7 +300,7 @@ def is_number(v: Value) -> bool:
 
 def make_list(items: Iterable[Value], tail: Value = NIL) -> Value:
     result = tail
-    for item in reversed(list(items)):
+    for item in list(items)[::-1]:
         result = Pair(item, result)
     return result
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up a development environment from scratch: a virtualenv in .venv with Omega and its test
-# tools, and (unless OMEGA_SKIP_NODE=1) the VS Code extension's node modules.
+# tools, and (unless OMEGA_SKIP_NODE=1) the VS Code extension's node modules. The install compiles
+# the step machine with mypyc when a C compiler is present (a few minutes; the extension modules
+# land beside the sources, see setup.py); OMEGA_BUILD_PURE=1 installs the pure-Python build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from test_debug_properties import Op, ops, program
 from transcript_programs import PAIRS, STATS
 
+from omega_runtime import interpreter
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.machine.machine import Machine
 from omega_runtime.machine.state import State
@@ -49,37 +50,41 @@ def same(a: State, b: State) -> bool:
 
 @pytest.fixture
 def checked_slow_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """While active, a machine that records checks its newest entry after every step."""
-    real_slow, real_reset = Machine.slow_path, Machine.reset_check
+    """While active, a machine that records checks its newest entry after every step: runtimes
+    make `Checked` machines (a subclass, so that this works on the compiled build too, where
+    patching the class's methods would not reach the compiled loop)."""
     due: dict[int, int] = {}
     ctx: dict[str, Any] = {"dc": None, "seen": {}, "checked": 0}
 
-    def reset_check(m: Machine) -> None:
-        real_reset(m)
-        due[id(m)] = m.check_at
-        m.check_at = m.t + 1
+    class Checked(Machine):
+        __slots__ = ()
 
-    def slow_path(m: Machine) -> None:
-        dc = ctx["dc"]
-        if m.record is not None and dc is not None and m is dc.m and ctx["checked"] < MAX_STEPS:
-            newest = dc.history.newest
-            recorded, live = dc.history.get(newest), m.snapshot()
-            assert same(recorded, live), f"step {newest}: recorded {recorded[:7]} live {live[:7]}"
-            ctx["seen"][newest] = live
-            ctx["checked"] += 1
-            if ctx["checked"] == MAX_STEPS:
-                dc.pause()  # enough: the rest of a long program is more of the same
-        if m.t < due.get(id(m), 0):
-            m.check_at = m.t + 1
-            return
-        try:
-            real_slow(m)  # it may change the state, re-recording the entry, or discard it
-        finally:
-            if m.record is not None and dc is not None and m is dc.m:
-                ctx["seen"][dc.history.newest] = m.snapshot()
+        def reset_check(self) -> None:
+            Machine.reset_check(self)
+            due[id(self)] = self.check_at
+            self.check_at = self.t + 1
 
-    monkeypatch.setattr(Machine, "reset_check", reset_check)
-    monkeypatch.setattr(Machine, "slow_path", slow_path)
+        def slow_path(self) -> None:
+            m = self
+            dc = ctx["dc"]
+            if m.record is not None and dc is not None and m is dc.m and ctx["checked"] < MAX_STEPS:
+                newest = dc.history.newest
+                recorded, live = dc.history.get(newest), m.snapshot()
+                assert same(recorded, live), f"step {newest}: recorded {recorded[:7]} live {live[:7]}"
+                ctx["seen"][newest] = live
+                ctx["checked"] += 1
+                if ctx["checked"] == MAX_STEPS:
+                    dc.pause()  # enough: the rest of a long program is more of the same
+            if m.t < due.get(id(m), 0):
+                m.check_at = m.t + 1
+                return
+            try:
+                Machine.slow_path(m)  # it may change the state, re-recording the entry, or discard it
+            finally:
+                if m.record is not None and dc is not None and m is dc.m:
+                    ctx["seen"][dc.history.newest] = m.snapshot()
+
+    monkeypatch.setattr(interpreter, "Machine", Checked)
     yield ctx
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mypy_extensions import mypyc_attr
+
 from .. import core as C
 from ..values import VOID, Vector
 from . import nodes as N
@@ -29,6 +31,7 @@ def _layout(bindings: list[C.Binding], kind: str, force_box: bool = False) -> tu
     return Layout(bindings, boxed, kind), frame
 
 
+@mypyc_attr(native_class=False)  # a bag of named fields, set from keywords
 class ExtentInfo:
     """Compile-time data of an extent form (what `Machine.enter_extent` needs)."""
 
@@ -54,7 +57,7 @@ class Compiler:
     def compile_in_env(self, node: C.Node, env: tuple[Any, ...]) -> N.Node:
         """Compile an expression to run in the runtime environment `env` (a debugger evaluating
         in a frame): its locals resolve to that environment's slots."""
-        layouts = []
+        layouts: list[Layout] = []
         e: Any = env
         while e is not None and e[0] is not None:
             layouts.append(e[1])
@@ -84,7 +87,7 @@ class Compiler:
             _, cnode, sc, _stmt = item
             children, fn, stmt_flags = self._plan(cnode, sc, builtin)
             stack.append(("build", fn, len(children), stmt_flags))
-            for child, child_scope in reversed(children):
+            for child, child_scope in children[::-1]:
                 stack.append(("visit", child, child_scope, False))
         return results[0]
 
@@ -99,7 +102,7 @@ class Compiler:
 
     def _resolve(self, b: C.Binding, scope: Scope) -> tuple[int, int, bool]:
         depth = 0
-        for frame in reversed(scope):
+        for frame in scope[::-1]:
             hit = frame.get(b)
             if hit is not None:
                 return depth, hit[0], hit[1]
@@ -316,11 +319,11 @@ def _compile_pattern(p: C.Pattern, index: dict[C.Binding, int]) -> Any:
         elif isinstance(q, C.PList):
             subs = list(q.items) + ([q.tail] if q.tail is not None else []) + ([q.repeat] if q.repeat is not None else [])
             stack.append(("build", "list", q, len(subs)))
-            for s in reversed(subs):
+            for s in subs[::-1]:
                 stack.append(("visit", s))
         elif isinstance(q, C.PVector):
             stack.append(("build", "vec", q, len(q.items)))
-            for s in reversed(q.items):
+            for s in q.items[::-1]:
                 stack.append(("visit", s))
         else:
             raise TypeError(f"bad pattern {q!r}")

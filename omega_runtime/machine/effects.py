@@ -86,8 +86,8 @@ def file_read(m: Machine, path: Any, node: Any) -> None:
     if not _check_string(m, "file.read.op", path, node):
         return
     # Open transactions' proposed contents win (newest first).
-    for tx in reversed(m.r.txs):
-        for prop in reversed(tx.external):
+    for tx in m.r.txs[::-1]:
+        for prop in tx.external[::-1]:
             if prop.kind == "file-write" and prop.payload[0] == path:
                 m.v, m.c = prop.payload[1], None
                 return

@@ -8,7 +8,9 @@ value meets the top frame; like a node's `step` it returns True when the transit
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from mypy_extensions import mypyc_attr
 
 from ..values import VOID, Pair
 from .layout import SLOT0
@@ -21,12 +23,18 @@ if TYPE_CHECKING:
 CALLBACKS: dict[str, Any] = {}
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Frame:
     __slots__ = ("next",)
     next: Any
-    kind = "frame"
-    label = ""  # extent frames: shown between activations in a stack trace
-    is_activation = False
+    # Class attributes, not per-frame fields (ClassVar: so also in a compiled build).
+    kind: ClassVar[str] = "frame"
+    is_activation: ClassVar[bool] = False
+
+    @property
+    def label(self) -> str:
+        """Extent frames: shown between activations in a stack trace."""
+        return ""
 
     def resume(self, m: Machine, v: Any) -> bool | None:
         raise NotImplementedError
@@ -38,6 +46,7 @@ class Frame:
         return f
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class NodeFrame(Frame):
     __slots__ = ("node", "env")
 
@@ -47,6 +56,7 @@ class NodeFrame(Frame):
         self.next = next_frame
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class PositionFrame(NodeFrame):
     """A node frame that remembers which of the node's subexpressions comes next (`i`)."""
 
@@ -59,6 +69,7 @@ class PositionFrame(NodeFrame):
         self.next = next_frame
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ValuesFrame(NodeFrame):
     """A node frame collecting the values of the node's subexpressions so far (`vals`)."""
 
@@ -71,6 +82,7 @@ class ValuesFrame(NodeFrame):
         self.next = next_frame
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class IfFrame(NodeFrame):
     __slots__ = ()
     kind = "if"
@@ -91,6 +103,7 @@ class IfFrame(NodeFrame):
         return narrow
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class SeqFrame(PositionFrame):
     __slots__ = ()
     kind = "seq"
@@ -110,6 +123,7 @@ class SeqFrame(PositionFrame):
         return narrow
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class LetFrame(ValuesFrame):
     __slots__ = ()
     kind = "let"
@@ -135,6 +149,7 @@ class LetFrame(ValuesFrame):
         return None
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class LetrecFrame(PositionFrame):
     __slots__ = ()
     kind = "letrec"
@@ -153,6 +168,7 @@ class LetrecFrame(PositionFrame):
             m.c = node.body
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class SetFrame(NodeFrame):
     __slots__ = ()
     kind = "set"
@@ -163,6 +179,7 @@ class SetFrame(NodeFrame):
         m.assign(self.node, self.env, v)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class AppFrame(ValuesFrame):
     __slots__ = ()
     kind = "app"
@@ -183,6 +200,7 @@ class AppFrame(ValuesFrame):
         return m.apply(vals[0], vals[1:], node)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class AndOrFrame(PositionFrame):
     __slots__ = ()
     kind = "and"
@@ -208,6 +226,7 @@ class AndOrFrame(PositionFrame):
         return narrow
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class EffectFrame(ValuesFrame):
     __slots__ = ()
     kind = "effect"
@@ -225,6 +244,7 @@ class EffectFrame(ValuesFrame):
         m.perform(node.op, vals, node)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class HandleFrame(NodeFrame):
     """The delimiter of a `handle` form; a value reaching it runs the return clause."""
 
@@ -232,7 +252,7 @@ class HandleFrame(NodeFrame):
     kind = "handle"
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return "handle (" + " ".join(op.name for op in self.node.clauses) + ")"
 
     def resume(self, m: Machine, v: Any) -> None:
@@ -245,6 +265,7 @@ class HandleFrame(NodeFrame):
         m.c = node.ret_body
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class MatchFrame(NodeFrame):
     __slots__ = ()
     kind = "match"
@@ -255,6 +276,7 @@ class MatchFrame(NodeFrame):
         m.match(self.node, self.env, v)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class OracleLambdaFrame(NodeFrame):
     __slots__ = ()
     kind = "oracle-lambda"
@@ -268,6 +290,7 @@ class OracleLambdaFrame(NodeFrame):
         m.v = OracleProcedure(node.name, node.params, node.rest, v, node.span)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ExtentPreFrame(ValuesFrame):
     __slots__ = ()
     kind = "extent-pre"
@@ -284,6 +307,7 @@ class ExtentPreFrame(ValuesFrame):
         m.enter_extent(node, vals, self.env)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Activation(Frame):
     """A procedure activation: the closure, the call site, the original arguments (restartFrame).
 
@@ -309,6 +333,7 @@ class Activation(Frame):
         return True
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ReturnValueFrame(Frame):
     """Discard the value reaching it and return `value` instead (used after thunks run)."""
 
@@ -325,6 +350,7 @@ class ReturnValueFrame(Frame):
         return True
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ActionsFrame(Frame):
     """Run the machine actions of an unwinding plan one by one (after-thunks, rollbacks, ...),
     each as ordinary machine steps, then the final transfer. See `Machine.run_plan`."""
@@ -342,6 +368,7 @@ class ActionsFrame(Frame):
         m.run_plan(self.plan, self.i)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class CallbackFrame(Frame):
     """A value reaching it is passed to a machine method: `getattr(m, method)(v, *args)`.
     Used by higher-order primitives implemented in the machine (force, fixpoint, handlers...)."""
@@ -356,7 +383,7 @@ class CallbackFrame(Frame):
         self.tag = tag
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return self.tag
 
     def resume(self, m: Machine, v: Any) -> None:
@@ -368,6 +395,7 @@ class CallbackFrame(Frame):
             getattr(m, self.method)(v, *self.args)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ExtentFrame(Frame):
     """An extent: transaction, budget, capabilities, handler-bind, restart-case/bind, guard,
     amb-collect, prompt, dynamic-wind. `data` holds what the kind needs; a value reaching it runs
@@ -384,7 +412,7 @@ class ExtentFrame(Frame):
         self.next = next_frame
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return self.ekind
 
     def resume(self, m: Machine, v: Any) -> None:
@@ -392,6 +420,7 @@ class ExtentFrame(Frame):
         m.exit_extent(self, v)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ProgramFrame(Frame):
     """The bottom of every continuation while a program runs: a value reaching it ends the
     current top-level form (discarding its choice points) and starts the next one. The form
@@ -432,6 +461,6 @@ def list_from(values: list[Any]) -> Any:
     from ..values import NIL
 
     result: Any = NIL
-    for x in reversed(values):
+    for x in values[::-1]:
         result = Pair(x, result)
     return result

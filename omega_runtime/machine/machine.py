@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 import random as _random
+import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
 import immutables
+from mypy_extensions import mypyc_attr
 
 from ..conditions import OmegaError, arity_error, not_a_procedure
 from ..primitives.registry import Primitive
@@ -42,12 +44,14 @@ from . import nodes as N
 from .layout import GLOBAL_ENV, Layout
 from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
 from .registers import Registers
+from .signals import poll_signals
 from .state import Budget, ChoicePoint, ProposalRecord, State, Transaction
 
 S_ERROR = sym("error")
 S_CONDITION = sym("condition")
 S_WARNING = sym("warning")
 ERROR_SUPERS = (S_ERROR, S_CONDITION)
+NEVER = sys.maxsize  # a check_at no transition count reaches
 
 
 
@@ -64,16 +68,19 @@ def _own_extents(k: Any, other: Any) -> Iterator[Any]:
             yield k
         k = k.next
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class MachineHalt(Exception):
     """Raised inside the step loop to stop it: the program exits, or a host asked to stop."""
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ProgramExit(MachineHalt):
     def __init__(self, code: int) -> None:
         super().__init__(code)
         self.code = code
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Uncaught(MachineHalt):
     """An error no handler took: the program stops (LANGUAGE.md 10.5)."""
 
@@ -83,6 +90,7 @@ class Uncaught(MachineHalt):
         self.backtrace = backtrace
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # tests check every step through a subclass
 class Machine:
     """One evaluation context. Hosts drive it through `OmegaRuntime`; the debug controller drives
     `step_once`/`run` and reads states through `snapshot`."""
@@ -97,7 +105,7 @@ class Machine:
         self.r = Registers()
         self.nc = 1
         self.t = 0
-        self.check_at: float = math.inf  # the loop's slow path runs when t reaches this
+        self.check_at: int = NEVER  # the loop's slow path runs when t reaches this
         self.poll_every = 1024
         # Whether a budget with a `seconds` limit was ever opened: until then the clock check
         # need not walk the continuation for budget frames (it would cost O(depth) per poll).
@@ -133,7 +141,7 @@ class Machine:
                 # Preempt exactly at the slice's end, whatever the polling phase: the schedule
                 # must not depend on where a run (or a debugger's resume) started.
                 at = min(at, fibers.slice_end)
-            self.check_at = at
+            self.check_at = NEVER if at >= NEVER else int(at)
 
     def set_traps(self, nodes: Any) -> None:
         """Make `nodes` (a debugger's breakpoints) software traps, replacing the previous ones:
@@ -254,6 +262,7 @@ class Machine:
             preempt(self)
         if self.t % self.poll_every < 1 or self.hooks:
             self.check_seconds_budget()
+            poll_signals()
         record = self.record
         if record is not None:
             # The checks above may have switched fibers or signalled: the step's entry is the
@@ -788,7 +797,7 @@ class Machine:
         if f.include_base:
             segment.append(f.base)
         base = self.k
-        for frame in reversed(segment):
+        for frame in segment[::-1]:
             base = frame.rebased(base)
         self.k = base
         self.v, self.c = value, None
@@ -964,7 +973,7 @@ class Machine:
     def _undo(self, undo: tuple[tuple[Any, ...], ...]) -> None:
         s = self.s
         facts = self.r.facts
-        for kind, key, old in reversed(undo):
+        for kind, key, old in undo[::-1]:
             if kind == "cell":
                 s = s.delete(key) if old is MISSING and key in s else (s if old is MISSING else s.set(key, old))
             else:
@@ -1019,14 +1028,14 @@ class Machine:
             k = k.next
         return out
 
-    def budget_limit(self, b: Budget, dim: str) -> float | None:
+    def budget_limit(self, b: Budget, dim: str) -> int | float | None:
         extra = self.s.get(("budget-extra", b.bid, dim), 0)
         for d, lim in b.limits:
             if d == dim:
                 return lim + extra  # type: ignore[no-any-return]
         return None
 
-    def budget_used(self, b: Budget, dim: str) -> float:
+    def budget_used(self, b: Budget, dim: str) -> int | float:
         mono = self.r.mono
         if dim == "steps":
             return self.t - b.start_t
@@ -1080,7 +1089,7 @@ class Machine:
                 self.budget_exceeded(frame, b, "tokens", lim)
                 return
 
-    def budget_exceeded(self, frame: Any, b: Budget, dim: str, limit: float, node: Any = None,
+    def budget_exceeded(self, frame: Any, b: Budget, dim: str, limit: int | float, node: Any = None,
                         resume: tuple[str, tuple[Any, ...]] | None = None) -> None:
         used = self.budget_used(b, dim)
         shown = _num_text(limit)
@@ -1115,8 +1124,8 @@ class Machine:
 
         self.unwind_to(frame.next, then)
 
-    def budget_remaining(self) -> list[tuple[str, float]]:
-        dims: dict[str, float] = {}
+    def budget_remaining(self) -> list[tuple[str, int | float]]:
+        dims: dict[str, int | float] = {}
         for _frame, b in self.active_budgets():
             for dim, _lim in b.limits:
                 lim = self.budget_limit(b, dim)
@@ -1246,7 +1255,7 @@ class Machine:
         self.v, self.c = v, None
 
 
-def _num_text(x: float) -> str:
+def _num_text(x: int | float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
 
 

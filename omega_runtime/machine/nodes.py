@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mypy_extensions import mypyc_attr
+
 from ..core import Binding
 from ..span import Span
 from ..values import MISSING, VOID, Promise, Symbol, Vector
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from .machine import Machine
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Node:
     __slots__ = ("span", "synthetic", "nid", "stmt", "builtin", "kind")
 
@@ -68,6 +71,7 @@ def trapped_class(cls: type) -> type:
     return trapped
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KConst(Node):
     __slots__ = ("value",)
 
@@ -81,6 +85,7 @@ class KConst(Node):
         return True
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KVectorLiteral(Node):
     """A vector literal: each evaluation yields a fresh mutable copy."""
 
@@ -95,6 +100,7 @@ class KVectorLiteral(Node):
         m.c = None
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KLocal(Node):
     """A local variable at (depth, slot). Boxed ones hold a store cell key in the slot."""
 
@@ -123,6 +129,7 @@ class KLocal(Node):
         return True
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KLocal0(KLocal):
     __slots__ = ()
 
@@ -132,6 +139,7 @@ class KLocal0(KLocal):
         return True
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KLocal1(KLocal):
     __slots__ = ()
 
@@ -141,6 +149,7 @@ class KLocal1(KLocal):
         return True
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KGlobal(Node):
     __slots__ = ("name",)
 
@@ -158,6 +167,7 @@ class KGlobal(Node):
         return True
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KSetLocal(Node):
     __slots__ = ("depth", "slot", "expr", "binding")
 
@@ -178,6 +188,7 @@ class KSetLocal(Node):
         return [self.expr]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KSetFrozen(Node):
     """`set!` of a binding held in its frame (never assigned by the program): refused."""
 
@@ -200,6 +211,7 @@ class KSetFrozen(Node):
         return [self.expr]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KSetGlobal(Node):
     __slots__ = ("name", "expr", "define")
 
@@ -219,6 +231,7 @@ class KSetGlobal(Node):
         return [self.expr]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KLambda(Node):
     __slots__ = ("nparams", "rest", "layout", "body", "name", "doc")
 
@@ -241,6 +254,7 @@ class KLambda(Node):
         return [self.body]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KIf(Node):
     __slots__ = ("test", "then", "else_")
 
@@ -259,6 +273,7 @@ class KIf(Node):
         return [self.test, self.then] + ([self.else_] if self.else_ is not None else [])
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KSeq(Node):
     __slots__ = ("exprs",)
 
@@ -281,6 +296,7 @@ class KSeq(Node):
         return list(self.exprs)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KLet(Node):
     __slots__ = ("inits", "layout", "body")
 
@@ -303,6 +319,7 @@ class KLet(Node):
         return self.inits + [self.body]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KLetrec(Node):
     """Every binding is a store cell, uninitialized (reading it is unbound-variable) until its
     init has run; inits run in order in the new frame."""
@@ -332,6 +349,7 @@ class KLetrec(Node):
         return self.inits + [self.body]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KApp(Node):
     __slots__ = ("fn", "args", "nargs")
 
@@ -350,6 +368,7 @@ class KApp(Node):
         return [self.fn] + self.args
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KAnd(Node):
     __slots__ = ("exprs",)
 
@@ -371,6 +390,7 @@ class KAnd(Node):
         return list(self.exprs)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KOr(KAnd):
     __slots__ = ()
 
@@ -385,6 +405,7 @@ class KOr(KAnd):
         return True
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KEffect(Node):
     __slots__ = ("op", "args")
 
@@ -404,6 +425,7 @@ class KEffect(Node):
         return list(self.args)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class HandleClauseK:
     __slots__ = ("op", "nparams", "layout", "body", "span")
 
@@ -415,6 +437,7 @@ class HandleClauseK:
         self.span = span
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KHandle(Node):
     __slots__ = ("body", "clauses", "ret_layout", "ret_body")
 
@@ -436,6 +459,7 @@ class KHandle(Node):
         return out + ([self.ret_body] if self.ret_body is not None else [])
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KMatch(Node):
     __slots__ = ("expr", "clauses")
 
@@ -453,6 +477,7 @@ class KMatch(Node):
         return [self.expr] + [c[2] for c in self.clauses]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KDelay(Node):
     __slots__ = ("expr", "chain")
 
@@ -469,6 +494,7 @@ class KDelay(Node):
         return [self.expr]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KOracleLambda(Node):
     __slots__ = ("params", "rest", "spec", "name")
 
@@ -489,6 +515,7 @@ class KOracleLambda(Node):
         return [self.spec]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class KExtent(Node):
     """Extent forms: a list of `pre` expressions evaluated first (limits, handlers, restart
     procedures), then the machine enters the extent (`Machine.enter_extent`) and runs `body`."""

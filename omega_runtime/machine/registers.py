@@ -29,7 +29,7 @@ class Registers:
     facts: immutables.Map[Any, tuple[int, Any]] = EMPTY_MAP  # key symbol -> (insertion seq, value)
     fact_seq: int = 0
     txs: tuple[Any, ...] = ()  # open Transactions, outermost first
-    step_deadline: float = math.inf  # transition count at which the tightest steps budget trips
+    step_deadline: int | float = math.inf  # transition count at which the tightest steps budget trips
     random_state: Any = None  # Mersenne Twister state, None until first use
     counters: immutables.Map[str, int] = EMPTY_MAP  # gensym and other restorable counters
     mono: Monotone = Monotone()

@@ -59,7 +59,7 @@ class Transaction:
 @attrs.frozen(slots=True)
 class Budget:
     bid: int
-    limits: tuple[tuple[str, float], ...]  # (dimension, limit) in the order steps llm-calls tokens seconds
+    limits: tuple[tuple[str, int | float], ...]  # (dimension, limit) in the order steps llm-calls tokens seconds
     start_t: int
     start_llm: int
     start_tokens: int

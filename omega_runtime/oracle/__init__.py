@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from .artifacts import ArtifactCache
-from .openai import OpenAIProvider
 from .receipts import Receipt, ReceiptLog, make_receipt
 from .replay import ReplayProvider, load_receipts
 from .request import (
@@ -24,6 +24,9 @@ from .request import (
     word_count,
 )
 from .scripted import ScriptedProvider, load_script
+
+if TYPE_CHECKING:
+    from .openai import OpenAIProvider
 
 KINDS = ("scripted", "replay", "openai")
 
@@ -49,6 +52,15 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    # The openai provider imports httpx (and the ssl/http stack, ~25 ms): only when asked for.
+    if name == "OpenAIProvider":
+        from .openai import OpenAIProvider
+
+        return OpenAIProvider
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def make_provider(
     kind: str | None = None,
     *,
@@ -72,5 +84,7 @@ def make_provider(
             raise OracleConfigError("the replay oracle needs a receipts file (set OMEGA_REPLAY_RECEIPTS)")
         return ReplayProvider.from_file(path)
     if kind == "openai":
+        from .openai import OpenAIProvider
+
         return OpenAIProvider(e.get("OMEGA_LLM_BASE_URL"), e.get("OMEGA_LLM_MODEL"), e.get("OMEGA_LLM_API_KEY"))
     raise OracleConfigError(f"unknown oracle {kind!r} (expected one of {', '.join(KINDS)})")
