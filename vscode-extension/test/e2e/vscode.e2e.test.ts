@@ -277,6 +277,7 @@ describe('VS Code (code-server) end to end', { timeout: 300_000 }, () => {
     check('history', async (take) => {
       await ui.collapsePane('Watch');
       await ui.collapsePane('Variables');
+      await ui.collapsePane('Call Stack');
       await ui.expandPane('Omega: Execution History');
       const pane = ui.paneSelector('Omega: Execution History');
       const before = await ui.glyphs();
@@ -297,11 +298,18 @@ describe('VS Code (code-server) end to end', { timeout: 300_000 }, () => {
         () => ui.glyphs(),
         (g) => g.current.includes(line),
       );
+      // For the screenshot: the view shows the page around the new step once it has it.
+      await settle(
+        () => ui.page.locator(pane).innerText(),
+        (text) => !text.includes('Running'),
+        5_000,
+      );
       await take();
       assert.deepEqual(after.current, [line], `clicking "${target.text}" moves the editor's current line from ${JSON.stringify(before.current)} to line ${line}: ${describeGlyphs(after)}`);
       await ui.collapsePane('Omega: Execution History');
       await ui.expandPane('Variables');
       await ui.expandPane('Watch');
+      await ui.expandPane('Call Stack');
     }));
 
   it('inside with-transaction focuses the activation at the breakpoint, with its Locals and the Transactions scope', () =>
