@@ -64,6 +64,7 @@ export class Workbench {
 
   static async open(browser: Browser, url: string, shotsDir: string): Promise<Workbench> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
     // The explorer shows the workspace once the remote extension host is connected.
@@ -115,16 +116,29 @@ export class Workbench {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
   }
 
-  /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor tab. */
+  /**
+   * Opens a workspace file with Quick Open (Ctrl+P), clicking its entry (Enter could take a
+   * recently opened file still listed first), and waits for its editor tab; tries up to 3 times.
+   */
   async openFile(name: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-    await input.fill(name);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-    await this.page.keyboard.press('Enter');
-    await this.page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
+    const tab = this.page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('Control+P');
+        const input = this.page.locator('.quick-input-widget input.input');
+        await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS / 2 });
+        await input.fill(name);
+        await this.page.locator(`.quick-input-list .monaco-list-row[aria-label^="${name}"]`).first().click({ timeout: UI_TIMEOUT_MS / 2 });
+        await tab.waitFor({ timeout: UI_TIMEOUT_MS / 2 });
+        break;
+      } catch (error) {
+        if (attempt === 3) {
+          throw error;
+        }
+        console.log(`openFile(${name}): attempt ${attempt} failed, trying again: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      }
+    }
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor({ timeout: UI_TIMEOUT_MS });
   }
 
