@@ -9,7 +9,9 @@ bash scripts/install-code-server.sh
 export PATH="$PWD/.venv/bin:$PATH"
 shots=$(mktemp -d)
 trap 'rm -rf "$shots"' EXIT
-(cd vscode-extension && OMEGA_E2E_SHOTS="$shots" npm run test:e2e)
+# A failing check still saves its screenshot: copy them all, then report the suite's status.
+status=0
+(cd vscode-extension && OMEGA_E2E_SHOTS="$shots" npm run test:e2e) || status=$?
 mkdir -p docs/images
 copied=0
 for png in "$shots"/*.png; do
@@ -18,4 +20,8 @@ for png in "$shots"/*.png; do
   copied=$((copied + 1))
 done
 echo "docs-screenshots: $copied screenshots copied to docs/images/"
+if [ "$status" -ne 0 ]; then
+  echo "docs-screenshots: the end-to-end suite failed (status $status): check the screenshots it names" >&2
+  exit "$status"
+fi
 [ "$copied" -gt 0 ]
