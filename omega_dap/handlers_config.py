@@ -190,10 +190,16 @@ def attach(s: Session, req: Request) -> None:
         return
     if s.state != "new" or s.relay is not None:
         raise DapError(1004, "The session is already launched or attached")
-    _relay_attach(s, req, cfg.host, cfg.port)
+    from .relay import AttachFailed, target
+
+    try:
+        where = target(cfg)
+    except AttachFailed as exc:
+        raise DapError(1008, f"Cannot attach: {exc}") from None
+    _relay_attach(s, req, where.host, where.port, where.token)
 
 
-def _relay_attach(s: Session, req: Request, host: str, port: int) -> None:
+def _relay_attach(s: Session, req: Request, host: str, port: int, token: str | None) -> None:
     """omega-dap: connect to the serve session and relay this session to its DAP session.
 
     While connecting, this session keeps answering the client itself (so nothing waits on the
@@ -217,7 +223,7 @@ def _relay_attach(s: Session, req: Request, host: str, port: int) -> None:
 
     def run() -> None:
         try:
-            sock, rest = connect(host, port, float(timeout))
+            sock, rest = connect(host, port, float(timeout), token)
         except AttachFailed as exc:
             s.state = "new"
             s.fail(req, 1008, f"Cannot attach to {host}:{port}: {exc}")

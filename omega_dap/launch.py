@@ -16,7 +16,7 @@ CAPABILITIES = ("file.read", "file.write", "shell", "tool", "net")
 BUDGET_KEYS = {"steps": "steps", "llmCalls": "llm-calls", "tokens": "tokens", "seconds": "seconds"}
 KNOWN = frozenset({"type", "request", "name", "program", "args", "cwd", "stopOnEntry", "oracle", "oracleScript",
                    "receipts", "preset", "budget", "capabilities", "seed", "historyLimit", "noDebug"})
-ATTACH_KNOWN = frozenset({"type", "request", "name", "host", "port", "historyLimit"})
+ATTACH_KNOWN = frozenset({"type", "request", "name", "host", "port", "historyLimit", "connectionFile", "cwd"})
 DEFAULT_HISTORY = 1_000_000
 
 
@@ -135,9 +135,16 @@ def parse_launch(args: dict[str, Any], presets: tuple[str, ...]) -> tuple[Launch
 
 @attrs.define
 class AttachConfig:
+    """`connectionFile` names the serve session's connection file (address and token); without
+    it omega-dap looks in `cwd` (the workspace; default its own working directory) for
+    `.omega/serve.json`, then in the user's runtime directory (omega_runtime.protocol.connection_file)."""
+
     host: str = "127.0.0.1"
     port: int = 7888
     history_limit: int = DEFAULT_HISTORY
+    connection_file: str | None = None
+    cwd: str | None = None
+    port_given: bool = False
 
 
 def parse_attach(args: dict[str, Any]) -> AttachConfig:
@@ -148,7 +155,12 @@ def parse_attach(args: dict[str, Any]) -> AttachConfig:
     _check(args, "port", _is_int(port) and 0 < port < 65536, "a port number")
     hl = args.get("historyLimit", DEFAULT_HISTORY)
     _check(args, "historyLimit", _is_int(hl) and hl >= 0, "an integer >= 0")
+    cf = args.get("connectionFile")
+    _check(args, "connectionFile", cf is None or (isinstance(cf, str) and cf != ""), "a file path (string)")
+    cwd = args.get("cwd")
+    _check(args, "cwd", cwd is None or isinstance(cwd, str), "a directory (string)")
     cfg.host, cfg.port, cfg.history_limit = host, port, hl
+    cfg.connection_file, cfg.cwd, cfg.port_given = cf, cwd or None, "port" in args
     return cfg
 
 

@@ -15,6 +15,7 @@ import cattrs
 
 HEADER_END = b"\r\n\r\n"
 MAX_HEADER = 64 * 1024
+MAX_BODY = 64 * 1024 * 1024  # a longer message is refused before it is read, and the connection closed
 
 
 @attrs.define
@@ -60,14 +61,21 @@ def encode(obj: dict[str, Any]) -> bytes:
 
 
 class FramingError(Exception):
-    """The byte stream cannot be split into messages any more (a bad header)."""
+    """The byte stream cannot be split into messages any more (a bad header). A `fatal` one (a
+    header that never ends, a body over the limit) ends the connection: reading on would mean
+    holding or skipping unbounded input."""
+
+    def __init__(self, message: str, fatal: bool = False) -> None:
+        super().__init__(message)
+        self.fatal = fatal
 
 
 class FrameReader:
     """Splits a byte stream into message bodies. Feed it chunks; take complete bodies out."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_body: int = MAX_BODY) -> None:
         self._buf = bytearray()
+        self.max_body = max_body
 
     def feed(self, data: bytes) -> list[bytes | FramingError]:
         """Complete bodies in order; a FramingError in the list marks an unusable header."""
@@ -78,7 +86,7 @@ class FrameReader:
             if end < 0:
                 if len(self._buf) > MAX_HEADER:
                     self._buf.clear()
-                    out.append(FramingError("header too long"))
+                    out.append(FramingError(f"a header longer than {MAX_HEADER} bytes", fatal=True))
                 return out
             length = parse_length(bytes(self._buf[:end]))
             if length is None:
@@ -86,6 +94,10 @@ class FrameReader:
                 del self._buf[: end + len(HEADER_END)]
                 out.append(FramingError("missing or invalid Content-Length header"))
                 continue
+            if length > self.max_body:
+                self._buf.clear()
+                out.append(FramingError(f"a message of {length} bytes, over the limit of {self.max_body}", fatal=True))
+                return out
             start = end + len(HEADER_END)
             if len(self._buf) - start < length:
                 return out

@@ -10,17 +10,26 @@ event are dropped (the client has those already), except that the breakpoints of
 client learns their attach-mode verification. From then on messages pass through both ways; the
 local Channel renumbers `seq` of what goes to the client. Requests still unanswered when the
 serve side goes away are answered with an error, then the client gets `terminated`.
+
+Where to connect and with which token comes from the serve session's connection file (`target`):
+the `connectionFile` attribute, else `.omega/serve.json` under `cwd`, else the user's runtime
+directory; the token goes only into the upgrade request, never into a DAP message or the log.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from omega_runtime.protocol import connection_file
+
+from .launch import AttachConfig
 from .protocol import FrameReader, FramingError, encode
 
 REPLAYED = frozenset({"setBreakpoints", "setFunctionBreakpoints", "setExceptionBreakpoints", "setDataBreakpoints",
@@ -33,9 +42,26 @@ class AttachFailed(Exception):
     """Why the serve session could not be reached or upgraded (DAP 1008)."""
 
 
-def connect(host: str, port: int, timeout: float) -> tuple[socket.socket, bytes]:
-    """A connection to `omega serve` at host:port, upgraded to DAP, and the bytes already read
-    after the upgrade reply. A refused connection is retried until `timeout` seconds have passed."""
+def target(cfg: AttachConfig) -> connection_file.ConnectionInfo:
+    """The serve session an attach configuration means: its connection file's address and token,
+    or (no file found) `host`/`port` without a token, for a server started with `--no-token`."""
+    if cfg.connection_file is not None:
+        base = Path(cfg.cwd) if cfg.cwd else Path.cwd()
+        try:
+            return connection_file.read(base / os.path.expanduser(cfg.connection_file))
+        except connection_file.ConnectionFileError as exc:
+            raise AttachFailed(str(exc)) from None
+    try:
+        found = connection_file.find(Path(cfg.cwd) if cfg.cwd else Path.cwd(), cfg.port if cfg.port_given else None)
+    except connection_file.ConnectionFileError:
+        found = None
+    return found or connection_file.ConnectionInfo(cfg.host, cfg.port, None)
+
+
+def connect(host: str, port: int, timeout: float, token: str | None = None) -> tuple[socket.socket, bytes]:
+    """A connection to `omega serve` at host:port, upgraded to DAP (sending `token`), and the
+    bytes already read after the upgrade reply. A refused connection is retried until `timeout`
+    seconds have passed."""
     deadline = time.monotonic() + timeout
     while True:
         left = deadline - time.monotonic()
@@ -51,7 +77,9 @@ def connect(host: str, port: int, timeout: float) -> tuple[socket.socket, bytes]
     try:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.settimeout(max(deadline - time.monotonic(), 1.0))
-        request = {"id": UPGRADE_ID, "op": "debug", "protocol": "dap"}
+        request: dict[str, Any] = {"id": UPGRADE_ID, "op": "debug", "protocol": "dap"}
+        if token is not None:
+            request["token"] = token
         sock.sendall((json.dumps(request) + "\n").encode("utf-8"))
         buf = b""
         while b"\n" not in buf:
@@ -67,6 +95,10 @@ def connect(host: str, port: int, timeout: float) -> tuple[socket.socket, bytes]
         if not isinstance(reply, dict) or reply.get("debug") is not True:
             error = reply.get("error") if isinstance(reply, dict) else None
             message = error.get("message") if isinstance(error, dict) else None
+            if isinstance(error, dict) and error.get("type") == "unauthorized":
+                message = ("the server requires the token of its connection file: give the attach "
+                           "configuration its \"connectionFile\"" if token is None else
+                           "the server refused the connection file's token (is the file stale?)")
             raise AttachFailed(str(message or "the server refused the debugger"))
         sock.settimeout(None)
         return sock, rest
@@ -207,4 +239,4 @@ def _frame(body: bytes) -> bytes:
     return b"Content-Length: " + str(len(body)).encode("ascii") + b"\r\n\r\n" + body
 
 
-__all__ = ["Relay", "AttachFailed", "connect", "REPLAYED"]
+__all__ = ["Relay", "AttachFailed", "connect", "target", "REPLAYED"]

@@ -95,9 +95,12 @@ def pump(read: Callable[[], bytes], session: Any, log: MessageLog | None) -> Non
             break
         if not data:
             break
-        for item in reader.feed(data):
+        items = reader.feed(data)
+        for item in items:
             if isinstance(item, FramingError):
                 session.bad_bytes(str(item))
+                if item.fatal:
+                    break
             else:
                 if log is not None:
                     try:
@@ -107,6 +110,8 @@ def pump(read: Callable[[], bytes], session: Any, log: MessageLog | None) -> Non
                 session.receive(item)
             if session.done.is_set():
                 break
+        if any(isinstance(item, FramingError) and item.fatal for item in items):
+            break  # the rest of the stream cannot be trusted: hang up
     session.close()
 
 
@@ -129,10 +134,16 @@ def serve_stdio(factory: SessionFactory, log: MessageLog | None) -> int:
 
 def serve_tcp(factory: SessionFactory, host: str, port: int, log: MessageLog | None) -> int:
     """Listen and serve one independent session per connection until interrupted."""
+    from omega_runtime.protocol.connection_file import is_loopback
+
     listener = socket.create_server((host, port))
     real_host, real_port = listener.getsockname()[:2]
     sys.stdout.write(f"omega-dap listening on {real_host}:{real_port}\n")
     sys.stdout.flush()
+    if not is_loopback(real_host):
+        sys.stderr.write(f"omega-dap: warning: {real_host} is not a loopback address: other machines can "
+                         "reach this debug adapter (and launch programs through it)\n")
+        sys.stderr.flush()
     try:
         while True:
             conn, _addr = listener.accept()

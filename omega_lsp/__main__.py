@@ -11,7 +11,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="omega-lsp", description="The Omega language server.")
     parser.add_argument("--stdio", action="store_true", help="serve on stdin/stdout (the default)")
     parser.add_argument("--tcp", action="store_true", help="serve on TCP instead of stdio")
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="TCP address (default 127.0.0.1; any other is reachable from elsewhere: warned)")
     parser.add_argument("--port", type=int, default=2087)
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args(argv)
@@ -22,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
 
     server = create_server()
     if args.tcp:
+        from omega_runtime.protocol.connection_file import is_loopback
+
+        if not is_loopback(args.host):
+            sys.stderr.write(f"omega-lsp: warning: {args.host} is not a loopback address: other machines can "
+                             "reach this language server\n")
+            sys.stderr.flush()
         server.start_tcp(args.host, args.port)
     else:
         server.start_io()

@@ -57,10 +57,18 @@ def _parser() -> argparse.ArgumentParser:
                            "interrupt, debug, close) for one session: every connection shares its runtime and "
                            "definitions, evaluations run one at a time in arrival order, and a debugger can "
                            "attach to it (omega-dap's `attach` request). Prints `omega serve: listening on "
-                           "HOST:PORT` on stderr (--port 0 picks a free port).")
+                           "HOST:PORT` on stderr (--port 0 picks a free port), then the path of its "
+                           "connection file (host, port and a random token, readable by you only): every "
+                           "connection's first request must carry that token.")
     _add_run_options(serve)
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1; any other is reachable from elsewhere: warned)")
     serve.add_argument("--port", type=int, default=7888)
+    serve.add_argument("--connection-file", metavar="PATH",
+                       help="write the connection file here (e.g. .omega/serve.json in the workspace, where "
+                       "omega-dap's attach looks first) instead of the runtime directory")
+    serve.add_argument("--no-token", action="store_true",
+                       help="take connections without a token: anyone who can reach the port runs code (warned)")
     return p
 
 
@@ -197,7 +205,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if ns.command == "serve":
         from .protocol import serve_forever
 
-        return serve_forever(ns.host, ns.port, _config(ns))
+        return serve_forever(ns.host, ns.port, _config(ns), connection_file=ns.connection_file,
+                             require_token=not ns.no_token)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 

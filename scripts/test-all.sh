@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Every test: set up (Python venv, node modules, headless editors for the LSP tests), lint and
-# type-check, then the Python suite (pytest; again for the pure-Python build's representative part
-# when the installed build is compiled) and the Node suite (grammar, manifest, packaging and
-# the DebugClient tests against omega-dap).
+# type-check, build the user guide (broken links or missing pages fail), then the Python suite
+# (pytest; again for the pure-Python build's representative part when the installed build is
+# compiled), the Node suite (grammar, manifest, packaging and the DebugClient tests against
+# omega-dap) and the end-to-end suite (the packaged extension in code-server, driven through the
+# UI in Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if [ -f scripts/install-editors.sh ]; then bash scripts/install-editors.sh; fi
+bash scripts/install-code-server.sh
 export PATH="$PWD/.venv/bin:$PATH"
 .venv/bin/ruff check omega_runtime omega_dap omega_lsp
 .venv/bin/mypy
+NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet   # the user guide (docs/, mkdocs.yml)
 .venv/bin/python -m pytest -n 2 -p no:cacheprovider --durations=15
 # setup.sh's install compiles the step machine with mypyc when it can; the run above then tested
 # the compiled build, and the pure-Python build (what runs without a C compiler) runs the machine's
 # suites and the acceptance corpus too (OMEGA_PURE=1 loads the Python modules).
 if .venv/bin/python -c 'import omega_runtime, sys; sys.exit(0 if omega_runtime.compiled() else 1)'; then
+  echo "test-all: the installed build is compiled (mypyc); now the pure-Python build's part"
   OMEGA_PURE=1 .venv/bin/python -m pytest -n 2 -p no:cacheprovider -q $(cat scripts/pure-build-tests.txt)
 fi
 (cd vscode-extension && OMEGA_DAP="$PWD/../.venv/bin/omega-dap" npm test)
+(cd vscode-extension && npm run test:e2e)

@@ -1,5 +1,6 @@
-"""Every program in ../shared/acceptance runs through the CLI and matches its expected output,
-exit status and first line of standard error exactly (format: acceptance/README.md)."""
+"""Every program in the acceptance corpus (tests/acceptance, the repository's copy of the shared
+contract's; tests/test_contract_copies.py keeps it identical) runs through the CLI and matches its
+expected output, exit status and first line of standard error exactly (format: acceptance/README.md)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(os.environ.get("OMEGA_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-CORPUS = SHARED / "acceptance"
+CORPUS = Path(__file__).resolve().parent / "acceptance"
 PROGRAMS = sorted(CORPUS.glob("*/*.omega"))
 
 

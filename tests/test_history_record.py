@@ -11,7 +11,6 @@ stretches, and compared with the live state seen after its step.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,7 @@ from omega_runtime.machine.machine import Machine
 from omega_runtime.machine.state import State
 from omega_runtime import OmegaRuntime, RuntimeProviders
 
-SHARED = Path(os.environ.get("OMEGA_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-PROGRAMS = sorted((SHARED / "acceptance").glob("*/*.omega"))
+PROGRAMS = sorted((Path(__file__).resolve().parent / "acceptance").glob("*/*.omega"))
 MAX_STEPS = 60_000  # the longest acceptance programs are checked over their first stretch
 
 LOOPS = """(define (count-up n acc) (if (= n 0) acc (count-up (- n 1) (cons n acc))))

@@ -19,14 +19,19 @@ from omega_runtime.protocol import ProtocolServer
 
 
 class Client:
-    def __init__(self, address: tuple[str, int]) -> None:
+    """A serve client; its first request carries `token` (the server's, unless told otherwise)."""
+
+    def __init__(self, address: tuple[str, int], token: str | None = None) -> None:
         self.sock = socket.create_connection(address, timeout=30)
         self.reader = self.sock.makefile("rb")
+        self.token = token
 
     def send_raw(self, data: bytes) -> None:
         self.sock.sendall(data)
 
     def send(self, **msg: Any) -> None:
+        if self.token is not None:
+            msg, self.token = {**msg, "token": self.token}, None
         self.send_raw((json.dumps(msg) + "\n").encode())
 
     def recv(self) -> dict[str, Any]:
@@ -45,8 +50,8 @@ class Client:
 
 
 @pytest.fixture
-def server() -> Iterator[ProtocolServer]:
-    srv = ProtocolServer("127.0.0.1", 0)
+def server(tmp_path: Path) -> Iterator[ProtocolServer]:
+    srv = ProtocolServer("127.0.0.1", 0, connection_file=tmp_path / "serve.json")
     srv.start()
     yield srv
     srv.stop()
@@ -54,7 +59,7 @@ def server() -> Iterator[ProtocolServer]:
 
 @pytest.fixture
 def client(server: ProtocolServer) -> Iterator[Client]:
-    c = Client(server.address)
+    c = Client(server.address, server.token)
     yield c
     c.close()
 
@@ -77,6 +82,7 @@ def test_a_program_error_is_an_error_reply_and_the_session_goes_on(client: Clien
 
 
 def test_malformed_json_unknown_ops_and_bad_fields_are_error_replies(client: Client) -> None:
+    assert client.request(id=0, op="describe")["server"] == "omega"  # the greeting carries the token
     client.send_raw(b"{not json\n")
     reply = client.recv()
     assert reply["id"] is None and reply["error"]["message"].startswith("malformed JSON")
@@ -140,7 +146,7 @@ def test_other_ops_answer_while_an_evaluation_runs(client: Client) -> None:
 
 
 def test_a_client_that_disconnects_mid_evaluation(server: ProtocolServer) -> None:
-    a = Client(server.address)
+    a = Client(server.address, server.token)
     a.send(id=1, op="eval", code="(define (spin n) (spin (+ n 1))) (spin 0)")
     time.sleep(0.3)
     a.close()
@@ -148,13 +154,13 @@ def test_a_client_that_disconnects_mid_evaluation(server: ProtocolServer) -> Non
     while server.connections() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.connections() == 0  # the evaluation was stopped and the runtime released
-    b = Client(server.address)
+    b = Client(server.address, server.token)
     assert b.request(id=1, op="eval", code="(+ 1 2)")["value"] == "3"
     b.close()
 
 
 def test_connections_share_the_one_session(server: ProtocolServer) -> None:
-    a, b = Client(server.address), Client(server.address)
+    a, b = Client(server.address, server.token), Client(server.address, server.token)
     a.request(id=1, op="eval", code="(define shared 1)")
     assert b.request(id=1, op="eval", code="(+ shared 1)")["value"] == "2"
     assert a.request(id=2, op="describe")["session"] == b.request(id=2, op="describe")["session"]
@@ -166,7 +172,7 @@ def test_connections_share_the_one_session(server: ProtocolServer) -> None:
 
 def test_evaluations_from_all_connections_run_one_at_a_time_and_interrupt_stops_any(
         server: ProtocolServer) -> None:
-    a, b = Client(server.address), Client(server.address)
+    a, b = Client(server.address, server.token), Client(server.address, server.token)
     a.request(id=1, op="eval", code="(define (spin n) (spin (+ n 1)))")
     a.send(id=2, op="eval", code="(spin 0)")
     time.sleep(0.2)
@@ -187,7 +193,7 @@ def test_the_server_preset_serves_its_own_runtime() -> None:
 
     with OmegaRuntime.create(preset="server", config={"port": 0}) as rt:
         rt.eval("(define from-python 41)")
-        c = Client(rt.protocol.address)
+        c = Client(rt.protocol.address, rt.protocol.token)
         assert c.request(id=1, op="eval", code="(+ from-python 1)")["value"] == "42"
         c.request(id=2, op="eval", code="(define from-tcp 'hi)")
         assert rt.eval("from-tcp").printed == "hi"
@@ -203,7 +209,7 @@ def test_debug_upgrade_errors_leave_a_normal_connection(client: Client) -> None:
 
 
 def test_a_second_debugger_is_refused(server: ProtocolServer) -> None:
-    first, second = Client(server.address), Client(server.address)
+    first, second = Client(server.address, server.token), Client(server.address, server.token)
     assert first.request(id=1, op="debug", protocol="dap") == {"id": 1, "debug": True}
     reply = second.request(id=1, op="debug", protocol="dap")
     assert "already attached" in reply["error"]["message"]
@@ -239,11 +245,19 @@ def test_omega_serve_command(tmp_path: Path, sigint_blocked: bool) -> None:
         line = proc.stderr.readline()
         match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
         assert match, line
-        c = Client(("127.0.0.1", int(match.group(1))))
+        port = int(match.group(1))
+        where = re.fullmatch(r"omega serve: connection file (.+)\n", proc.stderr.readline())
+        assert where, "the connection file's path is printed"
+        path = Path(where.group(1))
+        assert path.stat().st_mode & 0o777 == 0o600  # readable by its user only
+        info = json.loads(path.read_text())
+        assert info["port"] == port and info["host"] == "127.0.0.1" and len(info["token"]) >= 32
+        c = Client(("127.0.0.1", port), info["token"])
         assert c.request(id=1, op="eval", code="(string-upcase \"ok\")")["value"] == '"OK"'
         c.close()
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
+        assert not path.exists()  # removed when the server stops
     finally:
         if proc.poll() is None:
             proc.kill()

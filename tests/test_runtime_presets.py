@@ -113,7 +113,8 @@ def test_server_preset_starts_the_protocol_server_and_dispose_stops_it() -> None
         host, port = rt.protocol.address
         assert host == "127.0.0.1" and port != 0
         with socket.create_connection((host, port), timeout=10) as sock:
-            sock.sendall(b'{"id": 1, "op": "eval", "code": "(* 6 7)"}\n')
+            request = {"id": 1, "op": "eval", "code": "(* 6 7)", "token": rt.protocol.token}
+            sock.sendall(json.dumps(request).encode() + b"\n")
             reply = json.loads(sock.makefile("rb").readline())
         assert reply == {"id": 1, "value": "42", "output": "", "steps": reply["steps"], "receipts": []}
     finally:

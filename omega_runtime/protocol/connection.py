@@ -1,6 +1,13 @@
 """One client connection of the eval server: reads JSON-lines requests, answers the quick ops
 at once and queues evaluations on the server's one session (see `session.py` for the format).
 
+A server with a token (the default) takes a connection only if its first request carries the
+token in a `token` field (any op; `{"id": 0, "op": "describe", "token": ...}` is the usual
+greeting): otherwise it gets an `unauthorized` error reply and is closed, nothing evaluated. The
+first request must come within `first_request_timeout` seconds. A request line longer than
+`max_message` bytes gets a `too-large` error reply and the connection is closed: reading never
+holds more than that. Each connection has its own thread, so an idle one delays no other.
+
 A `debug` request upgrades the connection: after the `{"id": ..., "debug": true}` reply the
 socket carries the named debug protocol's bytes, served by that protocol's channel on this
 connection's thread until it ends.
@@ -8,6 +15,7 @@ connection's thread until it ends.
 
 from __future__ import annotations
 
+import hmac
 import json
 import socket
 import threading
@@ -16,15 +24,21 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .session import ServeSession
 
-MAX_LINE = 16 * 1024 * 1024
+MAX_MESSAGE = 64 * 1024 * 1024
+FIRST_REQUEST_TIMEOUT = 30.0
 
 
 class Connection:
-    def __init__(self, sock: socket.socket, session: ServeSession) -> None:
+    def __init__(self, sock: socket.socket, session: ServeSession, token: str | None = None,
+                 max_message: int = MAX_MESSAGE, first_request_timeout: float | None = FIRST_REQUEST_TIMEOUT) -> None:
         self.sock = sock
         self.session = session
         self._send_lock = threading.Lock()
         self.open = True
+        self._token = token
+        self.authenticated = token is None
+        self.max_message = max_message
+        self.first_request_timeout = first_request_timeout
 
     # ---- transport ----------------------------------------------------------------------------
 
@@ -44,17 +58,29 @@ class Connection:
     def serve(self) -> None:
         """Read requests until EOF or `close`, or serve a debug channel after an upgrade; then
         drop this connection's queued evaluations and stop its running one."""
+        if not self.authenticated and self.first_request_timeout is not None:
+            self.sock.settimeout(self.first_request_timeout)
         reader = self.sock.makefile("rb")
         try:
             while self.open:
                 try:
-                    line = reader.readline(MAX_LINE)
+                    line = reader.readline(self.max_message + 1)
+                except TimeoutError:
+                    self.error(None, f"no request within {self.first_request_timeout:g} s", type="timeout")
+                    break
                 except OSError:
                     break
                 if not line:
                     break
+                if len(line) > self.max_message:
+                    self.error(None, f"request larger than the limit of {self.max_message} bytes", type="too-large")
+                    break
                 if not line.strip():
                     continue
+                if not self.authenticated:
+                    if not self._authenticate(line):
+                        break
+                    self.sock.settimeout(None)
                 outcome = self._dispatch(line)
                 if outcome == "close":
                     break
@@ -75,6 +101,25 @@ class Connection:
         except OSError:
             pass
         self.sock.close()
+
+    def _authenticate(self, line: bytes) -> bool:
+        """Whether the first request carries the token; if not, the client is told why (never
+        what the token is or what it sent)."""
+        try:
+            msg = json.loads(line.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            msg = None
+        rid = msg.get("id") if isinstance(msg, dict) else None
+        given = msg.get("token") if isinstance(msg, dict) else None
+        assert self._token is not None
+        if isinstance(given, str) and hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
+                                                          self._token.encode("utf-8")):
+            self.authenticated = True
+            return True
+        why = "a wrong token" if isinstance(given, str) else "no token"
+        self.error(rid, f"unauthorized: the first request carried {why}; this server takes only clients "
+                        "that send the token of its connection file", type="unauthorized")
+        return False
 
     # ---- requests -----------------------------------------------------------------------------
 
@@ -120,4 +165,4 @@ class Connection:
         return None
 
 
-__all__ = ["Connection", "MAX_LINE"]
+__all__ = ["Connection", "FIRST_REQUEST_TIMEOUT", "MAX_MESSAGE"]

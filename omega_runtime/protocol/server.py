@@ -1,5 +1,10 @@
 """The eval server: accepts TCP connections and serves each on its own thread; all of them share
-the server's one session (one OmegaRuntime, see `session.py` for the message format)."""
+the server's one session (one OmegaRuntime, see `session.py` for the message format).
+
+A server requires a token unless made with `require_token=False`: a random one per server
+(`token`), written with the address to its connection file (`connection_file.py`) when it starts
+listening and removed when it stops; a connection whose first request lacks it is refused.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ import socket
 import sys
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..ctrl_c import make_ctrl_c_deliverable
-from .connection import Connection
+from . import connection_file
+from .connection import FIRST_REQUEST_TIMEOUT, MAX_MESSAGE, Connection
 from .session import OPS, ServeSession
 
 if TYPE_CHECKING:
@@ -22,12 +29,24 @@ class ProtocolServer:
     closes the listener and every connection. Port 0 picks a free port (see `address`).
 
     It serves `runtime` (the server preset's runtime serves itself), or else a runtime it
-    creates from `config`/`preset` when it starts listening and disposes of when it stops."""
+    creates from `config`/`preset` when it starts listening and disposes of when it stops.
+
+    `connection_file` is where the connection file goes (default: the runtime directory's
+    `serve-<port>.json`); `max_message` bounds a request line, `first_request_timeout` the wait
+    for an unauthenticated connection's first request."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 7888, config: Mapping[str, Any] | None = None,
-                 preset: str | None = None, runtime: OmegaRuntime | None = None) -> None:
+                 preset: str | None = None, runtime: OmegaRuntime | None = None, *,
+                 require_token: bool = True, connection_file: str | Path | None = None,
+                 max_message: int = MAX_MESSAGE,
+                 first_request_timeout: float | None = FIRST_REQUEST_TIMEOUT) -> None:
         self.host = host
         self.port = port
+        self.token: str | None = connection_file_token() if require_token else None
+        self.connection_file_request = Path(connection_file) if connection_file is not None else None
+        self.connection_file: Path | None = None  # written while listening
+        self.max_message = max_message
+        self.first_request_timeout = first_request_timeout
         # A runtime the server creates never starts a server itself.
         self.config = {**dict(config or {}), "server": False}
         self.preset = preset
@@ -74,7 +93,14 @@ class ProtocolServer:
             self.session = ServeSession(self.runtime, self.stop)
         self._sock = sock
         self._stopping.clear()
-        return self.address
+        host, port = self.address
+        target = self.connection_file_request or connection_file.default_path(port)
+        try:
+            self.connection_file = connection_file.write(target, host, port, self.token)
+        except OSError as exc:
+            self.stop()
+            raise OSError(exc.errno, f"cannot write the connection file {target}: {exc.strerror or exc}") from None
+        return host, port
 
     def start(self) -> tuple[str, int]:
         """Listen and accept in a background thread; the bound address."""
@@ -99,7 +125,7 @@ class ProtocolServer:
             except OSError:
                 break  # the listener was closed by stop()
             conn_sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            conn = Connection(conn_sock, session)
+            conn = Connection(conn_sock, session, self.token, self.max_message, self.first_request_timeout)
             with self._lock:
                 self._connections.add(conn)
                 self.served += 1
@@ -120,6 +146,9 @@ class ProtocolServer:
         """Stop listening, hang up every connection and the session's worker (idempotent)."""
         self._stopping.set()
         sock, self._sock = self._sock, None
+        written, self.connection_file = self.connection_file, None
+        if written is not None:
+            connection_file.remove(written)
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -144,7 +173,12 @@ class ProtocolServer:
             runtime.dispose()
 
 
-def serve_forever(host: str, port: int, config_dict: Mapping[str, Any]) -> int:
+def connection_file_token() -> str:
+    return connection_file.new_token()
+
+
+def serve_forever(host: str, port: int, config_dict: Mapping[str, Any], *, connection_file: str | None = None,
+                  require_token: bool = True) -> int:
     """`omega serve`: one runtime serving itself until interrupted, or until an attached
     debugger ends it. Exit status 0, or 2 when the configuration or the address is unusable."""
     from ..oracle import OracleConfigError
@@ -156,13 +190,21 @@ def serve_forever(host: str, port: int, config_dict: Mapping[str, Any]) -> int:
         sys.stderr.write(f"omega serve: {getattr(exc, 'detail', None) or exc}\n")
         return 2
     server = rt.protocol
+    server.token = connection_file_token() if require_token else None
+    server.connection_file_request = Path(connection_file) if connection_file is not None else None
     try:
         bound_host, bound_port = server.bind()
     except OSError as exc:
         sys.stderr.write(f"omega serve: cannot listen on {host}:{port}: {exc.strerror or exc}\n")
         rt.dispose()
         return 2
-    sys.stderr.write(f"omega serve: listening on {bound_host}:{bound_port} (ops: {', '.join(OPS)})\n")
+    say = sys.stderr.write
+    say(f"omega serve: listening on {bound_host}:{bound_port} (ops: {', '.join(OPS)})\n")
+    say(f"omega serve: connection file {server.connection_file}\n")
+    if not require_token:
+        say("omega serve: warning: --no-token: every connection is served, whoever makes it\n")
+    if not _is_loopback(bound_host):
+        say(f"omega serve: warning: {bound_host} is not a loopback address: other machines can reach this server\n")
     sys.stderr.flush()
     make_ctrl_c_deliverable()  # Ctrl-C (SIGINT) stops the server
     try:
@@ -172,6 +214,10 @@ def serve_forever(host: str, port: int, config_dict: Mapping[str, Any]) -> int:
     finally:
         rt.dispose()
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    return connection_file.is_loopback(host)
 
 
 __all__ = ["ProtocolServer", "serve_forever", "OPS"]

@@ -30,10 +30,12 @@ PROGRAM = """(define (triple x)
 
 
 class Serve:
-    """An `omega serve --port 0` process and the port it listens on."""
+    """An `omega serve --port 0` process, the port it listens on and its connection file (by
+    default in the workspace `cwd`: `.omega/serve.json`, where attach looks first)."""
 
-    def __init__(self, cwd: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "omega_runtime.cli", "serve", "--port", "0"],
+    def __init__(self, cwd: Path, *extra: str) -> None:
+        args = extra or ("--connection-file", ".omega/serve.json")
+        self.proc = subprocess.Popen([sys.executable, "-m", "omega_runtime.cli", "serve", "--port", "0", *args],
                                      stderr=subprocess.PIPE, text=True, cwd=cwd,
                                      env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert self.proc.stderr is not None
@@ -41,6 +43,10 @@ class Serve:
         match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
         assert match, line
         self.port = int(match.group(1))
+        where = re.fullmatch(r"omega serve: connection file (.+)\n", self.proc.stderr.readline())
+        assert where
+        self.file = Path(where.group(1))
+        self.token: str = json.loads(self.file.read_text())["token"]
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -53,11 +59,14 @@ class Serve:
 class EvalClient:
     """A plain `omega serve` client: JSON lines over a socket."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, token: str | None) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
         self.buf = b""
+        self.token = token  # sent with the first request
 
     def send(self, **msg: Any) -> None:
+        if self.token is not None:
+            msg, self.token = {**msg, "token": self.token}, None
         self.sock.sendall((json.dumps(msg) + "\n").encode())
 
     def _fill(self, timeout: float) -> bool:
@@ -106,20 +115,20 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
 
 @pytest.fixture
 def evals(serve: Serve) -> Iterator[EvalClient]:
-    c = EvalClient(serve.port)
+    c = EvalClient(serve.port, serve.token)
     yield c
     c.close()
 
 
-def attach(dap: DapClient, port: int, **extra: Any) -> dict[str, Any]:
-    return dap.request("attach", {"type": "omega", "request": "attach", "port": port, **extra})
+def attach(dap: DapClient, **where: Any) -> dict[str, Any]:
+    return dap.request("attach", {"type": "omega", "request": "attach", **where})
 
 
 def attached(dap: DapClient, serve: Serve, program: Path | None = None, lines: list[int] | None = None) -> None:
     dap.initialize()
     if program is not None:
         dap.ok("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": [{"line": n} for n in lines or []]})
-    r = attach(dap, serve.port)
+    r = attach(dap, connectionFile=str(serve.file))
     assert r["success"], r
     dap.ok("configurationDone")
 
@@ -150,7 +159,7 @@ def test_debugging_the_evaluations_of_a_serve_session(dap: DapClient, serve: Ser
     dap.initialize()
     answer = dap.ok("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": [{"line": 3}]})
     bp_id = answer["breakpoints"][0]["id"]
-    r = attach(dap, serve.port, program="ignored.omega")
+    r = attach(dap, cwd=str(serve.file.parents[1]), program="ignored.omega")  # finds .omega/serve.json
     assert r["success"] and r["command"] == "attach", r
     pending = dap.event("breakpoint")["body"]
     assert pending["reason"] == "changed" and pending["breakpoint"]["id"] == bp_id
@@ -274,7 +283,7 @@ def test_attach_where_nothing_listens_fails_after_the_retry_window(dap: DapClien
         port = s.getsockname()[1]  # closed again: nothing listens there
     dap.initialize()
     t0 = time.monotonic()
-    r = attach(dap, port, __connectTimeout=1.5)
+    r = attach(dap, port=port, __connectTimeout=1.5)
     elapsed = time.monotonic() - t0
     assert not r["success"] and r["body"]["error"]["id"] == 1008, r
     assert r["message"].startswith(f"Cannot attach to 127.0.0.1:{port}: ") and "refused" in r["message"]
@@ -288,7 +297,7 @@ def test_a_second_debugger_is_refused(serve: Serve, evals: EvalClient) -> None:
     try:
         attached(first, serve)
         second.initialize()
-        r = attach(second, serve.port)
+        r = attach(second, connectionFile=str(serve.file))
         assert not r["success"] and r["body"]["error"]["id"] == 1008
         assert "already attached" in r["message"] and f"127.0.0.1:{serve.port}" in r["message"]
         assert evals.request(id=1, op="eval", code="(* 6 7)")["value"] == "42"
@@ -305,7 +314,7 @@ def test_breakpoints_bind_in_code_the_session_loaded_before_the_debugger_came(
     dap.initialize()
     answer = dap.ok("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": [{"line": 3}]})
     bp_id = answer["breakpoints"][0]["id"]
-    assert attach(dap, serve.port)["success"]
+    assert attach(dap, connectionFile=str(serve.file))["success"]
     changed = dap.event("breakpoint")["body"]["breakpoint"]  # the attach-mode verification
     assert changed["id"] == bp_id and changed["verified"] is True and changed["line"] == 3, changed
     dap.ok("configurationDone")
@@ -342,3 +351,44 @@ def test_a_debugger_that_vanishes_while_stopped_lets_the_evaluation_finish(
         assert evals.recv()["value"] == "7"
     finally:
         again.close()
+
+
+def test_attach_by_port_finds_the_connection_file_in_the_runtime_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_dir = tmp_path / "run"
+    run_dir.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run_dir))  # both processes below inherit it
+    serve = Serve(tmp_path, "--oracle", "scripted")  # no --connection-file: the runtime directory
+    log = tmp_path / "dap.log"
+    dap = DapClient.stdio("--log", str(log))
+    try:
+        assert serve.file == run_dir / "omega" / f"serve-{serve.port}.json"
+        dap.initialize()
+        r = attach(dap, port=serve.port, cwd=str(tmp_path / "elsewhere"))
+        assert r["success"], r
+        dap.ok("configurationDone")
+        evals = EvalClient(serve.port, serve.token)
+        assert evals.request(id=1, op="eval", code="(+ 40 2)")["value"] == "42"
+        evals.close()
+    finally:
+        dap.close()
+        serve.stop()
+    assert serve.token not in log.read_text()  # the token never reaches the DAP log
+    assert dap.schema_errors == []
+
+
+def test_a_serve_session_with_a_token_refuses_an_attach_without_it(tmp_path: Path, serve: Serve,
+                                                                  dap: DapClient) -> None:
+    dap.initialize()
+    # The port alone, no connection file anywhere it looks: the upgrade goes without a token.
+    r = attach(dap, port=serve.port, cwd=str(tmp_path / "elsewhere"), connectionFile=None)
+    assert not r["success"] and r["body"]["error"]["id"] == 1008, r
+    assert "connectionFile" in r["message"] and serve.token not in r["message"]
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps({"host": "127.0.0.1", "port": serve.port, "token": "not-the-token"}))
+    r = attach(dap, connectionFile=str(stale))
+    assert not r["success"] and "refused the connection file's token" in r["message"], r
+    r = attach(dap, connectionFile=str(tmp_path / "missing.json"))
+    assert not r["success"] and "cannot read connection file" in r["message"], r
+    r = attach(dap, connectionFile=str(serve.file))
+    assert r["success"], r

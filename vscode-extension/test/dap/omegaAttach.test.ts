@@ -5,7 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 
@@ -18,26 +20,35 @@ import { resolveSnippetBody } from '../helpers/snippets';
 
 type Reply = Record<string, unknown>;
 
-/** `omega serve --port 0` and the port it reports on stderr. */
-async function startServe(): Promise<{ proc: ChildProcess; port: number }> {
+/**
+ * `omega serve --port 0` writing its connection file into a fresh workspace folder
+ * (`.omega/serve.json`, where the attach snippet's `cwd` makes omega-dap look), the port it reports
+ * on stderr and the token of that file (the eval client's first request carries it).
+ */
+async function startServe(): Promise<{ proc: ChildProcess; port: number; workspace: string; token: string }> {
   const omega = findExecutable('omega');
   if (omega === undefined) {
     throw new Error('omega was not found: put it on PATH');
   }
-  const proc = spawn(omega, ['serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'omega-attach-'));
+  const proc = spawn(omega, ['serve', '--port', '0', '--connection-file', '.omega/serve.json'], {
+    cwd: workspace,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error(`omega serve did not report its port: ${text}`)), TIMEOUT_MS);
     proc.stderr?.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
-      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
+      const match = /listening on 127\.0\.0\.1:(\d+)[^\n]*\n.*connection file .*\n/.exec(text);
       if (match !== null) {
         clearTimeout(timer);
         resolve(Number(match[1]));
       }
     });
   });
-  return { proc, port };
+  const file = JSON.parse(fs.readFileSync(path.join(workspace, '.omega', 'serve.json'), 'utf8')) as { token: string };
+  return { proc, port, workspace, token: file.token };
 }
 
 /** A client of the serve protocol: JSON objects, one per line, replies in order. */
@@ -46,7 +57,10 @@ class EvalClient {
   private readonly replies: Reply[] = [];
   private readonly waiting: ((reply: Reply) => void)[] = [];
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private token: string | undefined,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       this.buffer += chunk.toString('utf8');
       for (let end = this.buffer.indexOf('\n'); end >= 0; end = this.buffer.indexOf('\n')) {
@@ -62,15 +76,18 @@ class EvalClient {
     });
   }
 
-  static connect(port: number): Promise<EvalClient> {
+  static connect(port: number, token: string): Promise<EvalClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.createConnection({ host: '127.0.0.1', port }, () => resolve(new EvalClient(socket)));
+      const socket = net.createConnection({ host: '127.0.0.1', port }, () => resolve(new EvalClient(socket, token)));
       socket.on('error', reject);
     });
   }
 
+  /** The first request carries the server's token. */
   send(message: Reply): void {
-    this.socket.write(`${JSON.stringify(message)}\n`);
+    const withToken = this.token === undefined ? message : { ...message, token: this.token };
+    this.token = undefined;
+    this.socket.write(`${JSON.stringify(withToken)}\n`);
   }
 
   reply(): Promise<Reply> {
@@ -92,11 +109,12 @@ class EvalClient {
   }
 }
 
-function attachSnippet(port: number): Record<string, unknown> {
+/** The "Omega: Attach" snippet as VS Code would run it in `workspace`: no port, no token. */
+function attachSnippet(workspace: string): Record<string, unknown> {
   const snippets: Json[] = packageJson().contributes.debuggers[0].configurationSnippets;
   const snippet = snippets.find((s) => s.label === 'Omega: Attach');
   assert.ok(snippet !== undefined, 'package.json has an "Omega: Attach" snippet');
-  return { ...resolveSnippetBody(snippet.body, {}), port };
+  return resolveSnippetBody(snippet.body, { workspaceFolder: workspace });
 }
 
 let cleanups: (() => Promise<void> | void)[] = [];
@@ -113,13 +131,14 @@ describe('omega-dap attach', () => {
     const serve = await startServe();
     cleanups.push(() => {
       serve.proc.kill();
+      fs.rmSync(serve.workspace, { recursive: true, force: true });
     });
     const dap = new DapSession();
     cleanups.push(() => dap.close());
     const program = path.join(extensionRoot, 'test', 'fixtures', 'steps.omega');
 
     await dap.initialize();
-    const config = attachSnippet(serve.port);
+    const config = attachSnippet(serve.workspace);
     assert.equal(config.request, 'attach');
     const attached = dap.request('attach', config);
     attached.catch(() => undefined); // awaited below
@@ -137,7 +156,7 @@ describe('omega-dap attach', () => {
     assert.equal(pending.body.breakpoint.id, id);
     assert.equal(pending.body.breakpoint.verified, false);
 
-    const evals = await EvalClient.connect(serve.port);
+    const evals = await EvalClient.connect(serve.port, serve.token);
     cleanups.push(() => evals.close());
     evals.send({ id: 1, op: 'load-file', path: program });
     const verified = await dap.next<DebugProtocol.BreakpointEvent>('breakpoint');

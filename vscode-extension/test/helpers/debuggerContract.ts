@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { sharedDir } from './paths';
+import { contractsDir } from './paths';
 
 export interface ExpectedAttribute {
   name: string;
@@ -22,7 +22,7 @@ export interface ExpectedAttribute {
 }
 
 export function debuggerMd(): string {
-  return fs.readFileSync(path.join(sharedDir, 'DEBUGGER.md'), 'utf8');
+  return fs.readFileSync(path.join(contractsDir, 'DEBUGGER.md'), 'utf8');
 }
 
 /** The text of the section whose heading starts with `heading` (up to the next heading of that level or higher). */

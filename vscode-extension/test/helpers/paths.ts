@@ -29,8 +29,11 @@ export const extensionRoot: string = findUp(
 /** The Omega repository root (holds pyproject.toml). */
 export const repoRoot: string = findUp(extensionRoot, (dir) => fs.existsSync(path.join(dir, 'pyproject.toml')), 'pyproject.toml');
 
-/** The shared contracts: `$OMEGA_SHARED`, else `<repo root>/../shared`. */
-export const sharedDir: string = process.env.OMEGA_SHARED ?? path.join(repoRoot, '..', 'shared');
+/**
+ * The contracts the tests read: the repository's own copy (`tests/contracts/`), which
+ * tests/test_contract_copies.py keeps identical to the shared contracts when those are present.
+ */
+export const contractsDir: string = path.join(repoRoot, 'tests', 'contracts');
 
 export function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;

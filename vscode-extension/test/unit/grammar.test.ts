@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 
-import { extensionRoot, type Json, sharedDir } from '../helpers/paths';
+import { extensionRoot, type Json, contractsDir } from '../helpers/paths';
 
 function grammarScopes(node: Json, into: Set<string>): Set<string> {
   // The grammar is a shallow JSON tree; an explicit stack keeps this iterative anyway.
@@ -54,7 +54,7 @@ describe('grammar tests', () => {
   });
 
   it('highlights exactly the special forms of LANGUAGE.md section 3', () => {
-    const language = fs.readFileSync(path.join(sharedDir, 'LANGUAGE.md'), 'utf8');
+    const language = fs.readFileSync(path.join(contractsDir, 'LANGUAGE.md'), 'utf8');
     const block = /## 3\. Special forms[\s\S]*?```\n([\s\S]*?)```/.exec(language);
     assert.ok(block !== null, 'LANGUAGE.md section 3 keyword block');
     const forms = block[1].split(/\s+/).filter((f) => f !== '');

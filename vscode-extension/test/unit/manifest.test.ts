@@ -70,10 +70,16 @@ describe('debugger contribution', () => {
     checkAttributes('launch', expected);
   });
 
-  it('declares the attach attributes exactly as DEBUGGER.md section 3 defines them', () => {
+  it('declares the attach attributes as DEBUGGER.md section 3 defines them, plus the connection file', () => {
     const expected = attachAttributes();
     assert.deepEqual(expected.map((a) => a.name).sort(), ['historyLimit', 'host', 'port']);
-    checkAttributes('attach', expected);
+    // Issue 18: `omega serve` requires the token of its connection file; attach reads that file
+    // (`connectionFile`, or `.omega/serve.json` under `cwd`, then the runtime directory).
+    const connection: ExpectedAttribute[] = [
+      { name: 'connectionFile', type: 'string', required: false, hasDefault: false },
+      { name: 'cwd', type: 'string', required: false, hasDefault: true, default: '${workspaceFolder}' },
+    ];
+    checkAttributes('attach', [...expected, ...connection]);
   });
 
   it('offers launch-current-file, replayed-oracle and attach snippets whose bodies validate', () => {
