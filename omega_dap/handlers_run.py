@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from omega_runtime.debug.controller import Exit, Stop, activation_depth, is_node_control
+from omega_runtime.debug.controller import Exit, Stop
+from omega_runtime.debug.timeline import history_page
 
 from .session import DapError, Request, Session, handler
 
@@ -216,18 +217,16 @@ def restore_snapshot(s: Session, req: Request) -> None:
 def history(s: Session, req: Request) -> None:
     start = req.get("start", int, None)
     count = req.get("count", int, 100)
+    before = req.get("before", int, 0)
+    transitions = req.get("transitions", bool, False)
+    if before < 0:
+        raise DapError(1002, 'omega/history: "before" must be >= 0')
     ctl = s.need_stopped(allow_ended=True)
-    h = ctl.history
-    first = max(h.oldest, start if start is not None else h.oldest)
-    last = h.newest if count <= 0 else min(h.newest, first + count - 1)
-    entries = []
-    for step in range(first, last + 1):
-        st = h.get(step)
-        span = st.c.span if is_node_control(st) else None
-        entries.append({"step": step, "line": s.line_out(span.start_line) if span else 0,
-                        "column": s.col_out(span.start_col) if span else 0, "summary": ctl.entry_summary(step),
-                        "depth": activation_depth(st.k), "kind": h.kind(step)})
-    s.respond(req, {"entries": entries, "total": h.newest - h.oldest + 1, "oldest": h.oldest, "current": ctl.cur})
+
+    def run() -> None:
+        s.respond(req, history_page(ctl, start, count, before, transitions, s.line_out, s.col_out))
+
+    s.queue(req, run)
 
 
 @handler("omega/receipts")

@@ -32,7 +32,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('omega.restartLanguageServer', () => client.restart()),
     vscode.commands.registerCommand('omega.history.refresh', () => history.refresh()),
     vscode.commands.registerCommand('omega.history.gotoStep', (target?: HistoryRow | number) => history.gotoStep(target)),
-    vscode.commands.registerCommand('omega.history.showPage', (start: number) => history.showPage(start)),
+    vscode.commands.registerCommand('omega.history.showPage', (direction: 'earlier' | 'later' | number) => history.showPage(direction)),
+    vscode.commands.registerCommand('omega.history.toggleTransitions', () => history.toggleTransitions()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration(`${SECTION}.${SettingKey.lspPath}`) || event.affectsConfiguration(`${SECTION}.${SettingKey.pythonPath}`)) {
         await client.restart();
