@@ -236,3 +236,5 @@ def receipts(s: Session, req: Request) -> None:
     all_receipts = list(s.rt.receipt_log.receipts) if s.rt is not None else []
     chosen = all_receipts[start:start + count] if count else all_receipts[start:]
     s.respond(req, {"receipts": [r.to_dict() for r in chosen], "total": len(all_receipts)})
+
+from . import handlers_search  # noqa: E402,F401  (omega/searchTree)

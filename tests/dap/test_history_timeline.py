@@ -105,3 +105,14 @@ def _globals(dap: DapClient) -> int:
     frame = dap.stack()[0]["id"]
     scopes = dap.ok("scopes", {"frameId": frame})["scopes"]
     return int(next(s["variablesReference"] for s in scopes if s["name"] == "Globals"))
+
+
+def test_oracle_calls_with_latency(dap: DapClient, programs: Path) -> None:
+    dap.initialize()
+    dap.launch(programs / "oracle.omega")
+    dap.event("terminated")  # the record stays readable after the end
+    body = dap.ok("omega/history", {"start": 0, "count": 0})
+    oracle = [e for e in body["entries"] if e["kind"] == "oracle"]
+    assert len(oracle) == 1, body["entries"]
+    assert "What is 2+2?" in oracle[0]["summary"] and oracle[0]["summary"].startswith("oracle r-")
+    assert oracle[0]["line"] == 1 and oracle[0]["latencyMs"] >= 0
