@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from omega_runtime.debug.controller import Exit, Stop
-from omega_runtime.debug.timeline import history_page
+from omega_runtime.debug.timeline import history_page, timeline_strip
 
 from .session import DapError, Request, Session, handler
 
@@ -219,12 +219,16 @@ def history(s: Session, req: Request) -> None:
     count = req.get("count", int, 100)
     before = req.get("before", int, 0)
     transitions = req.get("transitions", bool, False)
-    if before < 0:
-        raise DapError(1002, 'omega/history: "before" must be >= 0')
+    strip = req.get("strip", int, 0)
+    if before < 0 or strip < 0:
+        raise DapError(1002, f'omega/history: "{"before" if before < 0 else "strip"}" must be >= 0')
     ctl = s.need_stopped(allow_ended=True)
 
     def run() -> None:
-        s.respond(req, history_page(ctl, start, count, before, transitions, s.line_out, s.col_out))
+        body = history_page(ctl, start, count, before, transitions, s.line_out, s.col_out)
+        if strip:
+            body["strip"] = timeline_strip(ctl, min(strip, 2000))
+        s.respond(req, body)
 
     s.queue(req, run)
 

@@ -248,3 +248,76 @@ def history_page(ctl: Any, start: int | None, count: int, before: int = 0, trans
     body["next"] = scanned_to + 1 if scanned_to < h.newest else None
     body["previous"] = entries[0].step if entries and entries[0].step > h.oldest else None
     return body
+
+
+STRIP_MARKS = ("breakpoint", "backtrack", "oracle", "commit", "rollback", "edit")
+
+
+def timeline_strip(ctl: Any, buckets: int) -> dict[str, Any]:
+    """The whole recorded run in `buckets` slices of steps, for a compact picture (the timeline
+    strip): the activation depth at each slice's first step, and marks (breakpoint hits,
+    backtracks, oracle calls with their latency, commits, rollbacks, interventions) counted per
+    slice and kind, each with the step of its first occurrence. Read off the record cheaply: the
+    registers' changes (record_events), the breakpoints' hit lists, the oracle events."""
+    h = ctl.history
+    if not h.size:
+        return {"oldest": 0, "newest": 0, "current": ctl.cur, "bucketSize": 1, "depth": [], "marks": []}
+    lo, hi = h.oldest, h.newest
+    n = max(1, min(buckets, hi - lo + 1))
+    size = -(-(hi - lo + 1) // n)
+    depth = [_depth(h.get(s).k) for s in range(lo, hi + 1, size)]
+    marks: dict[tuple[int, str], dict[str, Any]] = {}
+
+    def mark(step: int, kind: str, label: str, latency: float | None = None) -> None:
+        key = ((step - lo) // size, kind)
+        m = marks.get(key)
+        if m is None:
+            m = marks[key] = {"step": step, "kind": kind, "count": 0, "label": label}
+            if latency is not None:
+                m["latencyMs"] = round(latency, 1)
+        m["count"] += 1
+        if step < m["step"]:
+            m.update(step=step, label=label)
+
+    for bp in [bp for bps in ctl.line_bps.values() for bp in bps] + list(ctl.function_bps):
+        if bp.log_message is None and bp.kind != "data":
+            for s in bp.hits:
+                if lo <= s <= hi:
+                    mark(s, "breakpoint", f"breakpoint {bp.bid}")
+    for s, summary in h.edits.items():
+        if lo <= s <= hi:
+            mark(s, "edit", "edit: " + summary)
+    for step, before, entry in R.register_changes(h, lo + 1, hi):
+        after = entry[5]
+        if R.find_backtrack(before, entry) is not None:
+            mark(step, "backtrack", "backtrack")
+            for tid in R.closed_transactions(before, after):
+                mark(step, "rollback", f"backtrack rolled back tx-{tid}")
+            continue
+        for tid in R.closed_transactions(before, after):
+            status = str(entry[4].get(("tx-status", tid), "closed"))
+            kind = "commit" if status == "committed" else "rollback"
+            mark(step, kind, f"{'commit' if kind == 'commit' else 'rollback'} tx-{tid}")
+    tl = Timeline(ctl)
+    for t, ev in sorted(tl.oracle_at.items()):
+        s = _step_of_t(h, t)
+        if s is not None:
+            prompt = " ".join(ev.receipt.prompt.split())
+            mark(s + 1, "oracle", f"oracle {ev.receipt.id}: {_cut(prompt, 40)}", float(ev.receipt.duration_ms))
+    return {"oldest": lo, "newest": hi, "current": ctl.cur, "bucketSize": size, "depth": depth,
+            "marks": sorted(marks.values(), key=lambda m: (m["step"], m["kind"]))}
+
+
+def _step_of_t(h: Any, t: int) -> int | None:
+    """The entry whose transition count is `t` (edits shift steps against transitions)."""
+    lo, hi = h.oldest, h.newest
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        tm = h.t_of(mid)
+        if tm < t:
+            lo = mid + 1
+        elif tm > t:
+            hi = mid - 1
+        else:
+            return int(mid)
+    return None

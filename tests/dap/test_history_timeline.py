@@ -116,3 +116,20 @@ def test_oracle_calls_with_latency(dap: DapClient, programs: Path) -> None:
     assert len(oracle) == 1, body["entries"]
     assert "What is 2+2?" in oracle[0]["summary"] and oracle[0]["summary"].startswith("oracle r-")
     assert oracle[0]["line"] == 1 and oracle[0]["latencyMs"] >= 0
+
+
+def test_timeline_strip_of_the_whole_run(dap: DapClient, programs: Path) -> None:
+    (programs / "txamb.omega").write_text(TX_AMB, encoding="utf-8")
+    stop_at(dap, programs, "txamb.omega", [9])
+    body = dap.ok("omega/history", {"count": 1, "strip": 10})
+    strip = body["strip"]
+    assert (strip["oldest"], strip["newest"], strip["current"]) == (body["oldest"], body["newest"], body["current"])
+    assert len(strip["depth"]) == 10 and max(strip["depth"]) == 2
+    assert strip["bucketSize"] * 10 >= strip["newest"] - strip["oldest"] + 1
+    kinds = [(m["kind"], m["label"]) for m in strip["marks"]]
+    assert ("backtrack", "backtrack") in kinds
+    assert ("rollback", "backtrack rolled back tx-1") in kinds
+    assert ("commit", "commit tx-2") in kinds
+    assert ("breakpoint", "breakpoint 1") in [(k, label.split(" (")[0]) for k, label in kinds]
+    bad = dap.request("omega/history", {"strip": -1})
+    assert bad["body"]["error"]["id"] == 1002

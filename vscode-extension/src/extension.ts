@@ -10,6 +10,8 @@ import { DEBUG_TYPE, OmegaConfigurationProvider, OmegaDebugAdapterFactory } from
 import type { HistoryRow } from './historyModel';
 import { HistoryView } from './historyView';
 import { OmegaLanguageClient } from './languageClient';
+import { SearchTreeView } from './searchTreeView';
+import { TimelineStripView } from './timelineStripView';
 import { SECTION, SettingKey } from './settings';
 
 let languageClient: OmegaLanguageClient | undefined;
@@ -21,6 +23,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     history,
+    new SearchTreeView(context.extensionUri, history),
+    new TimelineStripView(context.extensionUri, history),
     client,
     trackRunTerminal(),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new OmegaDebugAdapterFactory()),

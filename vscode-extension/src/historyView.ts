@@ -49,6 +49,9 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
   private readonly stops = new vscode.EventEmitter<{ session: vscode.DebugSession; step: number | undefined }>();
   /** Fires at each stop of an Omega session (and when its state changes while stopped). */
   readonly onDidStop = this.stops.event;
+  private readonly runs = new vscode.EventEmitter<vscode.DebugSession>();
+  /** Fires when an Omega session runs or jumps (what was shown is stale until its next stop). */
+  readonly onDidRun = this.runs.event;
   private readonly changed = new vscode.EventEmitter<HistoryRow | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly treeView: vscode.TreeView<HistoryRow>;
@@ -60,6 +63,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
       this.treeView,
       this.changed,
       this.stops,
+      this.runs,
       vscode.debug.onDidChangeActiveDebugSession(() => this.render()),
       vscode.debug.onDidTerminateDebugSession((session) => {
         this.sessions.delete(session.id);
@@ -106,6 +110,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
 
   private markRunning(state: SessionState): void {
     state.stopped = false;
+    this.runs.fire(state.session);
     state.generation += 1; // answers still in flight describe the old stop
     this.render();
   }
