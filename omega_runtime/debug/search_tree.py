@@ -272,7 +272,7 @@ class TreeView:
         """[choicePoints, failed, solutions, pending, abandoned] of every subtree, by node id (a
         child's id is always above its parent's, so one backward pass adds them up)."""
         nodes = self.b.nodes
-        counts = [[0, 0, 0, 0, 0] for _ in nodes]
+        counts = [[0, 0, 0, 0, 0, 1] for _ in nodes]  # the sixth: the subtree's number of nodes
         for n in reversed(nodes):
             c = counts[n.nid]
             i = _KIND_INDEX.get(self.kind(n))
@@ -287,6 +287,7 @@ class TreeView:
                 p[2] += c[2]
                 p[3] += c[3]
                 p[4] += c[4]
+                p[5] += c[5]
         return counts
 
     def counts_json(self, nid: int) -> dict[str, int]:
@@ -325,6 +326,16 @@ class TreeView:
         shown: set[int] = {start.nid}
         level: deque[tuple[TreeNode, int]] = deque([(start, 0)])
         room = budget - len(wanted | shown)  # the wanted nodes have their places kept
+        counts = self.counts
+
+        def only_failures(n: TreeNode) -> bool:
+            c = counts[n.nid]
+            return c[2] == 0 and c[3] == 0 and c[5] > 1
+
+        # A tree too big to show whole: subtrees holding nothing but failures are summarised first
+        # (as Gist hides failed subtrees), so the paths to solutions, pending alternatives and the
+        # current branch stay readable. An expanded cluster (`start` all failures) shows breadth-first.
+        hide_failures = counts[start.nid][5] > budget and not only_failures(start)
         while level:
             n, d = level.popleft()
             if depth is not None and d >= depth:
@@ -333,6 +344,8 @@ class TreeView:
                 if ch.nid in wanted:
                     shown.add(ch.nid)
                     level.append((ch, d + 1))
+                elif hide_failures and only_failures(ch):
+                    continue
                 elif room > 0:
                     shown.add(ch.nid)
                     room -= 1
@@ -390,7 +403,7 @@ class TreeView:
                 if hidden:
                     total = [0, 0, 0, 0, 0]
                     for h in hidden:
-                        for i, x in enumerate(self.counts[h.nid]):
+                        for i, x in enumerate(self.counts[h.nid][:5]):
                             total[i] += x
                     first = hidden[0]
                     cluster: dict[str, Any] = {"id": -1 - first.nid, "kind": "cluster", "step": first.step,

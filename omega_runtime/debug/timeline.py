@@ -18,6 +18,7 @@ import attrs
 from ..machine import frames as F
 from ..printer import write_repr
 from . import record_events as R
+from .inspector import frames
 from .values_view import short_location
 
 TEXT_LIMIT = 80
@@ -77,6 +78,15 @@ def _user_node(c: Any) -> bool:
     return c is not None and not c.synthetic and not c.builtin and c.span is not None
 
 
+def _state_span(st: Any) -> Any:
+    """The location a debugger shows for a state: that of its top activation (or top-level) frame
+    (DEBUGGER.md 8; extent labels are never focused)."""
+    for f in frames(st):
+        if f.kind in ("activation", "top-level"):
+            return f.span
+    return None
+
+
 class Timeline:
     """Reads the entries of a controller's history."""
 
@@ -123,12 +133,15 @@ class Timeline:
             c = st.c
             d = _DepthOf(st.k)
 
+            here = _state_span(st)  # where the editor shows this step: every entry of it is placed there
             if s in edits:
-                yield Entry(s, "edit", "edit: " + edits[s], c.span if _user_node(c) else None, d())
+                yield Entry(s, "edit", "edit: " + edits[s], here, d())
             if prev is not None:
-                yield from self._transition(s, prev, st, d)
+                for e in self._transition(s, prev, st, d):
+                    e.span = here
+                    yield e
             if self.transitions:
-                yield Entry(s, "step", self.ctl.entry_summary(s), c.span if _user_node(c) else None, d())
+                yield Entry(s, "step", self.ctl.entry_summary(s), here, d())
             if _user_node(c):
                 line = c.span.start_line
                 stmt = c.stmt or line != last_line

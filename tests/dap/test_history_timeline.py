@@ -70,7 +70,7 @@ def test_backtracks_choices_and_paging(dap: DapClient, programs: Path) -> None:
                                              "choice cp-2: (amb 1 2 3) · 3 alternatives"]
     backtracks = [e for e in body["entries"] if e["kind"] == "backtrack"]
     assert backtracks[0]["summary"] == "backtrack to cp-2 #2 of 3 after (require (> x y)) failed at pairs.omega:6:5"
-    assert (backtracks[0]["line"], backtracks[0]["column"]) == (4, 12)
+    assert (backtracks[0]["line"], backtracks[0]["column"]) == (4, 19)  # where the step is: alternative 2
     assert [e["summary"] for e in backtracks][:4] == [
         "backtrack to cp-2 #2 of 3 after (require (> x y)) failed at pairs.omega:6:5",
         "backtrack to cp-2 #3 of 3 after (require (> x y)) failed at pairs.omega:6:5",
@@ -133,3 +133,13 @@ def test_timeline_strip_of_the_whole_run(dap: DapClient, programs: Path) -> None
     assert ("breakpoint", "breakpoint 1") in [(k, label.split(" (")[0]) for k, label in kinds]
     bad = dap.request("omega/history", {"strip": -1})
     assert bad["body"]["error"]["id"] == 1002
+
+
+def test_an_entry_is_placed_where_the_editor_shows_its_step(dap: DapClient, programs: Path) -> None:
+    stop_at(dap, programs, "pairs.omega", [7])  # (list x y): the search found its pair
+    body = dap.ok("omega/history", {"start": 0, "count": 0})
+    for e in [e for e in body["entries"] if e["line"] > 0][:40]:
+        dap.ok("omega/gotoStep", {"step": e["step"]})
+        dap.stopped()
+        top = dap.stack()[0]
+        assert (top["line"], top["column"]) == (e["line"], e["column"]), e

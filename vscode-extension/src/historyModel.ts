@@ -129,6 +129,8 @@ export function currentIndex(entries: HistoryEntry[], current: number): number {
 /** A row of the view: an entry, or a link to the entries before or after the page. */
 export interface HistoryRow {
   kind: 'entry' | 'earlier' | 'later';
+  /** Unique within a page (a step may have several entries): the tree item's id. */
+  key: string;
   /** For an entry its step; for a link the `start` of the window it shows. */
   step: number;
   label: string;
@@ -194,6 +196,7 @@ export function historyRows(page: HistoryPage): HistoryRow[] {
   if (page.previous !== undefined) {
     rows.push({
       kind: 'earlier',
+      key: 'earlier',
       step: page.previous,
       label: `… earlier (steps ${formatCount(page.oldest)} to ${formatCount(page.previous - 1)})`,
       description: '',
@@ -210,6 +213,7 @@ export function historyRows(page: HistoryPage): HistoryRow[] {
     const indent = '  '.repeat(Math.min(entry.depth, 12));
     rows.push({
       kind: 'entry',
+      key: `entry:${entry.step}:${index}`,
       step: entry.step,
       label: `${indent}${entry.summary}`,
       description: `step ${formatCount(entry.step)}${where !== '' ? ` · ${where}` : ''}${latency}${current ? ' · current' : ''}`,
@@ -222,6 +226,7 @@ export function historyRows(page: HistoryPage): HistoryRow[] {
     const newest = newestStep(page);
     rows.push({
       kind: 'later',
+      key: 'later',
       step: page.next,
       label: `… later (steps ${formatCount(page.next)} to ${formatCount(newest)})`,
       description: '',

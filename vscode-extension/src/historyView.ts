@@ -245,7 +245,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
 
   getTreeItem(row: HistoryRow): vscode.TreeItem {
     const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
-    item.id = `${row.kind}:${row.step}`;
+    item.id = row.key;
     item.description = row.description;
     item.tooltip = row.tooltip;
     item.iconPath = new vscode.ThemeIcon(row.icon);

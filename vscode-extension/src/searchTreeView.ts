@@ -159,7 +159,7 @@ const STYLE = `
   .link.on-path { stroke: var(--vscode-charts-orange, #d18616); stroke-width: 3; }
   .edge-label { font-size: 10px; fill: var(--vscode-descriptionForeground); }
   .edge-label.rolled-back { fill: var(--vscode-charts-purple, #b180d7); }
-  .badge { font-size: 10px; text-anchor: middle; fill: var(--vscode-descriptionForeground); }
+  .badge { font-size: 9px; text-anchor: middle; fill: var(--vscode-descriptionForeground); }
   .node { cursor: pointer; }
   .node .shape { stroke: var(--vscode-editor-background, #1e1e1e); stroke-width: 1.5; }
   .kind-root .shape { fill: var(--vscode-foreground); }

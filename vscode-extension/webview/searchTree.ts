@@ -27,13 +27,15 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const DX = 26; // horizontal distance between neighbours
+const DX = 34; // horizontal distance between neighbours
 const DY = 64; // vertical distance between levels
 
 let body: SearchTreeBody | undefined;
 const collapsed = new Set<number>();
 const expandedMembers = new Set<number>();
 let fitted = false;
+/** Whether the user zoomed or panned (else the tree is fitted again when the view is resized). */
+let userMoved = false;
 
 const svgEl = document.getElementById('tree') as unknown as SVGSVGElement;
 const viewport = document.getElementById('viewport') as unknown as SVGGElement;
@@ -42,10 +44,18 @@ const statusEl = document.getElementById('status') as HTMLElement;
 
 const zoomer: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
   .scaleExtent([0.05, 4])
-  .on('zoom', (event: { transform: { toString(): string } }) => {
+  .on('zoom', (event: { transform: { toString(): string }; sourceEvent: unknown }) => {
     viewport.setAttribute('transform', event.transform.toString());
+    if (event.sourceEvent !== null && event.sourceEvent !== undefined) {
+      userMoved = true;
+    }
   });
 select(svgEl).call(zoomer).on('dblclick.zoom', null);
+new ResizeObserver(() => {
+  if (!userMoved && body !== undefined) {
+    fit();
+  }
+}).observe(svgEl);
 
 function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, parent: Element): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG_NS, name);
@@ -112,13 +122,14 @@ function render(): void {
     const mid = (s.y + t.y) / 2;
     const onPath = s.data.onPath === true && t.data.onPath === true;
     el('path', { d: `M${s.x},${s.y}C${s.x},${mid} ${t.x},${mid} ${t.x},${t.y}`, class: `link${onPath ? ' on-path' : ''}${t.data.kind === 'pending' ? ' dim' : ''}` }, links);
+    // The edge's label sits just above the child, the transactions its backtrack rolled back beside it.
     const text = t.data.label ?? (t.data.alternative !== undefined ? `#${t.data.alternative}` : '');
     if (text !== '' && t.data.kind !== 'cluster') {
-      const label = el('text', { x: (s.x + t.x) / 2 + 3, y: mid, class: 'edge-label' }, labels);
+      const label = el('text', { x: t.x + 4, y: t.y - 13, class: 'edge-label' }, labels);
       label.textContent = text;
     }
     if (t.data.rolledBack !== undefined && t.data.rolledBack.length > 0) {
-      const rb = el('text', { x: (s.x + t.x) / 2 + 3, y: mid + 11, class: 'edge-label rolled-back' }, labels);
+      const rb = el('text', { x: t.x + 4, y: t.y - 24, class: 'edge-label rolled-back' }, labels);
       rb.textContent = `↺ ${t.data.rolledBack.join(',')}`;
     }
   }
@@ -136,9 +147,10 @@ function render(): void {
     shape(g, n);
     const title = el('title', {}, g);
     title.textContent = hoverText(n, pathTo(node));
-    const badge = collapsed.has(n.id) ? `+ ${subtreeBadge(n)}` : n.kind === 'cluster' ? (n.label ?? '') : subtreeBadge(n);
+    // Under the node: what its subtree holds (a cluster: its failures; the hover says the rest).
+    const badge = collapsed.has(n.id) ? `+ ${subtreeBadge(n)}` : n.kind === 'cluster' ? clusterBadge(n) : subtreeBadge(n);
     if (badge !== '') {
-      const t = el('text', { y: n.kind === 'cluster' ? 20 : 18, class: 'badge' }, g);
+      const t = el('text', { y: 21, class: 'badge' }, g);
       t.textContent = badge;
     }
     g.addEventListener('click', (event: MouseEvent) => onClick(n, event));
@@ -153,6 +165,14 @@ function render(): void {
   } else if (here !== undefined) {
     keepVisible(here);
   }
+}
+
+function clusterBadge(n: TreeNode): string {
+  const c = n.counts;
+  if (c === undefined) {
+    return '…';
+  }
+  return c.failed > 0 ? `${c.failed.toLocaleString('en-US')}✗` : `${c.choicePoints.toLocaleString('en-US')}…`;
 }
 
 function onClick(n: TreeNode, event: MouseEvent): void {
@@ -228,9 +248,16 @@ function showCurrent(): void {
   }
 }
 
-document.getElementById('zoom-in')?.addEventListener('click', () => select(svgEl).call(zoomer.scaleBy, 1.4));
-document.getElementById('zoom-out')?.addEventListener('click', () => select(svgEl).call(zoomer.scaleBy, 1 / 1.4));
-document.getElementById('fit')?.addEventListener('click', fit);
+for (const [id, factor] of [['zoom-in', 1.4], ['zoom-out', 1 / 1.4]] as const) {
+  document.getElementById(id)?.addEventListener('click', () => {
+    userMoved = true;
+    select(svgEl).call(zoomer.scaleBy, factor);
+  });
+}
+document.getElementById('fit')?.addEventListener('click', () => {
+  userMoved = false;
+  fit();
+});
 document.getElementById('current')?.addEventListener('click', showCurrent);
 
 window.addEventListener('message', (event: MessageEvent) => {
@@ -238,6 +265,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (msg.type === 'tree' && msg.body !== undefined) {
     if (msg.fresh === true) {
       fitted = false;
+      userMoved = false;
       collapsed.clear();
       expandedMembers.clear();
     }

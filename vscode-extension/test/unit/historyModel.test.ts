@@ -95,10 +95,13 @@ describe('historyRows', () => {
     const rows = historyRows(p);
     assert.deepEqual(rows.map((r) => r.kind), ['earlier', 'entry', 'entry', 'entry', 'later']);
     assert.deepEqual(rows[0], {
-      kind: 'earlier', step: 460, label: '… earlier (steps 0 to 459)', description: '',
+      kind: 'earlier', key: 'earlier', step: 460, label: '… earlier (steps 0 to 459)', description: '',
       tooltip: 'Show the entries before step 460', icon: 'fold-up', current: false,
     });
     assert.equal(rows[4].label, '… later (steps 550 to 999)');
+    // Several entries of one step (a call and its body's first statement) are distinct tree items.
+    const same = historyRows({ entries: [entry(7, 'call f', 'call'), entry(7, '(g x)', 'statement')], total: 10, oldest: 0, current: 7 });
+    assert.equal(new Set(same.map((r) => r.key)).size, 2);
     const current = rows.filter((r) => r.current);
     assert.equal(current.length, 1);
     assert.equal(current[0].step, 500);
