@@ -217,7 +217,8 @@ export function historyRows(page: HistoryPage): HistoryRow[] {
       step: entry.step,
       label: `${indent}${entry.summary}`,
       description: `step ${formatCount(entry.step)}${where !== '' ? ` · ${where}` : ''}${latency}${current ? ' · current' : ''}`,
-      tooltip: `Step ${formatCount(entry.step)} (${entry.kind}): ${entry.summary}\n${where !== '' ? where : 'no source'}, activation depth ${entry.depth}${latency}\nClick to go to this step.`,
+      // The entry's own location first (screen readers and tests read the tooltip as the row's label).
+      tooltip: `${where !== '' ? where : 'no source'} · step ${formatCount(entry.step)} (${entry.kind}), activation depth ${entry.depth}${latency}\n${entry.summary}\nClick to go to this step.`,
       icon: iconFor(entry, current),
       current,
     });
