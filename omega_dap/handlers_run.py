@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from omega_runtime.debug.controller import Exit, Stop, activation_depth, is_node_control
+from omega_runtime.debug.controller import Exit, Stop
+from omega_runtime.debug.timeline import history_page, timeline_strip
 
 from .session import DapError, Request, Session, handler
 
@@ -216,18 +217,20 @@ def restore_snapshot(s: Session, req: Request) -> None:
 def history(s: Session, req: Request) -> None:
     start = req.get("start", int, None)
     count = req.get("count", int, 100)
+    before = req.get("before", int, 0)
+    transitions = req.get("transitions", bool, False)
+    strip = req.get("strip", int, 0)
+    if before < 0 or strip < 0:
+        raise DapError(1002, f'omega/history: "{"before" if before < 0 else "strip"}" must be >= 0')
     ctl = s.need_stopped(allow_ended=True)
-    h = ctl.history
-    first = max(h.oldest, start if start is not None else h.oldest)
-    last = h.newest if count <= 0 else min(h.newest, first + count - 1)
-    entries = []
-    for step in range(first, last + 1):
-        st = h.get(step)
-        span = st.c.span if is_node_control(st) else None
-        entries.append({"step": step, "line": s.line_out(span.start_line) if span else 0,
-                        "column": s.col_out(span.start_col) if span else 0, "summary": ctl.entry_summary(step),
-                        "depth": activation_depth(st.k), "kind": h.kind(step)})
-    s.respond(req, {"entries": entries, "total": h.newest - h.oldest + 1, "oldest": h.oldest, "current": ctl.cur})
+
+    def run() -> None:
+        body = history_page(ctl, start, count, before, transitions, s.line_out, s.col_out)
+        if strip:
+            body["strip"] = timeline_strip(ctl, min(strip, 2000))
+        s.respond(req, body)
+
+    s.queue(req, run)
 
 
 @handler("omega/receipts")
@@ -237,3 +240,5 @@ def receipts(s: Session, req: Request) -> None:
     all_receipts = list(s.rt.receipt_log.receipts) if s.rt is not None else []
     chosen = all_receipts[start:start + count] if count else all_receipts[start:]
     s.respond(req, {"receipts": [r.to_dict() for r in chosen], "total": len(all_receipts)})
+
+from . import handlers_search  # noqa: E402,F401  (omega/searchTree)

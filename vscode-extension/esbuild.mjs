@@ -16,3 +16,17 @@ await esbuild.build({
   minify: production,
   logLevel: 'warning',
 });
+
+// The webviews' scripts (they run in a browser context): the Search Tree (d3-hierarchy, d3-zoom)
+// and the Timeline strip.
+await esbuild.build({
+  entryPoints: ['webview/searchTree.ts', 'webview/timelineStrip.ts'],
+  bundle: true,
+  outdir: 'dist',
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+});

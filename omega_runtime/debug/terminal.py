@@ -23,6 +23,7 @@ from ..span import Span
 from .controller import DebugController, Exit, Stop
 from .inspector import EvaluationError, FrameInfo
 from .interventions import Interventions
+from .search_tree import render_text, search_tree
 from .views import Views
 
 PROMPT = "(odb) "
@@ -556,6 +557,26 @@ class TerminalDebugger(cmd.Cmd):
         """budget
         Print each budget dimension's use, limit and what remains, and the active budgets."""
         self._program_view("$budget", 1)
+        return False
+
+    def do_tree(self, arg: str) -> bool:
+        """tree [NODE] [BUDGET]
+        Print the amb search tree so far (read from the history): choice points, failed,
+        solution, pending and current branches; beyond BUDGET nodes (default 60) subtrees are
+        summarised as clusters (`tree NODE` prints one). `goto STEP` jumps to a node's step."""
+        words = arg.split()
+        if len(words) > 2 or not all(w.isdigit() for w in words):
+            raise ValueError("usage: tree [NODE] [BUDGET]")
+        if not self.dc.history.enabled:
+            raise ValueError("Time travel is off: the search tree is read from the history")
+        node = int(words[0]) if words else None
+        budget = int(words[1]) if len(words) > 1 else 60
+        try:
+            body = search_tree(self.dc, node, max(1, budget))
+        except KeyError:
+            raise ValueError(f"No search tree node {node}") from None
+        for line in render_text(body):
+            self.say(line)
         return False
 
     def do_receipts(self, arg: str) -> bool:

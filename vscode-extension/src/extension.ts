@@ -10,6 +10,8 @@ import { DEBUG_TYPE, OmegaConfigurationProvider, OmegaDebugAdapterFactory } from
 import type { HistoryRow } from './historyModel';
 import { HistoryView } from './historyView';
 import { OmegaLanguageClient } from './languageClient';
+import { SearchTreeView } from './searchTreeView';
+import { TimelineStripView } from './timelineStripView';
 import { SECTION, SettingKey } from './settings';
 
 let languageClient: OmegaLanguageClient | undefined;
@@ -21,6 +23,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     history,
+    new SearchTreeView(context.extensionUri, history),
+    new TimelineStripView(context.extensionUri, history),
     client,
     trackRunTerminal(),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new OmegaDebugAdapterFactory()),
@@ -32,7 +36,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('omega.restartLanguageServer', () => client.restart()),
     vscode.commands.registerCommand('omega.history.refresh', () => history.refresh()),
     vscode.commands.registerCommand('omega.history.gotoStep', (target?: HistoryRow | number) => history.gotoStep(target)),
-    vscode.commands.registerCommand('omega.history.showPage', (start: number) => history.showPage(start)),
+    vscode.commands.registerCommand('omega.history.showPage', (direction: 'earlier' | 'later' | number) => history.showPage(direction)),
+    vscode.commands.registerCommand('omega.history.toggleTransitions', () => history.toggleTransitions()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration(`${SECTION}.${SettingKey.lspPath}`) || event.affectsConfiguration(`${SECTION}.${SettingKey.pythonPath}`)) {
         await client.restart();

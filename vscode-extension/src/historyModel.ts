@@ -1,6 +1,9 @@
 /**
  * The data behind the "Omega: Execution History" view: decoding the `omega/history` response
- * (DEBUGGER.md 11.3), choosing which page of the timeline to ask for, and turning entries into rows.
+ * (DEBUGGER.md 11.3), choosing which part of the timeline to ask for, and turning entries into rows.
+ * The server answers a timeline of the program (statements, calls and returns, choice points,
+ * backtracks, oracle calls, transactions, interventions, breakpoint hits); machine transitions
+ * only when asked for (`transitions: true`).
  * Pure code with no `vscode` import, so it is unit-tested directly.
  */
 
@@ -12,6 +15,10 @@ export interface HistoryEntry {
   summary: string;
   depth: number;
   kind: string;
+  /** `file:line:col`, when the entry has a source location. */
+  location?: string;
+  /** Oracle calls: how long the answer took. */
+  latencyMs?: number;
 }
 
 /** The `omega/history` response body. */
@@ -20,12 +27,19 @@ export interface HistoryPage {
   total: number;
   oldest: number;
   current: number;
+  newest?: number;
+  /** The step to ask from for the entries after this page (none: the page reaches the newest). */
+  next?: number;
+  /** The step to ask the entries before for (none: the page starts at the oldest). */
+  previous?: number;
 }
 
-/** The arguments of an `omega/history` request. */
+/** The arguments of an `omega/history` request: `count` entries from `start`, and `before` entries before it. */
 export interface HistoryWindow {
   start: number;
   count: number;
+  before?: number;
+  transitions?: boolean;
 }
 
 /** Entries asked for at a time: enough to scroll around the current step, small enough to be quick. */
@@ -54,7 +68,7 @@ export function parseHistoryBody(body: unknown): HistoryPage {
     if (!isInt(e.step)) {
       throw new Error(`omega/history: entry ${index} has no integer "step"`);
     }
-    return {
+    const entry: HistoryEntry = {
       step: e.step,
       line: isInt(e.line) ? e.line : 0,
       column: isInt(e.column) ? e.column : 0,
@@ -62,8 +76,25 @@ export function parseHistoryBody(body: unknown): HistoryPage {
       depth: isInt(e.depth) ? e.depth : 0,
       kind: typeof e.kind === 'string' ? e.kind : '',
     };
+    if (typeof e.location === 'string') {
+      entry.location = e.location;
+    }
+    if (typeof e.latencyMs === 'number') {
+      entry.latencyMs = e.latencyMs;
+    }
+    return entry;
   });
-  return { entries, total: record.total as number, oldest: record.oldest as number, current: record.current as number };
+  const page: HistoryPage = { entries, total: record.total as number, oldest: record.oldest as number, current: record.current as number };
+  if (isInt(record.newest)) {
+    page.newest = record.newest;
+  }
+  if (isInt(record.next)) {
+    page.next = record.next;
+  }
+  if (isInt(record.previous)) {
+    page.previous = record.previous;
+  }
+  return page;
 }
 
 /** The step a `stopped` event's description ends with (`Paused on breakpoint 1 (step 48)`), if any. */
@@ -72,30 +103,34 @@ export function stepFromStopDescription(description: string | undefined): number
   return match === null ? undefined : Number(match[1].replace(/,/g, ''));
 }
 
-/**
- * The newest step the page lets us infer. `total` counts kept entries starting at `oldest`; the
- * entries and `current` are lower bounds in case a server counts differently.
- */
+/** The newest step the page lets us infer. */
 export function newestStep(page: HistoryPage): number {
   const last = page.entries.length > 0 ? page.entries[page.entries.length - 1].step : page.oldest;
-  return Math.max(page.oldest + page.total - 1, last, page.current);
+  return Math.max(page.newest ?? page.oldest + page.total - 1, last, page.current);
 }
 
-/** A window of `pageSize` entries centred on `current`, kept inside [oldest, newest]. */
-export function historyWindow(current: number, oldest: number, newest: number, pageSize: number = PAGE_SIZE): HistoryWindow {
-  const highestStart = Math.max(oldest, newest - pageSize + 1);
-  const start = Math.min(Math.max(oldest, current - Math.floor(pageSize / 2)), highestStart);
-  return { start: Math.max(0, start), count: pageSize };
+/** The request around `current`: some entries before it, the rest from it on. */
+export function historyWindow(current: number, transitions = false, pageSize: number = PAGE_SIZE): HistoryWindow {
+  const before = Math.floor((pageSize * 2) / 5);
+  return { start: Math.max(0, current), count: pageSize - before, before, transitions };
 }
 
-/** Whether a page holds the entry it calls current. */
-export function pageShowsCurrent(page: HistoryPage): boolean {
-  return page.entries.some((e) => e.step === page.current);
+/** The index of the entry the current step belongs to: the last one at or before it. */
+export function currentIndex(entries: HistoryEntry[], current: number): number {
+  let found = -1;
+  entries.forEach((e, i) => {
+    if (e.step <= current) {
+      found = i;
+    }
+  });
+  return found;
 }
 
 /** A row of the view: an entry, or a link to the entries before or after the page. */
 export interface HistoryRow {
   kind: 'entry' | 'earlier' | 'later';
+  /** Unique within a page (a step may have several entries): the tree item's id. */
+  key: string;
   /** For an entry its step; for a link the `start` of the window it shows. */
   step: number;
   label: string;
@@ -110,64 +145,93 @@ function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+const ICONS: Record<string, string> = {
+  statement: 'debug-line-by-line',
+  call: 'call-outgoing',
+  return: 'call-incoming',
+  choice: 'type-hierarchy-sub',
+  backtrack: 'debug-step-back',
+  solution: 'pass',
+  oracle: 'sparkle',
+  transaction: 'database',
+  form: 'symbol-namespace',
+  edit: 'edit',
+  breakpoint: 'debug-breakpoint',
+};
+
 function iconFor(entry: HistoryEntry, current: boolean): string {
   if (current) {
     return 'debug-stackframe';
   }
-  const kind = entry.kind.toLowerCase();
+  const icon = ICONS[entry.kind.toLowerCase()];
+  if (icon !== undefined) {
+    return icon;
+  }
   const summary = entry.summary.toLowerCase();
-  if (kind === 'edit' || summary.startsWith('edit:')) {
+  if (summary.startsWith('edit:')) {
     return 'edit';
   }
-  if (kind === 'backtrack' || summary.startsWith('backtrack')) {
+  if (summary.startsWith('backtrack')) {
     return 'debug-step-back';
   }
-  if (kind === 'oracle' || summary.startsWith('oracle')) {
+  if (summary.startsWith('oracle')) {
     return 'sparkle';
   }
   return 'circle-small';
 }
 
-/** Builds the rows for a page fetched with `window`: earlier link, entries in step order, later link. */
-export function historyRows(page: HistoryPage, window: HistoryWindow, pageSize: number = PAGE_SIZE): HistoryRow[] {
+/** The window showing the entries before those of `page`, or after them. */
+export function earlierWindow(page: HistoryPage, transitions = false, pageSize: number = PAGE_SIZE): HistoryWindow | undefined {
+  return page.previous === undefined ? undefined : { start: page.previous, count: 0, before: pageSize, transitions };
+}
+
+export function laterWindow(page: HistoryPage, transitions = false, pageSize: number = PAGE_SIZE): HistoryWindow | undefined {
+  return page.next === undefined ? undefined : { start: page.next, count: pageSize, transitions };
+}
+
+/** Builds the rows for a page: earlier link, entries in step order (indented by activation depth), later link. */
+export function historyRows(page: HistoryPage): HistoryRow[] {
   const rows: HistoryRow[] = [];
   const entries = [...page.entries].sort((a, b) => a.step - b.step);
-  const first = entries.length > 0 ? entries[0].step : window.start;
-  if (first > page.oldest) {
-    const start = Math.max(page.oldest, first - pageSize);
+  if (page.previous !== undefined) {
     rows.push({
       kind: 'earlier',
-      step: start,
-      label: `… ${formatCount(first - page.oldest)} earlier steps`,
-      description: `from step ${formatCount(page.oldest)}`,
-      tooltip: `Show steps ${formatCount(start)} to ${formatCount(first - 1)}`,
+      key: 'earlier',
+      step: page.previous,
+      label: `… earlier (steps ${formatCount(page.oldest)} to ${formatCount(page.previous - 1)})`,
+      description: '',
+      tooltip: `Show the entries before step ${formatCount(page.previous)}`,
       icon: 'fold-up',
       current: false,
     });
   }
-  for (const entry of entries) {
-    const current = entry.step === page.current;
-    const where = entry.line > 0 ? `line ${entry.line}:${entry.column}` : 'no source';
+  const here = currentIndex(entries, page.current);
+  entries.forEach((entry, index) => {
+    const current = index === here;
+    const where = entry.line > 0 ? (entry.location ?? `line ${entry.line}:${entry.column}`) : '';
+    const latency = entry.latencyMs !== undefined ? ` · ${formatCount(Math.round(entry.latencyMs))} ms` : '';
+    const indent = '  '.repeat(Math.min(entry.depth, 12));
     rows.push({
       kind: 'entry',
+      key: `entry:${entry.step}:${index}`,
       step: entry.step,
-      label: `${formatCount(entry.step)}  ${entry.summary}`,
-      description: `${where} · depth ${entry.depth}${current ? ' · current' : ''}`,
-      tooltip: `Step ${formatCount(entry.step)}${entry.kind !== '' ? ` (${entry.kind})` : ''}: ${entry.summary}\n${where}, activation depth ${entry.depth}\nClick to go to this step.`,
+      label: `${indent}${entry.summary}`,
+      description: `step ${formatCount(entry.step)}${where !== '' ? ` · ${where}` : ''}${latency}${current ? ' · current' : ''}`,
+      // The entry's own location first (screen readers and tests read the tooltip as the row's label).
+      tooltip: `${where !== '' ? where : 'no source'} · step ${formatCount(entry.step)} (${entry.kind}), activation depth ${entry.depth}${latency}\n${entry.summary}\nClick to go to this step.`,
       icon: iconFor(entry, current),
       current,
     });
-  }
-  // A short page means the server had nothing more; a full one may have more after it.
-  const last = entries.length > 0 ? entries[entries.length - 1].step : window.start - 1;
-  const newest = newestStep(page);
-  if (entries.length >= window.count && last < newest) {
+  });
+  if (page.next !== undefined) {
+    const newest = newestStep(page);
     rows.push({
       kind: 'later',
-      step: last + 1,
-      label: `… ${formatCount(newest - last)} later steps`,
-      description: `to step ${formatCount(newest)}`,
-      tooltip: `Show steps from ${formatCount(last + 1)}`,
+      key: 'later',
+      step: page.next,
+      label: `… later (steps ${formatCount(page.next)} to ${formatCount(newest)})`,
+      description: '',
+      tooltip: `Show the entries from step ${formatCount(page.next)}`,
       icon: 'fold-down',
       current: false,
     });

@@ -1,22 +1,24 @@
 /**
  * The "Omega: Execution History" view. A debug adapter tracker watches each omega session's
  * messages; when the program stops (or its state is invalidated while stopped) the view asks the
- * adapter for the page of `omega/history` around the current step. Clicking a row sends
- * `omega/gotoStep`; the adapter's next `stopped` event refreshes the view.
+ * adapter for the part of the `omega/history` timeline around the current step: statements, calls
+ * and returns, backtracks, oracle calls, transactions, interventions (machine transitions when
+ * toggled on). Clicking a row sends `omega/gotoStep`; the adapter's next `stopped` event
+ * refreshes the view. Listeners (the timeline strip) hear of each stop.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as vscode from 'vscode';
 
 import { DEBUG_TYPE } from './debugAdapter';
 import {
+  earlierWindow,
   type HistoryPage,
   type HistoryRow,
   type HistoryWindow,
   historyRows,
   historyWindow,
+  laterWindow,
   newestStep,
-  PAGE_SIZE,
-  pageShowsCurrent,
   parseHistoryBody,
   stepFromStopDescription,
 } from './historyModel';
@@ -42,6 +44,14 @@ interface SessionState {
 
 export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.DebugAdapterTrackerFactory, vscode.Disposable {
   private readonly sessions = new Map<string, SessionState>();
+  /** Machine transitions in the list too (toggled by a command). */
+  private transitions = false;
+  private readonly stops = new vscode.EventEmitter<{ session: vscode.DebugSession; step: number | undefined }>();
+  /** Fires at each stop of an Omega session (and when its state changes while stopped). */
+  readonly onDidStop = this.stops.event;
+  private readonly runs = new vscode.EventEmitter<vscode.DebugSession>();
+  /** Fires when an Omega session runs or jumps (what was shown is stale until its next stop). */
+  readonly onDidRun = this.runs.event;
   private readonly changed = new vscode.EventEmitter<HistoryRow | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly treeView: vscode.TreeView<HistoryRow>;
@@ -52,6 +62,8 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
     this.disposables.push(
       this.treeView,
       this.changed,
+      this.stops,
+      this.runs,
       vscode.debug.onDidChangeActiveDebugSession(() => this.render()),
       vscode.debug.onDidTerminateDebugSession((session) => {
         this.sessions.delete(session.id);
@@ -79,8 +91,11 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
         if (event.event === 'stopped') {
           const body = (event as DebugProtocol.StoppedEvent).body;
           state.stopped = true;
-          void this.fetch(state, stepFromStopDescription(body.description));
+          const step = stepFromStopDescription(body.description);
+          this.stops.fire({ session, step });
+          void this.fetch(state, step);
         } else if (event.event === 'invalidated' && state.stopped) {
+          this.stops.fire({ session, step: state.page?.current });
           void this.fetch(state, state.page?.current);
         } else if (event.event === 'continued') {
           this.markRunning(state);
@@ -95,23 +110,24 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
 
   private markRunning(state: SessionState): void {
     state.stopped = false;
+    this.runs.fire(state.session);
     state.generation += 1; // answers still in flight describe the old stop
     this.render();
   }
 
   /**
-   * Fetches the page around `around` (the step the stop reported). Without a hint, or when the
-   * page turns out not to hold the current step, a second request centres on the reported current.
+   * Fetches the entries around `around` (the step the stop reported). Without a hint, a first
+   * small request learns the current step.
    */
   private async fetch(state: SessionState, around: number | undefined, window?: HistoryWindow): Promise<void> {
     const generation = ++state.generation;
     try {
-      let request = window ?? (around !== undefined ? historyWindow(around, 0, Number.MAX_SAFE_INTEGER) : { start: 0, count: 1 });
-      let page = parseHistoryBody(await state.session.customRequest('omega/history', request));
-      if (window === undefined && !pageShowsCurrent(page)) {
-        request = historyWindow(page.current, page.oldest, newestStep(page));
-        page = parseHistoryBody(await state.session.customRequest('omega/history', request));
+      let current = around;
+      if (window === undefined && current === undefined) {
+        current = parseHistoryBody(await state.session.customRequest('omega/history', { start: 0, count: 1 })).current;
       }
+      const request = window ?? historyWindow(current ?? 0, this.transitions);
+      const page = parseHistoryBody(await state.session.customRequest('omega/history', request));
       if (generation !== state.generation) {
         return;
       }
@@ -161,12 +177,27 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
     }
   }
 
-  /** Shows another page of the active session's history, starting at `start`. */
-  async showPage(start: number): Promise<void> {
+  /** Shows the entries before (`earlier`) or after (`later`) the shown ones. */
+  async showPage(direction: 'earlier' | 'later' | number): Promise<void> {
     const state = this.activeState();
-    if (state?.stopped === true) {
-      await this.fetch(state, undefined, { start, count: PAGE_SIZE });
+    if (state?.stopped !== true || state.page === undefined) {
+      return;
     }
+    const window =
+      direction === 'earlier'
+        ? earlierWindow(state.page, this.transitions)
+        : direction === 'later'
+          ? laterWindow(state.page, this.transitions)
+          : historyWindow(direction, this.transitions);
+    if (window !== undefined) {
+      await this.fetch(state, undefined, window);
+    }
+  }
+
+  /** Shows or hides the machine transitions between the timeline's entries. */
+  async toggleTransitions(): Promise<void> {
+    this.transitions = !this.transitions;
+    await this.refresh();
   }
 
   /** Fetches the active session's history again, around its current step. */
@@ -189,7 +220,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
       this.treeView.message = `Cannot read the history: ${state.error}`;
     } else if (state.page !== undefined) {
       const { page } = state;
-      this.treeView.message = `Step ${page.current.toLocaleString('en-US')} of ${page.oldest.toLocaleString('en-US')}–${newestStep(page).toLocaleString('en-US')}`;
+      this.treeView.message = `Step ${page.current.toLocaleString('en-US')} of ${page.oldest.toLocaleString('en-US')}–${newestStep(page).toLocaleString('en-US')}${this.transitions ? ' · machine transitions shown' : ''}`;
     }
     this.changed.fire(undefined);
     if (revealCurrent && this.treeView.visible) {
@@ -205,7 +236,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
     if (element !== undefined || state === undefined || !state.stopped || state.page === undefined || state.window === undefined) {
       return [];
     }
-    return historyRows(state.page, state.window);
+    return historyRows(state.page);
   }
 
   getParent(): undefined {
@@ -214,7 +245,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
 
   getTreeItem(row: HistoryRow): vscode.TreeItem {
     const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
-    item.id = `${row.kind}:${row.step}`;
+    item.id = row.key;
     item.description = row.description;
     item.tooltip = row.tooltip;
     item.iconPath = new vscode.ThemeIcon(row.icon);
@@ -222,7 +253,7 @@ export class HistoryView implements vscode.TreeDataProvider<HistoryRow>, vscode.
     item.command =
       row.kind === 'entry'
         ? { command: 'omega.history.gotoStep', title: 'Go to Step', arguments: [row.step] }
-        : { command: 'omega.history.showPage', title: 'Show More Execution History', arguments: [row.step] };
+        : { command: 'omega.history.showPage', title: 'Show More Execution History', arguments: [row.kind] };
     return item;
   }
 

@@ -3,12 +3,14 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
+  currentIndex,
+  earlierWindow,
   type HistoryEntry,
   type HistoryPage,
   historyRows,
   historyWindow,
+  laterWindow,
   newestStep,
-  pageShowsCurrent,
   parseHistoryBody,
   stepFromStopDescription,
 } from '../../src/historyModel';
@@ -17,15 +19,18 @@ function entry(step: number, summary = `apply f`, kind = 'step'): HistoryEntry {
   return { step, line: 6, column: 5, summary, depth: 1, kind };
 }
 
-function page(oldest: number, total: number, current: number, steps: number[]): HistoryPage {
-  return { entries: steps.map((s) => entry(s)), total, oldest, current };
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
 describe('parseHistoryBody', () => {
+  it('decodes the timeline fields: location, oracle latency, next and previous', () => {
+    const parsed = parseHistoryBody({
+      entries: [{ step: 5, line: 2, column: 3, summary: 'oracle r-1', depth: 0, kind: 'oracle', location: 'a.omega:2:3', latencyMs: 12.5 }],
+      total: 60, oldest: 0, current: 5, newest: 59, next: 6, previous: 5,
+    });
+    assert.equal(parsed.entries[0].location, 'a.omega:2:3');
+    assert.equal(parsed.entries[0].latencyMs, 12.5);
+    assert.deepEqual([parsed.newest, parsed.next, parsed.previous], [59, 6, 5]);
+    assert.equal(parseHistoryBody({ entries: [], total: 1, oldest: 0, current: 0, next: null }).next, undefined);
+  });
+
   it('decodes the body of DEBUGGER.md 11.3', () => {
     const body = {
       entries: [{ step: 48, line: 6, column: 5, summary: 'apply pick-pair', depth: 1, kind: 'step' }, { step: 49, summary: 'edit: set x = 5', kind: 'edit' }],
@@ -56,65 +61,73 @@ describe('stepFromStopDescription', () => {
 });
 
 describe('historyWindow', () => {
-  it('centres on the current step within the kept range', () => {
-    assert.deepEqual(historyWindow(500, 0, 1000, 100), { start: 450, count: 100 });
-    assert.deepEqual(historyWindow(10, 0, 1000, 100), { start: 0, count: 100 });
-    assert.deepEqual(historyWindow(995, 0, 1000, 100), { start: 901, count: 100 });
-    assert.deepEqual(historyWindow(300, 280, 1000, 100), { start: 280, count: 100 });
-    assert.deepEqual(historyWindow(5, 0, 20, 100), { start: 0, count: 100 });
+  it('asks for some entries before the current step and the rest from it on', () => {
+    assert.deepEqual(historyWindow(500, false, 100), { start: 500, count: 60, before: 40, transitions: false });
+    assert.deepEqual(historyWindow(0, true, 100), { start: 0, count: 60, before: 40, transitions: true });
   });
 
-  it('always contains the current step', () => {
-    for (let i = 0; i < 500; i++) {
-      const oldest = Math.floor(Math.random() * 1000);
-      const newest = oldest + Math.floor(Math.random() * 1000);
-      const current = oldest + Math.floor(Math.random() * (newest - oldest + 1));
-      const size = 1 + Math.floor(Math.random() * 200);
-      const w = historyWindow(current, oldest, newest, size);
-      assert.ok(w.start >= oldest && w.start <= current && current < w.start + w.count, JSON.stringify({ oldest, newest, current, size, w }));
-    }
+  it('links to the entries before and after a page', () => {
+    const p: HistoryPage = { entries: [entry(40), entry(90)], total: 1000, oldest: 0, current: 50, previous: 40, next: 91 };
+    assert.deepEqual(earlierWindow(p, false, 100), { start: 40, count: 0, before: 100, transitions: false });
+    assert.deepEqual(laterWindow(p, true, 100), { start: 91, count: 100, transitions: true });
+    assert.equal(earlierWindow({ ...p, previous: undefined }), undefined);
+    assert.equal(laterWindow({ ...p, next: undefined }), undefined);
+  });
+});
+
+describe('currentIndex', () => {
+  it('is the last entry at or before the current step (the current step need not make an entry)', () => {
+    const entries = [entry(3), entry(7), entry(7), entry(12)];
+    assert.equal(currentIndex(entries, 7), 2);
+    assert.equal(currentIndex(entries, 10), 2);
+    assert.equal(currentIndex(entries, 2), -1);
+    assert.equal(currentIndex(entries, 99), 3);
   });
 });
 
 describe('historyRows', () => {
-  it('lists entries in step order, marks the current one and links to earlier and later pages', () => {
-    const p = page(0, 1000, 500, range(450, 549));
+  it('lists entries in step order, indented by depth, marks the current one and links to earlier and later entries', () => {
+    const p: HistoryPage = {
+      entries: [entry(460, 'call square', 'call'), entry(500, '(* x x)', 'statement'), entry(549, 'return from square → 9', 'return')],
+      total: 1000, oldest: 0, current: 510, newest: 999, previous: 460, next: 550,
+    };
     assert.equal(newestStep(p), 999);
-    assert.ok(pageShowsCurrent(p));
-    const rows = historyRows(p, { start: 450, count: 100 }, 100);
-    assert.equal(rows.length, 102);
+    const rows = historyRows(p);
+    assert.deepEqual(rows.map((r) => r.kind), ['earlier', 'entry', 'entry', 'entry', 'later']);
     assert.deepEqual(rows[0], {
-      kind: 'earlier', step: 350, label: '… 450 earlier steps', description: 'from step 0',
-      tooltip: 'Show steps 350 to 449', icon: 'fold-up', current: false,
+      kind: 'earlier', key: 'earlier', step: 460, label: '… earlier (steps 0 to 459)', description: '',
+      tooltip: 'Show the entries before step 460', icon: 'fold-up', current: false,
     });
-    assert.equal(rows[101].kind, 'later');
-    assert.equal(rows[101].step, 550);
-    assert.equal(rows[101].label, '… 450 later steps');
+    assert.equal(rows[4].label, '… later (steps 550 to 999)');
+    // Several entries of one step (a call and its body's first statement) are distinct tree items.
+    const same = historyRows({ entries: [entry(7, 'call f', 'call'), entry(7, '(g x)', 'statement')], total: 10, oldest: 0, current: 7 });
+    assert.equal(new Set(same.map((r) => r.key)).size, 2);
     const current = rows.filter((r) => r.current);
     assert.equal(current.length, 1);
     assert.equal(current[0].step, 500);
     assert.equal(current[0].icon, 'debug-stackframe');
-    assert.equal(current[0].label, '500  apply f');
-    assert.equal(current[0].description, 'line 6:5 · depth 1 · current');
+    assert.equal(current[0].label, '  (* x x)');
+    assert.equal(current[0].description, 'step 500 · line 6:5 · current');
+    assert.deepEqual(rows.map((r) => r.icon), ['fold-up', 'call-outgoing', 'debug-stackframe', 'call-incoming', 'fold-down']);
   });
 
-  it('shows no links at the ends of the timeline or after a short page', () => {
-    const rows = historyRows(page(0, 3, 2, [0, 1, 2]), { start: 0, count: 100 });
+  it('shows no links at the ends of the timeline', () => {
+    const rows = historyRows({ entries: [entry(0), entry(1), entry(2)], total: 3, oldest: 0, current: 2 });
     assert.deepEqual(rows.map((r) => r.kind), ['entry', 'entry', 'entry']);
-    // Even if total over-counts, a page shorter than asked for means nothing follows.
-    const short = historyRows(page(0, 500, 2, [0, 1, 2]), { start: 0, count: 100 });
-    assert.ok(short.every((r) => r.kind === 'entry'));
   });
 
-  it('picks icons by kind and summary, and formats large numbers', () => {
+  it('picks icons by kind, shows locations and oracle latency, and formats large numbers', () => {
+    const oracle: HistoryEntry = { ...entry(12347, 'oracle r-cc17 · live · What is 2+2? → 4', 'oracle'), location: 'a.omega:6:5', latencyMs: 1234.4 };
     const p: HistoryPage = {
-      entries: [entry(12345, 'edit: set x = 5', 'edit'), entry(12346, 'backtrack to cp-2 #2'), entry(12347, 'oracle r-cc17 (live)'), entry(12348)],
+      entries: [entry(12345, 'edit: set x = 5', 'edit'), entry(12346, 'backtrack to cp-2 #2 of 3', 'backtrack'), oracle, entry(12348, 'x', 'step')],
       total: 4,
       oldest: 12345,
       current: 0,
     };
-    const rows = historyRows(p, { start: 12345, count: 4 });
+    const rows = historyRows(p);
     assert.deepEqual(rows.map((r) => r.icon), ['edit', 'debug-step-back', 'sparkle', 'circle-small']);
-    assert.equal(rows[0].label, '12,345  edit: set x = 5');
+    assert.equal(rows[0].label, '  edit: set x = 5');
+    assert.equal(rows[0].description, 'step 12,345 · line 6:5');
+    assert.equal(rows[2].description, 'step 12,347 · a.omega:6:5 · 1,234 ms');
   });
 });

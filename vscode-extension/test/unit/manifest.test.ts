@@ -144,9 +144,19 @@ describe('commands, menus, views and activation', () => {
   });
 
   it('puts the Execution History view in the debug container, under the id the code uses', () => {
-    const [view] = contributes.views.debug;
+    const view = contributes.views.debug.find((v: Json) => v.id === 'omega.history');
     assert.equal(view.name, 'Omega: Execution History');
     assert.ok(sourceText.includes(`VIEW_ID = '${view.id}'`));
+  });
+
+  it('puts the Timeline strip above the Execution History, and the Search Tree webview in the debug container', () => {
+    const ids = contributes.views.debug.map((v: Json) => v.id as string);
+    assert.deepEqual(ids, ['omega.timeline', 'omega.history', 'omega.searchTree']);
+    for (const id of ['omega.timeline', 'omega.searchTree']) {
+      const view = contributes.views.debug.find((v: Json) => v.id === id);
+      assert.equal(view.type, 'webview');
+      assert.ok((manifest.activationEvents as string[]).includes(`onView:${id}`));
+    }
   });
 
   it('activates only on events that match its contributions', () => {

@@ -20,6 +20,8 @@ describe('packaging', () => {
       'extension.vsixmanifest',
       'extension/package.json',
       'extension/dist/extension.js',
+      'extension/dist/searchTree.js',
+      'extension/dist/timelineStrip.js',
       'extension/syntaxes/omega.tmLanguage.json',
       'extension/language-configuration.json',
       'extension/readme.md',
