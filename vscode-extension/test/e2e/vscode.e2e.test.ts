@@ -166,6 +166,12 @@ describe('VS Code (code-server) end to end', { timeout: 300_000 }, () => {
         () => ui.rows(ui.paneSelector('Breakpoints')),
         (rs) => rs.some((r) => r.text.startsWith('pairs.omega') && /\b6:5\b/.test(r.text)),
       );
+      // For the screenshot: the Variables view has filled in.
+      await settle(
+        () => ui.variables(),
+        (rs) => rs.some((row) => row.label === 'y, value 1'),
+        5_000,
+      );
       await take();
       const row = breakpointRows.find((r) => r.text.startsWith('pairs.omega'));
       assert.ok(row !== undefined, `the Breakpoints view lists pairs.omega:\n${rowTexts(breakpointRows)}`);
