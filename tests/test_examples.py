@@ -14,17 +14,9 @@ from typing import Any
 
 import pytest
 
-from omega_runtime.runtime import OmegaRuntime
-
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CONFIGS: list[dict[str, Any]] = json.loads((EXAMPLES / ".vscode" / "launch.json").read_text())["configurations"]
-
-with OmegaRuntime.create() as _rt:
-    HAS_JSON = _rt.state_coordinator.global_value("string->json", None) is not None
-# extract.omega uses the JSON procedures of LANGUAGE.md 17.5 (the `lang` branch): until they are
-# here its runs must fail; once they are, they must pass (strict).
-NEEDS_JSON = pytest.mark.xfail(not HAS_JSON, strict=True, reason="string->json (LANGUAGE.md 17.5) is not here yet")
 
 
 def resolved(config: dict[str, Any]) -> dict[str, Any]:
@@ -37,9 +29,7 @@ def resolved(config: dict[str, Any]) -> dict[str, Any]:
 def params() -> list[Any]:
     out = []
     for config in CONFIGS:
-        name = Path(config["program"]).stem
-        marks = [NEEDS_JSON] if name == "extract" else []
-        out.append(pytest.param(resolved(config), id=name, marks=marks))
+        out.append(pytest.param(resolved(config), id=Path(config["program"]).stem))
     return out
 
 
