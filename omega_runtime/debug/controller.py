@@ -83,6 +83,10 @@ class Event:
     kind: str  # signal rollback oracle backtrack uncaught
     data: Any
     filter: str | None = None
+    # The entry the step started from, noticed when the event happened (None: history off).
+    # The machine may run its slow path later than the step (a backtrack restores a state and
+    # with it the polling schedule), so the hook cannot assume the event is the last step's.
+    step: int | None = None
 
 
 def activation_depth(k: Any) -> int:
@@ -247,10 +251,16 @@ class DebugController:
     def _active(self) -> bool:
         return self._mode is not None
 
+    def _notice(self, m: Machine, event: Event) -> None:
+        """An event during the live step from the newest recorded entry: the slow path decides."""
+        if m.record is not None and m.record is self.history.states:
+            event.step = self.history.newest
+        self._pending.append(event)
+        m.request_slow_path()
+
     def _on_signal(self, m: Machine, cond: Condition, severity: str) -> None:
         if self._active():
-            self._pending.append(Event("signal", (cond, severity)))
-            m.request_slow_path()
+            self._notice(m, Event("signal", (cond, severity)))
 
     def _on_uncaught(self, m: Machine, cond: Condition) -> bool:
         if not self._active():
@@ -258,8 +268,7 @@ class DebugController:
         step = self.cur_live()
         if "uncaught" in self.filters and self._suppress != step \
                 and self._filter_condition_holds("uncaught", cond, step):
-            self._pending.append(Event("uncaught", cond, "uncaught"))
-            m.request_slow_path()
+            self._notice(m, Event("uncaught", cond, "uncaught"))
             return True  # the step is discarded; the run stops before it
         # A signal filter (amb-exhausted, budget-exceeded, ...) that matches must stop before this
         # step too, so the step may not end the run by raising Uncaught.
@@ -271,25 +280,21 @@ class DebugController:
 
     def _on_rollback(self, m: Machine, tx: Any, why: str) -> None:
         if self._active():
-            self._pending.append(Event("rollback", (tx, why)))
-            m.request_slow_path()
+            self._notice(m, Event("rollback", (tx, why)))
 
     def _on_backtrack(self, m: Machine, cp: Any, index: int) -> None:
         if self._active():
-            self._pending.append(Event("backtrack", (cp, index)))
-            m.request_slow_path()
+            self._notice(m, Event("backtrack", (cp, index)))
 
     def _on_oracle_request(self, m: Machine, req: Any) -> None:
         if self._active():
-            self._pending.append(Event("oracle", req))
-            m.request_slow_path()
+            self._notice(m, Event("oracle", req))
 
     def _on_call(self, m: Machine, name: str) -> None:
         """A primitive about to be applied or an effect about to be dispatched, by a name a
         function breakpoint watches: the run stops before that step, arguments visible."""
         if self._active():
-            self._pending.append(Event("call", name))
-            m.request_slow_path()
+            self._notice(m, Event("call", name))
 
     def _on_write(self, m: Machine, key: Any) -> None:
         if self.data_bps and self._active():
@@ -538,6 +543,10 @@ class DebugController:
                 gc.freeze()
                 gc.enable()
             m.hooks.remove(self._hook)
+            for ev in self._pending:  # the run ended before the slow path of their step came
+                if ev.step is not None:
+                    self.events.setdefault(ev.step, []).append(ev)
+            self._pending = []
             m.record = None
             m.set_traps(())
             m.every_step = False
@@ -588,13 +597,18 @@ class DebugController:
         pending = self._pending
         if pending:
             self._pending = []
-            stop = self._before_stop(pending, pre) if history.has(pre) else None
+            for ev in pending:  # events of an earlier step, whose slow path did not come at once
+                if ev.step is not None and ev.step != pre:
+                    self.events.setdefault(ev.step, []).append(ev)
+            pending = [ev for ev in pending if ev.step is None or ev.step == pre]
+            stop = self._before_stop(pending, pre) if pending and history.has(pre) else None
             if stop is not None:
                 history.discard_newest()
                 self.cur = pre
                 m.restore(history.get(pre))
                 self._raise_stop(stop)
-            self.events.setdefault(pre, []).extend(pending)
+            if pending:
+                self.events.setdefault(pre, []).extend(pending)
         self.cur = newest
         if self._suppress is not None and self._suppress < pre:
             self._suppress = None
