@@ -66,7 +66,8 @@ def _frame(s: Session, i: int, f: Any, fmt: dict[str, Any]) -> dict[str, Any]:
     d: dict[str, Any] = {"id": i + 1, "name": name, **s.place(f.span)}
     src = s.source(f.span)
     if src is not None:
-        d["source"] = src
+        # VS Code focuses the first frame whose source is not deemphasized: never an extent label.
+        d["source"] = {**src, "presentationHint": "deemphasize"} if f.kind == "label" else src
     if fmt.get("line") and f.span is not None:
         d["name"] = f"{d['name']} line {d['line']}"
     if f.kind in ("label", "subtle"):

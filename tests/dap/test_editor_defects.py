@@ -41,3 +41,51 @@ def test_backtrack_is_credited_to_the_step_that_backtracked(dap: DapClient, tmp_
     assert stop["reason"] == "step", stop
     assert dap.stack()[0]["line"] == 4
 
+
+TRANSACTIONS = """(define balance 100)
+(define (pay! n)
+  (with-transaction
+    (set! balance (- balance n))
+    (display balance)))
+(pay! 30)
+(with-transaction
+  (set! balance 50)
+  (display balance))
+(display (fixpoint (lambda (x) (if (< x 3) (+ x 1) x)) 0))
+"""
+
+
+def vscode_focus(frames: list[dict]) -> dict:
+    """The frame VS Code focuses at a stop (Thread.getTopStackFrame): the first one with a source
+    whose presentationHint is not `deemphasize`."""
+    return next(f for f in frames if f.get("source") and f["source"].get("presentationHint") != "deemphasize")
+
+
+def test_the_focused_frame_is_the_activation_at_the_stopped_expression(dap: DapClient, tmp_path: Path) -> None:
+    """Defect 2: extent frames are labels VS Code does not focus; their names carry their state."""
+    program = write(tmp_path, "tx.omega", TRANSACTIONS)
+    dap.initialize()
+    dap.launch(program, [5, 9])
+    assert dap.stopped()["reason"] == "breakpoint"
+    frames = dap.stack()
+    focus = vscode_focus(frames)
+    assert (focus["name"], focus["line"], focus["column"]) == ("pay!", 5, 5)
+    assert frames[0]["name"] == "with-transaction tx-1 · open · 1 proposal"
+    assert frames[0]["presentationHint"] == "label"
+    dap.ok("continue", {"threadId": 1})
+    assert dap.stopped()["reason"] == "breakpoint"
+    frames = dap.stack()
+    focus = vscode_focus(frames)
+    assert (focus["name"], focus["line"], focus["column"]) == ("<top-level>", 9, 3)
+    assert [f["name"] for f in frames if f.get("presentationHint") == "label"] == \
+        ["with-transaction tx-2 · open · 1 proposal"]
+    # Inside a fixpoint's step: the lambda is focused, the iteration is a label below it.
+    dap.ok("setFunctionBreakpoints", {"breakpoints": [{"name": "<"}]})
+    dap.ok("continue", {"threadId": 1})
+    assert dap.stopped()["reason"] == "function breakpoint"
+    frames = dap.stack()
+    assert vscode_focus(frames)["line"] == 10
+    labels = [f for f in frames if f.get("presentationHint") == "label"]
+    assert [f["name"] for f in labels] == ["fp-1 · iteration 0 of 1000"]
+    assert labels[0]["source"]["presentationHint"] == "deemphasize"
+
