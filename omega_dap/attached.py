@@ -232,7 +232,7 @@ class AttachedEvaluations:
             return
         finally:
             s._end_progress(progress)
-        s.report(result, jump=False)
+        s.report(result)
 
     def _first_run(self, pause: bool) -> Stop | Exit:
         if not pause:

@@ -172,7 +172,7 @@ def launch(s: Session, req: Request) -> None:
         s.send_event("process", {"name": os.path.basename(cfg.program), "startMethod": "launch",
                                  "isLocalProcess": True, "systemProcessId": os.getpid()})
         s.send_event("thread", {"reason": "started", "threadId": 1})
-        s.start_run(None, lambda: _first_run(s, cfg.stop_on_entry and not cfg.no_debug), jump=False)
+        s.start_run(None, lambda: _first_run(s, cfg.stop_on_entry and not cfg.no_debug))
 
     s.queue(req, after_config)
 
@@ -266,7 +266,7 @@ def restart(s: Session, req: Request) -> None:
         _apply_all(s)
         cfg = s.config
         assert cfg is not None
-        s.start_run(None, lambda: _first_run(s, cfg.stop_on_entry and not cfg.no_debug), jump=False)
+        s.start_run(None, lambda: _first_run(s, cfg.stop_on_entry and not cfg.no_debug))
 
     s.queue(req, relaunch)
 
@@ -293,7 +293,7 @@ def terminate(s: Session, req: Request) -> None:
             return
         # As `(exit 1)`: open transactions roll back (the controller's end-of-run path).
         ctl.terminate()
-        s.report(Exit(1), jump=False)
+        s.report(Exit(1))
 
     s.queue(req, end)
 

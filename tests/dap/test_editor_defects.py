@@ -89,3 +89,31 @@ def test_the_focused_frame_is_the_activation_at_the_stopped_expression(dap: DapC
     assert [f["name"] for f in labels] == ["fp-1 · iteration 0 of 1000"]
     assert labels[0]["source"]["presentationHint"] == "deemphasize"
 
+
+def test_a_jump_answers_then_stops_without_invalidated(dap: DapClient, programs: Path) -> None:
+    """Defect 3 (DEBUGGER.md 7.1 as amended): `invalidated` before `stopped` made VS Code drop the
+    stop's description; a jump sends its response, then `stopped`, and nothing else."""
+    dap.initialize()
+    dap.launch(programs / "steps.omega", [10])
+    assert dap.stopped()["reason"] == "breakpoint"
+    jumps = [("stepBack", {"threadId": 1}, "step"), ("omega/reverseStepIn", {"threadId": 1}, "step"),
+             ("reverseContinue", {"threadId": 1}, "entry"), ("omega/gotoStep", {"step": 5}, "goto"),
+             ("restartFrame", {"frameId": 1}, "restart")]
+    for command, args, reason in jumps:
+        seq = dap.send(command, args)
+        assert dap.response(seq)["success"]
+        assert dap.stopped()["reason"] == reason, command
+        i_resp = dap.index_of(lambda m, seq=seq: m.get("request_seq") == seq)
+        after = dap.messages[i_resp + 1:]
+        assert [m.get("event") for m in after if m.get("event") in ("stopped", "invalidated")] == ["stopped"], command
+    # A change without a stop is announced by `invalidated`.
+    dap.ok("setVariable", {"variablesReference": globals_ref(dap), "name": "square", "value": "5"})
+    assert dap.event("invalidated")["body"]["areas"] == ["variables"]
+    assert not [m for m in dap.events if m["event"] == "invalidated" and m["body"]["areas"] == ["all"]]
+
+
+def globals_ref(dap: DapClient) -> int:
+    frame = dap.stack()[-1]["id"]
+    scopes = dap.ok("scopes", {"frameId": frame})["scopes"]
+    return int(next(s["variablesReference"] for s in scopes if s["name"] == "Globals"))
+
