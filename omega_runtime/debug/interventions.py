@@ -443,17 +443,17 @@ class Interventions:
         return stop
 
     def _run_to_call(self, app: Any) -> Stop | Exit:
-        """Run until the call at `app` enters its closure's body, or behave like `next` when
-        it never does (the controller's run_until drives the machine)."""
+        """Run until the call at `app` reaches the first statement stop of its closure's body
+        (where a plain stepIn stops), or behave like `next` when it never does (the
+        controller's run_until drives the machine)."""
         d = activation_depth(self.c.state.k)
 
         def entered(st: Any) -> bool:
             act = top_activation(st.k)
-            lam = getattr(act.proc, "lam", None) if act is not None else None
-            return act is not None and act.site is app and lam is not None and st.c is lam.body
+            return act is not None and act.site is app and isinstance(act.proc, Closure)
 
         def reached(st: Any, stmt: bool) -> bool:
-            return entered(st) or (stmt and activation_depth(st.k) <= d)
+            return stmt and (entered(st) or activation_depth(st.k) <= d)
 
         res = self.c.run_until(reached)
         self.views.invalidate()

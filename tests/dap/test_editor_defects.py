@@ -117,3 +117,29 @@ def globals_ref(dap: DapClient) -> int:
     scopes = dap.ok("scopes", {"frameId": frame})["scopes"]
     return int(next(s["variablesReference"] for s in scopes if s["name"] == "Globals"))
 
+
+def test_step_in_target_ends_where_step_in_does(programs: Path) -> None:
+    """Defect 4: stepIn with a targetId stopped one step early, on the whole `define` of the
+    callee; it ends at the body's first statement, the very stop of a plain stepIn."""
+    ends = []
+    for use_target in (False, True):
+        dap = DapClient.stdio()
+        try:
+            dap.initialize()
+            dap.launch(programs / "steps.omega", [9])
+            assert dap.stopped()["reason"] == "breakpoint"
+            args: dict = {"threadId": 1}
+            if use_target:
+                targets = dap.ok("stepInTargets", {"frameId": 1})["targets"]
+                assert [t["label"] for t in targets] == ["(sum-squares 3 4)"]
+                args["targetId"] = targets[0]["id"]
+            dap.ok("stepIn", args)
+            stop = dap.stopped()
+            top = dap.stack()[0]
+            ends.append((stop["reason"], stop["description"].rsplit(" ", 1)[1],
+                         top["name"], top["line"], top["column"], top["endLine"], top["endColumn"]))
+        finally:
+            dap.close()
+        assert dap.schema_errors == []
+    assert ends[0] == ("step", "17)", "sum-squares", 6, 3, 7, 17)
+    assert ends[1] == ends[0]
