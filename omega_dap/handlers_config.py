@@ -77,6 +77,7 @@ def _create(s: Session, cfg_args: dict[str, Any]) -> list[str]:
     rt.host.argv = [rel, *cfg.args]
     ctl = DebugController(rt, history_limit=cfg.effective_history_limit(explicit), no_debug=cfg.no_debug)
     ctl.output = lambda category, text: s.output(category, text)
+    ctl.log_output = s.log_output
     rt.host.oracle_watchers.append(lambda m, ev: _oracle_event(s, ev))
     if s.rt is not None and s.rt is not rt:
         s.rt.dispose()

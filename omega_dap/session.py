@@ -170,6 +170,15 @@ class Session:
             self.out.flush()  # keep program output before what follows it
         self.send_event("output", {"category": category, "output": text, **extra})
 
+    def log_output(self, text: str, span: Any) -> None:
+        """A logpoint's message, at its breakpoint's source and line (DEBUGGER.md 6.2)."""
+        src = self.source(span)
+        if src is None:
+            self.output("console", text)
+            return
+        place = self.place(span)
+        self.output("console", text, source=src, line=place["line"], column=place["column"])
+
     def console(self, text: str) -> None:
         self.output("console", text if text.endswith("\n") else text + "\n")
 

@@ -151,7 +151,9 @@ class DebugController:
         self.pause_requested = threading.Event()
         self.snapshots: dict[str, State] = {}
         self.snapshot_steps: dict[str, int] = {}
-        self.output: Callable[[str, str], None] = lambda category, text: None  # console/logpoint output
+        self.output: Callable[[str, str], None] = lambda category, text: None  # console output
+        # A logpoint's message and the span of the node it is bound to (clients link the two).
+        self.log_output: Callable[[str, Any], None] = lambda text, span: self.output("console", text)
         self.evaluate_condition: Callable[[str, State, dict[str, Any]], Any] | None = None
         self._pending: list[Event] = []
         self._written: list[Any] = []
@@ -770,7 +772,7 @@ class DebugController:
     def _log(self, bp: Breakpoint, st: State) -> None:
         assert bp.log_message is not None
         text = self.interpolate(bp.log_message, st)
-        self.output("console", text + "\n")
+        self.log_output(text + "\n", st.c.span if is_node_control(st) else None)
 
     def interpolate(self, template: str, st: State) -> str:
         out, i = [], 0

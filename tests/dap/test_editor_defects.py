@@ -143,3 +143,26 @@ def test_step_in_target_ends_where_step_in_does(programs: Path) -> None:
         assert dap.schema_errors == []
     assert ends[0] == ("step", "17)", "sum-squares", 6, 3, 7, 17)
     assert ends[1] == ends[0]
+
+
+def test_logpoint_output_is_located_at_its_breakpoint(dap: DapClient, programs: Path) -> None:
+    """Defect 5: a logpoint's `output` event carries the breakpoint's source and line (6.2), live
+    and while moving over the record."""
+    path = programs / "counter.omega"
+    dap.initialize()
+    seq = dap.send("launch", {"program": str(path)})
+    dap.ok("setBreakpoints", {"source": {"path": str(path)},
+                              "breakpoints": [{"line": 4, "logMessage": "count is {count}"}, {"line": 5}]})
+    dap.ok("configurationDone")
+    assert dap.response(seq)["success"]
+    assert dap.stopped()["reason"] == "breakpoint"
+    dap.ok("reverseContinue", {"threadId": 1})
+    dap.stopped()
+    dap.ok("continue", {"threadId": 1})
+    dap.stopped()
+    logs = [e["body"] for e in dap.events if e["event"] == "output" and e["body"]["output"] == "count is 1\n"]
+    assert len(logs) == 2  # live, then over the record
+    for body in logs:
+        assert body["category"] == "console"
+        assert body["source"] == {"name": "counter.omega", "path": str(path)}
+        assert (body["line"], body["column"]) == (4, 1)
