@@ -28,7 +28,7 @@ from ..machine import frames as F
 from ..machine import nodes as N
 from ..machine.machine import Machine, MachineHalt, ProgramExit, Uncaught
 from ..machine.state import State
-from ..values import Condition, sym
+from ..values import Condition, Symbol, sym
 from .breakpoints import (
     EXCEPTION_FILTERS,
     FILTER_IDS,
@@ -159,6 +159,7 @@ class DebugController:
         self._written: list[Any] = []
         self._suppress: int | None = None  # a step whose before-events were already stopped at
         self.data_slot_keys: dict[tuple[int, str], Any] = {}  # cell:N:FIELD data ids -> store keys (views)
+        self.data_names: dict[str, str] = {}  # data ids -> the names stops describe them by (views)
         self.last_stop: Stop | None = None
         self._mode: Mode | None = None
         self._last_line: int | None = None
@@ -444,6 +445,22 @@ class DebugController:
             parts = data_id.split(":", 2)
             return int(parts[1]) if len(parts) == 2 else self._slot_key(int(parts[1]), parts[2])
         return None
+
+    def _data_change(self, bp: Breakpoint, step: int) -> str:
+        """`count changed: 0 → 1`: the target's name with its values before and after the step."""
+        data_id = bp.name or ""
+        name = self.data_names.get(data_id) or data_id.removeprefix("global:")
+        key = self.data_key(bp)
+        if key.__class__ not in (Symbol, int) or not self.history.has(step - 1):
+            return f"{name} changed"  # a container slot: its value is not a store cell of its own
+        before, after = self.history.get(step - 1).s, self.history.get(step).s
+        return f"{name} changed: {self._cut(before, key)} → {self._cut(after, key)}"
+
+    @staticmethod
+    def _cut(store: Any, key: Any) -> str:
+        from .values_view import cut_write
+
+        return cut_write(store[key], store, 40) if key in store else "<unbound>"
 
     def _slot_key(self, cell: int, rest: str) -> Any:
         return self.data_slot_keys.get((cell, rest))
@@ -736,8 +753,7 @@ class DebugController:
             return Stop(target, self._describe(target, step, events), step,
                         hit_ids=[b.bid for b in hits + data_hits])
         if data_hits:
-            bp = data_hits[0]
-            return Stop("data breakpoint", f"Paused on data breakpoint {bp.bid}: {bp.name} changed (step {step})",
+            return Stop("data breakpoint", f"{self._data_change(data_hits[0], step)} (step {step})",
                         step, hit_ids=[b.bid for b in data_hits])
         if hits:
             kind = "function breakpoint" if hits[0].kind == "function" else "breakpoint"

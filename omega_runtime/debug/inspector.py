@@ -116,6 +116,21 @@ def frames(st: State) -> list[FrameInfo]:
     return out
 
 
+def top_span(st: State) -> Span | None:
+    """Where the top frame of `st` is, as `frames` finds it (None when nothing has a span)."""
+    c = st.c
+    if c is not None and not c.builtin and c.span is not None:
+        here: Span = c.span
+        return here
+    k = st.k
+    while k is not None and k.__class__ is not F.Activation:
+        span = _frame_span(k)
+        if span is not None:
+            return span
+        k = k.next
+    return None
+
+
 def current_thread(st: State) -> int:
     """The id of the running fiber (1: main) in a state."""
     table = st.r.fibers

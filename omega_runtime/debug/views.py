@@ -20,7 +20,7 @@ from ..machine.state import State
 from ..printer import write_repr, write_string
 from ..values import MISSING, Condition, HashTable, Promise, Record, Symbol, Vector, list_to_python, sym
 from . import inspector as I
-from .controller import activation_depth
+from .controller import activation_depth, top_activation
 from .inspector import BindingInfo, EvaluationError, FrameInfo
 from .values_view import (
     LISTS,
@@ -50,6 +50,7 @@ BUDGET_DIMS = ("steps", "llm-calls", "tokens", "seconds")
 HOVER_LIMIT = 10_000
 WATCH_LIMIT = 100_000
 ORACLE_SHOWN = 50
+RECENT_SPAN_SCAN = 256  # entries looked back for a top frame without a location
 
 
 @attrs.define
@@ -128,8 +129,29 @@ class Views:
     def frames(self) -> list[FrameInfo]:
         st = self._check_state()
         if self._frames is None:
-            self._frames = I.all_frames(st)
+            frames = I.all_frames(st)
+            top = next((f for f in frames if f.kind in ("activation", "top-level")), None)
+            if top is not None and top.span is None:
+                top.span = self._recent_span(st)
+            self._frames = frames
         return self._frames
+
+    def _recent_span(self, st: State) -> Any:
+        """The top activation's location when its state has none (a value returning from a
+        restart or an assignment to its caller's activation frame): where the same activation
+        last had one in the recorded entries before, i.e. the expression whose value returns."""
+        c = self.c
+        if not c.history.has(c.cur):
+            return None
+        act = top_activation(st.k)
+        for s in range(c.cur - 1, max(c.history.oldest, c.cur - RECENT_SPAN_SCAN) - 1, -1):
+            before = c.history.get(s)
+            if top_activation(before.k) is not act:
+                return None
+            span = I.top_span(before)
+            if span is not None:
+                return span
+        return None
 
     def frame(self, index: int | None) -> FrameInfo:
         fs = self.frames()
@@ -729,6 +751,12 @@ class Views:
         return self.target_info(self.resolve_place(name, frame_index), name, None)
 
     def target_info(self, target: Any, name: str, node: VarNode | None) -> tuple[str | None, str, bool]:
+        data_id, description, persist = self._target_info(target, name, node)
+        if data_id is not None:  # a stop names the target as its description does
+            self.c.data_names[data_id] = description.split(" (", 1)[0]
+        return data_id, description, persist
+
+    def _target_info(self, target: Any, name: str, node: VarNode | None) -> tuple[str | None, str, bool]:
         keys: dict[tuple[int, str], Any] = self.c.data_slot_keys
         if target is None:
             if node is not None and node.type in ("pair",) or name.startswith(("(car", "(cdr", "(list-ref")):

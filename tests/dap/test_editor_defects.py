@@ -166,3 +166,38 @@ def test_logpoint_output_is_located_at_its_breakpoint(dap: DapClient, programs: 
         assert body["category"] == "console"
         assert body["source"] == {"name": "counter.omega", "path": str(path)}
         assert (body["line"], body["column"]) == (4, 1)
+
+
+def located(frame: dict) -> tuple:
+    return frame["name"], frame["line"], frame["column"], frame["endLine"], frame["endColumn"], \
+        frame["source"]["name"]
+
+
+def test_top_frame_after_invoke_restart_is_located(dap: DapClient, programs: Path) -> None:
+    """Defect 6: after `omega/invokeRestart` the top frame showed line 0 and no source; it shows
+    the expression whose value the restart returns, the division."""
+    dap.initialize()
+    dap.launch(programs / "stats.omega")
+    assert dap.stopped()["reason"] == "exception"
+    dap.ok("omega/invokeRestart", {"name": "use-value", "args": ["0"]})
+    assert dap.stopped()["reason"] == "restart"
+    assert located(dap.stack()[0]) == ("average", 1, 22, 1, 50, "stats.omega")
+
+
+def test_data_breakpoint_stop_is_located_and_described(dap: DapClient, programs: Path) -> None:
+    """Defect 6: a data-breakpoint stop is located at the accessing expression and described by
+    the variable with its old and new values (DEBUGGER.md 6.4)."""
+    path = programs / "counter.omega"
+    dap.initialize()
+    dap.launch(path, [3])
+    assert dap.stopped()["reason"] == "breakpoint"
+    info = dap.ok("dataBreakpointInfo", {"frameId": 1, "name": "count"})
+    assert (info["dataId"], info["description"]) == ("global:count", "count (global)")
+    bps = dap.ok("setDataBreakpoints", {"breakpoints": [{"dataId": "global:count"}]})["breakpoints"]
+    dap.ok("continue", {"threadId": 1})
+    stop = dap.stopped()
+    assert (stop["reason"], stop["hitBreakpointIds"]) == ("data breakpoint", [bps[0]["id"]])
+    assert stop["description"].startswith("count changed: 0 → 1 (step ")
+    assert located(dap.stack()[0]) == ("bump!", 2, 17, 2, 41, "counter.omega")  # (set! count (+ count 1))
+    dap.ok("continue", {"threadId": 1})
+    assert dap.stopped()["description"].startswith("count changed: 1 → 2 (step ")
