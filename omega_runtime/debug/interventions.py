@@ -22,7 +22,7 @@ from . import inspector as I
 from .controller import Exit, Stop, activation_depth, top_activation
 from .inspector import EvaluationError
 from .values_view import VarNode, short_location
-from .views import same_state
+from .views import SPECIAL_NAMES, same_state
 
 if TYPE_CHECKING:
     from .controller import DebugController
@@ -158,8 +158,11 @@ class Interventions:
     # ---- the debug console ------------------------------------------------------------------
 
     def repl(self, text: str, frame_index: int | None, cancel: Any = None) -> tuple[VarNode, str | None]:
-        """Evaluate for real in the frame; a state change becomes one history entry."""
+        """Evaluate for real in the frame; a state change becomes one history entry. The `$`
+        names answer as in a watch (DEBUGGER.md 10.1): consoles send every input as `repl`."""
         self._ensure_stopped()
+        if text.strip() in SPECIAL_NAMES:
+            return self.views.evaluate(text, frame_index, "watch", cancel), None
         st = self.c.state
         env = self.views.frame_env(frame_index)
         host = self.c.rt.host

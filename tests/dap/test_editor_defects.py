@@ -201,3 +201,30 @@ def test_data_breakpoint_stop_is_located_and_described(dap: DapClient, programs:
     assert located(dap.stack()[0]) == ("bump!", 2, 17, 2, 41, "counter.omega")  # (set! count (+ count 1))
     dap.ok("continue", {"threadId": 1})
     assert dap.stopped()["description"].startswith("count changed: 1 → 2 (step ")
+
+
+SPECIAL_RESULTS = {"$amb": "2 pending choice points", "$tx": "none", "$fixpoint": "none", "$facts": "none",
+                   "$oracle": "none", "$conditions": "none"}
+
+
+def test_special_names_work_in_every_context(dap: DapClient, programs: Path) -> None:
+    """Defect 7 (DEBUGGER.md 10.1 as amended): every client's Debug Console sends `repl`; the `$`
+    names answer there as in the Watch panel, and change nothing."""
+    dap.initialize()
+    dap.launch(programs / "pairs.omega", [6])
+    assert dap.stopped()["reason"] == "breakpoint"
+    newest = dap.ok("omega/history", {"start": 0, "count": 1})["total"]
+    for context in ("repl", "watch", "hover", "clipboard", "variables"):
+        for name, result in SPECIAL_RESULTS.items():
+            body = dap.ok("evaluate", {"expression": name, "frameId": 1, "context": context})
+            assert body["result"] == result, (context, name)
+        amb = dap.ok("evaluate", {"expression": " $amb ", "frameId": 1, "context": context})
+        assert (amb["type"], amb["namedVariables"]) == ("choice points", 2)
+        kids = dap.ok("variables", {"variablesReference": amb["variablesReference"]})["variables"]
+        assert [k["name"] for k in kids] == ["cp-2", "cp-1"]
+        assert dap.ok("evaluate", {"expression": "$budget", "frameId": 1, "context": context})["type"] == "budget"
+        step = dap.ok("evaluate", {"expression": "$step", "frameId": 1, "context": context})
+        assert step["variablesReference"] > 0
+    assert dap.ok("omega/history", {"start": 0, "count": 1})["total"] == newest  # no history entry
+    assert not [e for e in dap.events if e["event"] == "invalidated"]
+
