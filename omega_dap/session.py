@@ -587,7 +587,7 @@ class Session:
             except Exception as exc:
                 if err_cls is not None and isinstance(exc, err_cls):
                     code = getattr(exc, "code", 1005)
-                    raise DapError(code, getattr(exc, "message", str(exc)), code in (1005, 1006)) from None
+                    raise DapError(code, getattr(exc, "message", str(exc))) from None
                 raise
             if ctl.history.newest < newest or (ctl.history.kind(ctl.cur) == "edit" and newest > cur
                                                and ctl.cur == cur + 1):

@@ -228,3 +228,20 @@ def test_special_names_work_in_every_context(dap: DapClient, programs: Path) -> 
     assert dap.ok("omega/history", {"start": 0, "count": 1})["total"] == newest  # no history entry
     assert not [e for e in dap.events if e["event"] == "invalidated"]
 
+
+def test_evaluation_errors_never_pop_a_notification(dap: DapClient, programs: Path) -> None:
+    """Defect 8 (DEBUGGER.md 5 as amended): 1006 has showUser false in every context (the console
+    and the watch show it themselves)."""
+    dap.initialize()
+    dap.launch(programs / "pairs.omega", [6])
+    assert dap.stopped()["reason"] == "breakpoint"
+    for context in ("repl", "watch", "hover", "clipboard", "variables"):
+        for expression in ("(car '())", "(+ 1", "nope"):
+            r = dap.request("evaluate", {"expression": expression, "frameId": 1, "context": context})
+            assert r["success"] is False and r["body"]["error"]["id"] == 1006, (context, expression)
+            assert r["body"]["error"]["showUser"] is False, (context, expression)
+    for args in ({"expression": "x", "value": "(car '())", "frameId": 1},):
+        r = dap.request("setExpression", args)
+        assert (r["body"]["error"]["id"], r["body"]["error"]["showUser"]) == (1006, False)
+    r = dap.request("omega/invokeRestart", {"name": "use-value", "args": ["(car '())"]})
+    assert r["success"] is False and r["body"]["error"]["showUser"] is (r["body"]["error"]["id"] != 1006)
