@@ -357,7 +357,7 @@ class Views:
                     leaf("boundary", self._boundary_text(cp)), leaf("tried", str(cp.tried)), remaining]
 
         return VarNode(f"cp-{cp.cid}", self.choice_point_label(cp), "choice point", None, named=7, read_only=True,
-                       virtual=True, location=cp.span, fetch=_lazy_named(children))
+                       location=cp.span, fetch=_lazy_named(children))
 
     def _choice_points(self) -> VarNode:
         cps = self.state.r.choices
@@ -397,7 +397,7 @@ class Views:
                     r.node("old", p.old, None, read_only=True), r.node("new", p.new, None, read_only=True),
                     leaf("location", short_location(p.span), location=p.span)]
             return VarNode(f"#{i + 1}", self.proposal_text(p), "proposal", None, named=5, read_only=True,
-                           virtual=True, location=p.span, fetch=static_children(kids))
+                           location=p.span, fetch=static_children(kids))
 
         def children() -> list[VarNode]:
             count, fetch = grouped(len(props), memo_range(lambda a, b: [prop_node(i) for i in range(a, b)]))
@@ -407,7 +407,7 @@ class Views:
                     leaf("location", short_location(tx.span), location=tx.span), pnode]
 
         value = f"{status} · depth {depth} · {plural(len(props), 'proposal')}"
-        return VarNode(f"tx-{tx.tid}", value, "transaction", None, named=5, read_only=True, virtual=True,
+        return VarNode(f"tx-{tx.tid}", value, "transaction", None, named=5, read_only=True,
                        location=tx.span, fetch=_lazy_named(children))
 
     def _transactions(self) -> VarNode:
@@ -445,7 +445,7 @@ class Views:
                     leaf("converged?", "#t" if fp.converged else "#f"), r.node("step", fp.step, None, read_only=True),
                     leaf("location", short_location(fp.span), location=fp.span)]
             nodes.append(VarNode(f"fp-{fp.fid}", f"iteration {fp.iteration} of {fp.max_iter}", "fixpoint", None,
-                                 named=len(kids), read_only=True, virtual=True, location=fp.span,
+                                 named=len(kids), read_only=True, location=fp.span,
                                  fetch=static_children(kids)))
         node = self._scope("Fixpoint", "$fixpoint", nodes)
         node.value = plural(len(nodes), "active fixpoint") if nodes else "none"
@@ -522,7 +522,7 @@ class Views:
                 text = f"used {number_text(used)} of {number_text(limit)} ({number_text(left)} left)"
                 kids = [leaf("limit", number_text(limit)), leaf("used", number_text(used)),
                         leaf("remaining", number_text(left))]
-            nodes.append(VarNode(dim, text, "budget", None, named=3, read_only=True, virtual=True,
+            nodes.append(VarNode(dim, text, "budget", None, named=3, read_only=True,
                                  fetch=static_children(kids)))
         active = [leaf(f"#{i + 1}", I.extent_label(k), "with-budget", location=b.span)
                   for i, (k, b) in enumerate(self.budgets())]
@@ -554,7 +554,7 @@ class Views:
                     leaf("tokens", str(tokens)), leaf("oracle", str(rc.oracle)), leaf("source", ev.source)]
             if ev.source == "replayed":
                 kids.append(leaf("from", ev.origin))
-            nodes.append(VarNode(rc.id, value, "oracle call", None, named=len(kids), read_only=True, virtual=True,
+            nodes.append(VarNode(rc.id, value, "oracle call", None, named=len(kids), read_only=True,
                                  location=ev.span, fetch=static_children(kids)))
         node = self._scope("Oracle", "$oracle", nodes)
         node.value = plural(len(nodes), "oracle call") if nodes else "none"
@@ -615,7 +615,7 @@ class Views:
                 sub = [leaf("name", rs_.name.name), leaf("parameters", "(" + " ".join(rs_.params) + ")"),
                        leaf("location", short_location(rs_.span), location=rs_.span)]
                 kids.append(VarNode(rs_.name.name, f"#<restart {rs_.name.name}>", "restart", None, named=3,
-                                    read_only=True, virtual=True, location=rs_.span, fetch=static_children(sub)))
+                                    read_only=True, location=rs_.span, fetch=static_children(sub)))
             nodes.append(VarNode("restarts", plural(len(kids), "restart"), None, None, named=len(kids),
                                  read_only=True, virtual=True, fetch=static_children(kids)))
         node = self._scope("Conditions", "$conditions", nodes)

@@ -245,3 +245,33 @@ def test_evaluation_errors_never_pop_a_notification(dap: DapClient, programs: Pa
         assert (r["body"]["error"]["id"], r["body"]["error"]["showUser"]) == (1006, False)
     r = dap.request("omega/invokeRestart", {"name": "use-value", "args": ["(car '())"]})
     assert r["success"] is False and r["body"]["error"]["showUser"] is (r["body"]["error"]["id"] != 1006)
+
+
+def test_vscode_attributes_are_accepted_silently(dap: DapClient, programs: Path) -> None:
+    """Defect 12: VS Code's own launch attributes (its launch.json schema for every debugger) are
+    not "unknown"; other unknown attributes still get one console warning."""
+    dap.initialize()
+    dap.launch(programs / "steps.omega", debugServer=4711, preLaunchTask="build", postDebugTask="clean",
+               presentation={"hidden": False}, internalConsoleOptions="neverOpen", suppressMultipleSessionWarning=True,
+               linux={"args": []}, __sessionId="abc", flavour="strawberry")
+    dap.event("terminated")
+    assert "launch: ignoring unknown attributes: flavour\n" in dap.output("console")
+    assert "debugServer" not in dap.output("console")
+
+
+def test_program_state_entries_are_not_greyed_out(dap: DapClient, programs: Path) -> None:
+    """Defect 12: VS Code fades variables whose presentationHint kind is `virtual`; the entries of
+    the Choice Points scope are the program's state, read-only but not virtual. A 2-frame stack
+    paged as VS Code pages it (1 frame, then the rest) says exactly 2 frames."""
+    dap.initialize()
+    dap.launch(programs / "pairs.omega", [6])
+    assert dap.stopped()["reason"] == "breakpoint"
+    first = dap.ok("stackTrace", {"threadId": 1, "startFrame": 0, "levels": 1})
+    rest = dap.ok("stackTrace", {"threadId": 1, "startFrame": 1, "levels": 19})
+    assert (len(first["stackFrames"]), first["totalFrames"], len(rest["stackFrames"]), rest["totalFrames"]) == (1, 2, 1, 2)
+    scopes = dap.ok("scopes", {"frameId": 1})["scopes"]
+    ref = next(s["variablesReference"] for s in scopes if s["name"] == "Choice Points")
+    entries = dap.ok("variables", {"variablesReference": ref})["variables"]
+    assert [e["name"] for e in entries] == ["cp-2", "cp-1"]
+    for e in entries:
+        assert e["presentationHint"] == {"attributes": ["readOnly"]}, e
