@@ -35,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('omega.history.showPage', (start: number) => history.showPage(start)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration(`${SECTION}.${SettingKey.lspPath}`) || event.affectsConfiguration(`${SECTION}.${SettingKey.pythonPath}`)) {
-        await client.restart();
+        await client.settingsChanged();
       } else if (event.affectsConfiguration(`${SECTION}.${SettingKey.lspTrace}`)) {
         await client.applyTrace();
       }
