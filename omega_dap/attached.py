@@ -232,7 +232,7 @@ class AttachedEvaluations:
             return
         finally:
             s._end_progress(progress)
-        s.report(result, jump=False)
+        s.report(result)
 
     def _first_run(self, pause: bool) -> Stop | Exit:
         if not pause:
@@ -378,6 +378,7 @@ def attach_here(s: Session, req: Request, cfg: AttachConfig) -> None:
     def run() -> None:
         ctl.set_history_limit(cfg.history_limit)
         ctl.output = lambda category, text: s.output(category, text)
+        ctl.log_output = s.log_output
         attached = AttachedEvaluations(s, rt, ctl)
         attached.install()
         s.rt = rt

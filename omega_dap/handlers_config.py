@@ -77,6 +77,7 @@ def _create(s: Session, cfg_args: dict[str, Any]) -> list[str]:
     rt.host.argv = [rel, *cfg.args]
     ctl = DebugController(rt, history_limit=cfg.effective_history_limit(explicit), no_debug=cfg.no_debug)
     ctl.output = lambda category, text: s.output(category, text)
+    ctl.log_output = s.log_output
     rt.host.oracle_watchers.append(lambda m, ev: _oracle_event(s, ev))
     if s.rt is not None and s.rt is not rt:
         s.rt.dispose()
@@ -172,7 +173,7 @@ def launch(s: Session, req: Request) -> None:
         s.send_event("process", {"name": os.path.basename(cfg.program), "startMethod": "launch",
                                  "isLocalProcess": True, "systemProcessId": os.getpid()})
         s.send_event("thread", {"reason": "started", "threadId": 1})
-        s.start_run(None, lambda: _first_run(s, cfg.stop_on_entry and not cfg.no_debug), jump=False)
+        s.start_run(None, lambda: _first_run(s, cfg.stop_on_entry and not cfg.no_debug))
 
     s.queue(req, after_config)
 
@@ -272,7 +273,7 @@ def restart(s: Session, req: Request) -> None:
         _apply_all(s)
         cfg = s.config
         assert cfg is not None
-        s.start_run(None, lambda: _first_run(s, cfg.stop_on_entry and not cfg.no_debug), jump=False)
+        s.start_run(None, lambda: _first_run(s, cfg.stop_on_entry and not cfg.no_debug))
 
     s.queue(req, relaunch)
 
@@ -299,7 +300,7 @@ def terminate(s: Session, req: Request) -> None:
             return
         # As `(exit 1)`: open transactions roll back (the controller's end-of-run path).
         ctl.terminate()
-        s.report(Exit(1), jump=False)
+        s.report(Exit(1))
 
     s.queue(req, end)
 

@@ -29,11 +29,12 @@ def _cancellable(s: Session, req: Request, work: Callable[[], dict[str, Any]]) -
     s.queue(req, run)
 
 
-def _evaluation_error(exc: Exception, repl: bool) -> DapError:
+def _evaluation_error(exc: Exception) -> DapError:
+    """1006, never shown as a notification: the console or the watch shows it (DEBUGGER.md 5)."""
     text = str(exc)
     if text == "cancelled":
         return DapError(1007, "cancelled")
-    return DapError(1006, text, show_user=repl)
+    return DapError(1006, text)
 
 
 # ---- stack --------------------------------------------------------------------------------------
@@ -64,8 +65,10 @@ def _frame(s: Session, i: int, f: Any, fmt: dict[str, Any]) -> dict[str, Any]:
     if f.kind == "activation" and any(fmt.get(k) for k in ("parameters", "parameterNames", "parameterValues")):
         name = f"{name}({_params(s, f, fmt)})"
     d: dict[str, Any] = {"id": i + 1, "name": name, **s.place(f.span)}
-    src = s.source(f.span)
+    src = s.source(f.span) if f.kind != "label" else None
     if src is not None:
+        # Extent labels have no source: at a breakpoint or step stop VS Code focuses the first frame
+        # with one, deemphasized or not, and the activation at the stopped expression must win.
         d["source"] = src
     if fmt.get("line") and f.span is not None:
         d["name"] = f"{d['name']} line {d['line']}"
@@ -183,7 +186,7 @@ def evaluate(s: Session, req: Request) -> None:
                 ctl = s.ctl
                 assert ctl is not None
                 newest, cur = ctl.history.newest, ctl.cur
-                node, note = _run_intervention(s, lambda: iv.repl(text, index, cancel), repl=True)
+                node, note = _run_intervention(s, lambda: iv.repl(text, index, cancel))
                 s.announce_sources()  # the input is a `<repl-N>` source now
                 if note:
                     if newest > cur:
@@ -197,7 +200,7 @@ def evaluate(s: Session, req: Request) -> None:
                     node = views.evaluate(text, index, "watch" if context not in (
                         "watch", "hover", "clipboard", "variables") else context, cancel)
                 except EvaluationError as exc:
-                    raise _evaluation_error(exc, False) from None
+                    raise _evaluation_error(exc) from None
             d = s.var_body(node, ("eval", text, index, context))
         finally:
             views.hex = False
@@ -210,13 +213,13 @@ def evaluate(s: Session, req: Request) -> None:
     _cancellable(s, req, work)
 
 
-def _run_intervention(s: Session, fn: Callable[[], Any], repl: bool = False) -> Any:
+def _run_intervention(s: Session, fn: Callable[[], Any]) -> Any:
     from omega_runtime.debug.inspector import EvaluationError
 
     try:
         return fn()
     except EvaluationError as exc:
-        raise _evaluation_error(exc, repl) from None
+        raise _evaluation_error(exc) from None
     except Exception as exc:
         err = s.intervention_error
         if err is not None and isinstance(exc, err):
@@ -224,7 +227,7 @@ def _run_intervention(s: Session, fn: Callable[[], Any], repl: bool = False) -> 
             msg = getattr(exc, "message", str(exc))
             if msg == "cancelled":
                 raise DapError(1007, "cancelled") from None
-            raise DapError(code, msg, code == 1005 or (repl and code == 1006)) from None
+            raise DapError(code, msg) from None
         raise
 
 

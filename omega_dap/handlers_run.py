@@ -26,7 +26,7 @@ def _granularity(req: Request) -> str:
 def continue_(s: Session, req: Request) -> None:
     s.thread_arg(req)
     ctl = s.need_stopped()
-    s.start_run(req, lambda: ctl.resume("continue"), jump=False, body={"allThreadsContinued": True})
+    s.start_run(req, lambda: ctl.resume("continue"), body={"allThreadsContinued": True})
 
 
 def _step(kind: str) -> Any:
@@ -37,9 +37,9 @@ def _step(kind: str) -> Any:
         target = req.get("targetId", int, None) if kind == "in" else None
         if target is not None:
             iv = s.need_interventions()
-            s.start_run(req, lambda: iv.step_in(target), jump=False)
+            s.start_run(req, lambda: iv.step_in(target))
             return
-        s.start_run(req, lambda: ctl.resume(kind, g), jump=False)
+        s.start_run(req, lambda: ctl.resume(kind, g))
 
     return run
 

@@ -14,9 +14,14 @@ import attrs
 ORACLES = ("scripted", "replay", "openai")
 CAPABILITIES = ("file.read", "file.write", "shell", "tool", "net")
 BUDGET_KEYS = {"steps": "steps", "llmCalls": "llm-calls", "tokens": "tokens", "seconds": "seconds"}
-KNOWN = frozenset({"type", "request", "name", "program", "args", "cwd", "stopOnEntry", "oracle", "oracleScript",
-                   "receipts", "preset", "budget", "capabilities", "seed", "historyLimit", "noDebug"})
-ATTACH_KNOWN = frozenset({"type", "request", "name", "host", "port", "historyLimit", "connectionFile", "cwd"})
+# Attributes VS Code defines for every debug configuration (its launch.json schema) and reads
+# itself: accepted silently, like `__sessionId` and the other `__` ones it adds.
+VSCODE_ATTRIBUTES = frozenset({"type", "request", "name", "debugServer", "preLaunchTask", "postDebugTask",
+                               "presentation", "internalConsoleOptions", "suppressMultipleSessionWarning",
+                               "windows", "osx", "linux"})
+KNOWN = VSCODE_ATTRIBUTES | {"program", "args", "cwd", "stopOnEntry", "oracle", "oracleScript", "receipts", "preset",
+                             "budget", "capabilities", "seed", "historyLimit", "noDebug"}
+ATTACH_KNOWN = VSCODE_ATTRIBUTES | {"host", "port", "historyLimit", "connectionFile", "cwd"}
 DEFAULT_HISTORY = 1_000_000
 
 

@@ -170,6 +170,15 @@ class Session:
             self.out.flush()  # keep program output before what follows it
         self.send_event("output", {"category": category, "output": text, **extra})
 
+    def log_output(self, text: str, span: Any) -> None:
+        """A logpoint's message, at its breakpoint's source and line (DEBUGGER.md 6.2)."""
+        src = self.source(span)
+        if src is None:
+            self.output("console", text)
+            return
+        place = self.place(span)
+        self.output("console", text, source=src, line=place["line"], column=place["column"])
+
     def console(self, text: str) -> None:
         self.output("console", text if text.endswith("\n") else text + "\n")
 
@@ -436,13 +445,14 @@ class Session:
 
     # ---- running ----------------------------------------------------------------------------
 
-    def start_run(self, req: Request | None, fn: Callable[[], Stop | Exit], jump: bool,
+    def start_run(self, req: Request | None, fn: Callable[[], Stop | Exit],
                   body: dict[str, Any] | None = None, respond_first: bool = True,
                   after: Callable[[Stop | Exit], dict[str, Any] | None] | None = None) -> None:
         """Queue a run (or jump) of the controller and report its stop or exit.
 
         Forward runs answer first; jumps (and interventions that may fail) answer after the
-        controller has moved, then send `invalidated` and `stopped` (DEBUGGER.md 7.1)."""
+        controller has moved, then send `stopped`, which makes clients refetch everything: an
+        `invalidated` before it made VS Code drop the stop's description (DEBUGGER.md 7.1)."""
         forward = respond_first
         if forward:
             self.state = "running"
@@ -464,7 +474,7 @@ class Session:
                     self._end_progress(progress)
                 if not forward and req is not None:
                     self.respond(req, after(result) if after is not None else body)
-                self.report(result, jump)
+                self.report(result)
             except Exception:
                 if self.attached is not None:
                     self.attached.run_failed()  # the evaluation's client must get its reply
@@ -480,7 +490,7 @@ class Session:
         else:
             self.tasks.put(task)
 
-    def report(self, result: Stop | Exit, jump: bool) -> None:
+    def report(self, result: Stop | Exit) -> None:
         if self.attached is not None and self.attached.on_result(result):
             return  # attach mode: an evaluation ended (no exited/terminated) or was handed back
         if self.done.is_set():
@@ -503,8 +513,6 @@ class Session:
                     description = f"{bp.message} (step {result.step})"
                     self.send_event("breakpoint", {"reason": "changed", "breakpoint": self.bp_body(bp)})
                     break
-        if jump and self.invalidated:
-            self.send_event("invalidated", {"areas": ["all"]})
         thread = self.announce_threads()
         self.send_event("stopped", E.stopped_body(result.reason, description, result.hit_ids, result.text, thread))
 
@@ -564,7 +572,7 @@ class Session:
     def intervention(self, req: Request, fn: Callable[[], Stop | Exit],
                      after: Callable[[Stop | Exit], dict[str, Any] | None] | None = None,
                      reason: str | None = None) -> None:
-        """An intervention or jump: the controller moves, then response, invalidated, stopped."""
+        """An intervention or jump: the controller moves, then response and `stopped`."""
         ctl = self.need_stopped(allow_ended=True)
         err_cls = self.intervention_error
 
@@ -579,7 +587,7 @@ class Session:
             except Exception as exc:
                 if err_cls is not None and isinstance(exc, err_cls):
                     code = getattr(exc, "code", 1005)
-                    raise DapError(code, getattr(exc, "message", str(exc)), code in (1005, 1006)) from None
+                    raise DapError(code, getattr(exc, "message", str(exc))) from None
                 raise
             if ctl.history.newest < newest or (ctl.history.kind(ctl.cur) == "edit" and newest > cur
                                                and ctl.cur == cur + 1):
@@ -590,7 +598,7 @@ class Session:
                 result.reason = reason
             return result
 
-        self.start_run(req, run, jump=True, respond_first=False, after=after)
+        self.start_run(req, run, respond_first=False, after=after)
 
     # ---- variables --------------------------------------------------------------------------
 

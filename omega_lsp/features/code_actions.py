@@ -62,16 +62,26 @@ def wrap_action(server: OmegaServer, doc: Document, params: lsp.CodeActionParams
                           edit=lsp.WorkspaceEdit(changes={doc.uri: edits}))
 
 
+def asks_for(context: lsp.CodeActionContext, kind: lsp.CodeActionKind) -> bool:
+    """Whether the client asks for actions of `kind`: a kind listed in `only` (or a parent of
+    it), else quick fixes always and refactorings only on request. Editors ask automatically
+    whenever the cursor or the selection moves (VS Code's lightbulb): a refactoring offered
+    then would light the bulb on every form, so it waits for an explicit request (an absent
+    triggerKind counts as one)."""
+    if context.only:
+        return any(kind.value == k or kind.value.startswith(k + ".") for k in context.only)
+    return kind == lsp.CodeActionKind.QuickFix or context.trigger_kind != lsp.CodeActionTriggerKind.Automatic
+
+
 def register(server: OmegaServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
         code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.RefactorRewrite]))
     def code_actions(params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         doc = server.document(params.text_document.uri)
-        wanted = params.context.only
         out: list[lsp.CodeAction] = []
-        if not wanted or any(lsp.CodeActionKind.QuickFix.value.startswith(k) for k in wanted):
+        if asks_for(params.context, lsp.CodeActionKind.QuickFix):
             out += unbound_fixes(server, doc, params)
-        if not wanted or any(lsp.CodeActionKind.RefactorRewrite.value.startswith(k) for k in wanted):
+        if asks_for(params.context, lsp.CodeActionKind.RefactorRewrite):
             w = wrap_action(server, doc, params)
             if w is not None:
                 out.append(w)

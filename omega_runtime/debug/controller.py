@@ -29,7 +29,7 @@ from ..machine import frames as F
 from ..machine import nodes as N
 from ..machine.machine import Machine, MachineHalt, ProgramExit, Uncaught
 from ..machine.state import State
-from ..values import Condition, sym
+from ..values import Condition, Symbol, sym
 from .breakpoints import (
     EXCEPTION_FILTERS,
     FILTER_IDS,
@@ -84,6 +84,10 @@ class Event:
     kind: str  # signal rollback oracle backtrack uncaught
     data: Any
     filter: str | None = None
+    # The entry the step started from, noticed when the event happened (None: history off).
+    # The machine may run its slow path later than the step (a backtrack restores a state and
+    # with it the polling schedule), so the hook cannot assume the event is the last step's.
+    step: int | None = None
 
 
 def activation_depth(k: Any) -> int:
@@ -172,12 +176,15 @@ class DebugController:
         self.pause_requested = threading.Event()
         self.snapshots: dict[str, State] = {}
         self.snapshot_steps: dict[str, int] = {}
-        self.output: Callable[[str, str], None] = lambda category, text: None  # console/logpoint output
+        self.output: Callable[[str, str], None] = lambda category, text: None  # console output
+        # A logpoint's message and the span of the node it is bound to (clients link the two).
+        self.log_output: Callable[[str, Any], None] = lambda text, span: self.output("console", text)
         self.evaluate_condition: Callable[[str, State, dict[str, Any]], Any] | None = None
         self._pending: list[Event] = []
         self._written: list[Any] = []
         self._suppress: int | None = None  # a step whose before-events were already stopped at
         self.data_slot_keys: dict[tuple[int, str], Any] = {}  # cell:N:FIELD data ids -> store keys (views)
+        self.data_names: dict[str, str] = {}  # data ids -> the names stops describe them by (views)
         self.last_stop: Stop | None = None
         self._mode: Mode | None = None
         self._last_line: int | None = None
@@ -273,10 +280,16 @@ class DebugController:
     def _active(self) -> bool:
         return self._mode is not None
 
+    def _notice(self, m: Machine, event: Event) -> None:
+        """An event during the live step from the newest recorded entry: the slow path decides."""
+        if m.record is not None and m.record is self.history.states:
+            event.step = self.history.newest
+        self._pending.append(event)
+        m.request_slow_path()
+
     def _on_signal(self, m: Machine, cond: Condition, severity: str) -> None:
         if self._active():
-            self._pending.append(Event("signal", (cond, severity)))
-            m.request_slow_path()
+            self._notice(m, Event("signal", (cond, severity)))
 
     def _on_uncaught(self, m: Machine, cond: Condition) -> bool:
         if not self._active():
@@ -284,8 +297,7 @@ class DebugController:
         step = self.cur_live()
         if "uncaught" in self.filters and self._suppress != step \
                 and self._filter_condition_holds("uncaught", cond, step):
-            self._pending.append(Event("uncaught", cond, "uncaught"))
-            m.request_slow_path()
+            self._notice(m, Event("uncaught", cond, "uncaught"))
             return True  # the step is discarded; the run stops before it
         # A signal filter (amb-exhausted, budget-exceeded, ...) that matches must stop before this
         # step too, so the step may not end the run by raising Uncaught.
@@ -297,25 +309,21 @@ class DebugController:
 
     def _on_rollback(self, m: Machine, tx: Any, why: str) -> None:
         if self._active():
-            self._pending.append(Event("rollback", (tx, why)))
-            m.request_slow_path()
+            self._notice(m, Event("rollback", (tx, why)))
 
     def _on_backtrack(self, m: Machine, cp: Any, index: int) -> None:
         if self._active():
-            self._pending.append(Event("backtrack", (cp, index)))
-            m.request_slow_path()
+            self._notice(m, Event("backtrack", (cp, index)))
 
     def _on_oracle_request(self, m: Machine, req: Any) -> None:
         if self._active():
-            self._pending.append(Event("oracle", req))
-            m.request_slow_path()
+            self._notice(m, Event("oracle", req))
 
     def _on_call(self, m: Machine, name: str) -> None:
         """A primitive about to be applied or an effect about to be dispatched, by a name a
         function breakpoint watches: the run stops before that step, arguments visible."""
         if self._active():
-            self._pending.append(Event("call", name))
-            m.request_slow_path()
+            self._notice(m, Event("call", name))
 
     def _on_write(self, m: Machine, key: Any) -> None:
         if self.data_bps and self._active():
@@ -464,6 +472,22 @@ class DebugController:
             return int(parts[1]) if len(parts) == 2 else self._slot_key(int(parts[1]), parts[2])
         return None
 
+    def _data_change(self, bp: Breakpoint, step: int) -> str:
+        """`count changed: 0 → 1`: the target's name with its values before and after the step."""
+        data_id = bp.name or ""
+        name = self.data_names.get(data_id) or data_id.removeprefix("global:")
+        key = self.data_key(bp)
+        if key.__class__ not in (Symbol, int) or not self.history.has(step - 1):
+            return f"{name} changed"  # a container slot: its value is not a store cell of its own
+        before, after = self.history.get(step - 1).s, self.history.get(step).s
+        return f"{name} changed: {self._cut(before, key)} → {self._cut(after, key)}"
+
+    @staticmethod
+    def _cut(store: Any, key: Any) -> str:
+        from .values_view import cut_write
+
+        return cut_write(store[key], store, 40) if key in store else "<unbound>"
+
     def _slot_key(self, cell: int, rest: str) -> Any:
         return self.data_slot_keys.get((cell, rest))
 
@@ -567,6 +591,10 @@ class DebugController:
                 gc.freeze()
                 gc.enable()
             m.hooks.remove(self._hook)
+            for ev in self._pending:  # the run ended before the slow path of their step came
+                if ev.step is not None:
+                    self.events.setdefault(ev.step, []).append(ev)
+            self._pending = []
             m.record = None
             m.set_traps(())
             m.every_step = every_step
@@ -617,13 +645,18 @@ class DebugController:
         pending = self._pending
         if pending:
             self._pending = []
-            stop = self._before_stop(pending, pre) if history.has(pre) else None
+            for ev in pending:  # events of an earlier step, whose slow path did not come at once
+                if ev.step is not None and ev.step != pre:
+                    self.events.setdefault(ev.step, []).append(ev)
+            pending = [ev for ev in pending if ev.step is None or ev.step == pre]
+            stop = self._before_stop(pending, pre) if pending and history.has(pre) else None
             if stop is not None:
                 history.discard_newest()
                 self.cur = pre
                 m.restore(history.get(pre))
                 self._raise_stop(stop)
-            self.events.setdefault(pre, []).extend(pending)
+            if pending:
+                self.events.setdefault(pre, []).extend(pending)
         self.cur = newest
         if self._suppress is not None and self._suppress < pre:
             self._suppress = None
@@ -758,8 +791,7 @@ class DebugController:
             return Stop(target, self._describe(target, step, events), step,
                         hit_ids=[b.bid for b in hits + data_hits])
         if data_hits:
-            bp = data_hits[0]
-            return Stop("data breakpoint", f"Paused on data breakpoint {bp.bid}: {bp.name} changed (step {step})",
+            return Stop("data breakpoint", f"{self._data_change(data_hits[0], step)} (step {step})",
                         step, hit_ids=[b.bid for b in data_hits])
         if hits:
             kind = "function breakpoint" if hits[0].kind == "function" else "breakpoint"
@@ -794,7 +826,7 @@ class DebugController:
     def _log(self, bp: Breakpoint, st: State) -> None:
         assert bp.log_message is not None
         text = self.interpolate(bp.log_message, st)
-        self.output("console", text + "\n")
+        self.log_output(text + "\n", st.c.span if is_node_control(st) else None)
 
     def interpolate(self, template: str, st: State) -> str:
         out, i = [], 0

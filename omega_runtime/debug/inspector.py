@@ -97,10 +97,13 @@ def frames(st: State) -> list[FrameInfo]:
         elif kc is F.ExtentFrame:
             if k.ekind == "dynamic-wind":
                 dynamic_wind_above = True
-            out.append(FrameInfo("label", extent_label(k), k.node.span if k.node is not None else None))
+            out.append(FrameInfo("label", extent_label(k, st), k.node.span if k.node is not None else None))
         elif kc is F.HandleFrame:
             out.append(FrameInfo("label", k.label, k.node.span))
-        elif kc is F.CallbackFrame and k.tag in ("force", "fixpoint", "dynamic-wind"):
+        elif kc is F.CallbackFrame and k.tag == "fixpoint" and k.args:
+            fp = k.args[0]
+            out.append(FrameInfo("label", f"fp-{fp.fid} · iteration {fp.iteration} of {fp.max_iter}", fp.span))
+        elif kc is F.CallbackFrame and k.tag in ("force", "dynamic-wind"):
             out.append(FrameInfo("subtle", k.tag, k.args[-1].span if k.args and hasattr(k.args[-1], "span") else here))
         elif kc is F.ProgramFrame:
             pass
@@ -111,6 +114,21 @@ def frames(st: State) -> list[FrameInfo]:
         k = k.next
     out.append(FrameInfo("top-level", "<top-level>", here, env, None, raw, can_restart=not dynamic_wind_above))
     return out
+
+
+def top_span(st: State) -> Span | None:
+    """Where the top frame of `st` is, as `frames` finds it (None when nothing has a span)."""
+    c = st.c
+    if c is not None and not c.builtin and c.span is not None:
+        here: Span = c.span
+        return here
+    k = st.k
+    while k is not None and k.__class__ is not F.Activation:
+        span = _frame_span(k)
+        if span is not None:
+            return span
+        k = k.next
+    return None
 
 
 def current_thread(st: State) -> int:
@@ -167,11 +185,16 @@ def _caller_env(k: Any) -> Any:
     return GLOBAL_ENV
 
 
-def extent_label(k: Any) -> str:
+def extent_label(k: Any, st: State | None = None) -> str:
+    """An extent frame's name; a transaction's says its state in `st` (DEBUGGER.md 8)."""
     kind = k.ekind
     data = k.data
     if kind == "with-transaction":
-        return f"with-transaction tx-{data}"
+        tx = next((tx for tx in st.r.txs if tx.tid == data), None) if st is not None else None
+        if tx is None:
+            return f"with-transaction tx-{data}"
+        n = len(tx.proposals)
+        return f"with-transaction tx-{data} · {tx.status} · {n} proposal{'' if n == 1 else 's'}"
     if kind == "with-budget":
         return "with-budget " + " ".join(f"{d} {_num(v)}" for d, v in data.limits)
     if kind == "handler-bind":

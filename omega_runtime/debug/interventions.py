@@ -22,7 +22,7 @@ from . import inspector as I
 from .controller import Exit, Stop, activation_depth, top_activation
 from .inspector import EvaluationError
 from .values_view import VarNode, short_location
-from .views import same_state
+from .views import SPECIAL_NAMES, same_state
 
 if TYPE_CHECKING:
     from .controller import DebugController
@@ -158,8 +158,11 @@ class Interventions:
     # ---- the debug console ------------------------------------------------------------------
 
     def repl(self, text: str, frame_index: int | None, cancel: Any = None) -> tuple[VarNode, str | None]:
-        """Evaluate for real in the frame; a state change becomes one history entry."""
+        """Evaluate for real in the frame; a state change becomes one history entry. The `$`
+        names answer as in a watch (DEBUGGER.md 10.1): consoles send every input as `repl`."""
         self._ensure_stopped()
+        if text.strip() in SPECIAL_NAMES:
+            return self.views.evaluate(text, frame_index, "watch", cancel), None
         st = self.c.state
         env = self.views.frame_env(frame_index)
         host = self.c.rt.host
@@ -443,17 +446,17 @@ class Interventions:
         return stop
 
     def _run_to_call(self, app: Any) -> Stop | Exit:
-        """Run until the call at `app` enters its closure's body, or behave like `next` when
-        it never does (the controller's run_until drives the machine)."""
+        """Run until the call at `app` reaches the first statement stop of its closure's body
+        (where a plain stepIn stops), or behave like `next` when it never does (the
+        controller's run_until drives the machine)."""
         d = activation_depth(self.c.state.k)
 
         def entered(st: Any) -> bool:
             act = top_activation(st.k)
-            lam = getattr(act.proc, "lam", None) if act is not None else None
-            return act is not None and act.site is app and lam is not None and st.c is lam.body
+            return act is not None and act.site is app and isinstance(act.proc, Closure)
 
         def reached(st: Any, stmt: bool) -> bool:
-            return entered(st) or (stmt and activation_depth(st.k) <= d)
+            return stmt and (entered(st) or activation_depth(st.k) <= d)
 
         res = self.c.run_until(reached)
         self.views.invalidate()

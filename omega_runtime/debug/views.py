@@ -20,7 +20,7 @@ from ..machine.state import State
 from ..printer import write_repr, write_string
 from ..values import MISSING, Condition, HashTable, Promise, Record, Symbol, Vector, list_to_python, sym
 from . import inspector as I
-from .controller import activation_depth
+from .controller import activation_depth, top_activation
 from .inspector import BindingInfo, EvaluationError, FrameInfo
 from .values_view import (
     LISTS,
@@ -50,6 +50,7 @@ BUDGET_DIMS = ("steps", "llm-calls", "tokens", "seconds")
 HOVER_LIMIT = 10_000
 WATCH_LIMIT = 100_000
 ORACLE_SHOWN = 50
+RECENT_SPAN_SCAN = 256  # entries looked back for a top frame without a location
 
 
 @attrs.define
@@ -128,8 +129,29 @@ class Views:
     def frames(self) -> list[FrameInfo]:
         st = self._check_state()
         if self._frames is None:
-            self._frames = I.all_frames(st)
+            frames = I.all_frames(st)
+            top = next((f for f in frames if f.kind in ("activation", "top-level")), None)
+            if top is not None and top.span is None:
+                top.span = self._recent_span(st)
+            self._frames = frames
         return self._frames
+
+    def _recent_span(self, st: State) -> Any:
+        """The top activation's location when its state has none (a value returning from a
+        restart or an assignment to its caller's activation frame): where the same activation
+        last had one in the recorded entries before, i.e. the expression whose value returns."""
+        c = self.c
+        if not c.history.has(c.cur):
+            return None
+        act = top_activation(st.k)
+        for s in range(c.cur - 1, max(c.history.oldest, c.cur - RECENT_SPAN_SCAN) - 1, -1):
+            before = c.history.get(s)
+            if top_activation(before.k) is not act:
+                return None
+            span = I.top_span(before)
+            if span is not None:
+                return span
+        return None
 
     def frame(self, index: int | None) -> FrameInfo:
         fs = self.frames()
@@ -335,7 +357,7 @@ class Views:
                     leaf("boundary", self._boundary_text(cp)), leaf("tried", str(cp.tried)), remaining]
 
         return VarNode(f"cp-{cp.cid}", self.choice_point_label(cp), "choice point", None, named=7, read_only=True,
-                       virtual=True, location=cp.span, fetch=_lazy_named(children))
+                       location=cp.span, fetch=_lazy_named(children))
 
     def _choice_points(self) -> VarNode:
         cps = self.state.r.choices
@@ -375,7 +397,7 @@ class Views:
                     r.node("old", p.old, None, read_only=True), r.node("new", p.new, None, read_only=True),
                     leaf("location", short_location(p.span), location=p.span)]
             return VarNode(f"#{i + 1}", self.proposal_text(p), "proposal", None, named=5, read_only=True,
-                           virtual=True, location=p.span, fetch=static_children(kids))
+                           location=p.span, fetch=static_children(kids))
 
         def children() -> list[VarNode]:
             count, fetch = grouped(len(props), memo_range(lambda a, b: [prop_node(i) for i in range(a, b)]))
@@ -385,7 +407,7 @@ class Views:
                     leaf("location", short_location(tx.span), location=tx.span), pnode]
 
         value = f"{status} · depth {depth} · {plural(len(props), 'proposal')}"
-        return VarNode(f"tx-{tx.tid}", value, "transaction", None, named=5, read_only=True, virtual=True,
+        return VarNode(f"tx-{tx.tid}", value, "transaction", None, named=5, read_only=True,
                        location=tx.span, fetch=_lazy_named(children))
 
     def _transactions(self) -> VarNode:
@@ -423,7 +445,7 @@ class Views:
                     leaf("converged?", "#t" if fp.converged else "#f"), r.node("step", fp.step, None, read_only=True),
                     leaf("location", short_location(fp.span), location=fp.span)]
             nodes.append(VarNode(f"fp-{fp.fid}", f"iteration {fp.iteration} of {fp.max_iter}", "fixpoint", None,
-                                 named=len(kids), read_only=True, virtual=True, location=fp.span,
+                                 named=len(kids), read_only=True, location=fp.span,
                                  fetch=static_children(kids)))
         node = self._scope("Fixpoint", "$fixpoint", nodes)
         node.value = plural(len(nodes), "active fixpoint") if nodes else "none"
@@ -500,7 +522,7 @@ class Views:
                 text = f"used {number_text(used)} of {number_text(limit)} ({number_text(left)} left)"
                 kids = [leaf("limit", number_text(limit)), leaf("used", number_text(used)),
                         leaf("remaining", number_text(left))]
-            nodes.append(VarNode(dim, text, "budget", None, named=3, read_only=True, virtual=True,
+            nodes.append(VarNode(dim, text, "budget", None, named=3, read_only=True,
                                  fetch=static_children(kids)))
         active = [leaf(f"#{i + 1}", I.extent_label(k), "with-budget", location=b.span)
                   for i, (k, b) in enumerate(self.budgets())]
@@ -532,7 +554,7 @@ class Views:
                     leaf("tokens", str(tokens)), leaf("oracle", str(rc.oracle)), leaf("source", ev.source)]
             if ev.source == "replayed":
                 kids.append(leaf("from", ev.origin))
-            nodes.append(VarNode(rc.id, value, "oracle call", None, named=len(kids), read_only=True, virtual=True,
+            nodes.append(VarNode(rc.id, value, "oracle call", None, named=len(kids), read_only=True,
                                  location=ev.span, fetch=static_children(kids)))
         node = self._scope("Oracle", "$oracle", nodes)
         node.value = plural(len(nodes), "oracle call") if nodes else "none"
@@ -593,7 +615,7 @@ class Views:
                 sub = [leaf("name", rs_.name.name), leaf("parameters", "(" + " ".join(rs_.params) + ")"),
                        leaf("location", short_location(rs_.span), location=rs_.span)]
                 kids.append(VarNode(rs_.name.name, f"#<restart {rs_.name.name}>", "restart", None, named=3,
-                                    read_only=True, virtual=True, location=rs_.span, fetch=static_children(sub)))
+                                    read_only=True, location=rs_.span, fetch=static_children(sub)))
             nodes.append(VarNode("restarts", plural(len(kids), "restart"), None, None, named=len(kids),
                                  read_only=True, virtual=True, fetch=static_children(kids)))
         node = self._scope("Conditions", "$conditions", nodes)
@@ -729,6 +751,12 @@ class Views:
         return self.target_info(self.resolve_place(name, frame_index), name, None)
 
     def target_info(self, target: Any, name: str, node: VarNode | None) -> tuple[str | None, str, bool]:
+        data_id, description, persist = self._target_info(target, name, node)
+        if data_id is not None:  # a stop names the target as its description does
+            self.c.data_names[data_id] = description.split(" (", 1)[0]
+        return data_id, description, persist
+
+    def _target_info(self, target: Any, name: str, node: VarNode | None) -> tuple[str | None, str, bool]:
         keys: dict[tuple[int, str], Any] = self.c.data_slot_keys
         if target is None:
             if node is not None and node.type in ("pair",) or name.startswith(("(car", "(cdr", "(list-ref")):

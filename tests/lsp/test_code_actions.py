@@ -46,3 +46,29 @@ async def test_wrap_in_with_transaction(client: LanguageClient) -> None:
     assert [(e.range, e.new_text) for e in edits] == [
         (lsp.Range(start=pos_of(client, text, "(+ b"), end=pos_of(client, text, "(+ b")), "(with-transaction "),
         (lsp.Range(start=pos_of(client, text, "))", 0, 1), end=pos_of(client, text, "))", 0, 1)), ")")]
+
+
+async def test_refactorings_wait_for_the_client_to_ask(client: LanguageClient) -> None:
+    """Issue 13 defect 10: editors ask for code actions automatically whenever the selection moves
+    (VS Code lights its bulb for any answer), e.g. when a debugger stop selects a frame's range;
+    the wrap refactoring is offered only on an explicit request or for a requested refactor kind."""
+    text = "(define b 1)\n(set! b (+ b 1))\n(lenght '(1))"
+    uri = open_doc(client, text)
+    diags = [d for d in await diagnostics(client, uri) if d.code == "W0001"]
+    rng = range_of(client, text, "(+ b 1)")
+
+    async def titles(**context: object) -> list[str]:
+        result = await client.text_document_code_action_async(lsp.CodeActionParams(
+            text_document=tdi(uri), range=rng, context=lsp.CodeActionContext(diagnostics=[], **context)))
+        return [a.title for a in result or [] if isinstance(a, lsp.CodeAction)]
+
+    assert await titles(trigger_kind=lsp.CodeActionTriggerKind.Automatic) == []
+    assert await titles(trigger_kind=lsp.CodeActionTriggerKind.Invoked) == ["Wrap in with-transaction"]
+    assert await titles(trigger_kind=lsp.CodeActionTriggerKind.Automatic,
+                        only=[lsp.CodeActionKind.Refactor]) == ["Wrap in with-transaction"]
+    assert await titles(trigger_kind=lsp.CodeActionTriggerKind.Invoked, only=[lsp.CodeActionKind.QuickFix]) == []
+    # Quick fixes still come automatically, where the diagnostic is.
+    fixes = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=tdi(uri), range=range_of(client, text, "lenght"),
+        context=lsp.CodeActionContext(diagnostics=diags, trigger_kind=lsp.CodeActionTriggerKind.Automatic)))
+    assert "Change to length" in [a.title for a in fixes or [] if isinstance(a, lsp.CodeAction)]

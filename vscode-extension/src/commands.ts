@@ -2,9 +2,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
-import { readToolSettings, workspaceCwd } from './config';
+import { reportUnresolved, resolveFor, workspaceCwd } from './config';
 import { DEBUG_TYPE } from './debugAdapter';
-import { CLI_TOOL, type CommandLine, resolveTool, shellCommandLine } from './executables';
+import { CLI_TOOL, type CommandLine, shellCommandLine } from './executables';
 
 /** The .omega file a command acts on: the one it was invoked on (editor title), else the active editor's. Saved first. */
 async function targetFile(uri: unknown): Promise<string | undefined> {
@@ -27,13 +27,9 @@ async function targetFile(uri: unknown): Promise<string | undefined> {
 }
 
 function resolveCli(folder: vscode.WorkspaceFolder | undefined): CommandLine | undefined {
-  const resolution = resolveTool(CLI_TOOL, readToolSettings(folder), {
-    env: process.env,
-    platform: process.platform,
-    cwd: workspaceCwd(folder),
-  });
+  const resolution = resolveFor(CLI_TOOL, folder);
   if (!resolution.ok) {
-    void vscode.window.showErrorMessage(resolution.message);
+    reportUnresolved(resolution);
     return undefined;
   }
   return resolution.commandLine;

@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 
-import { readToolSettings, workspaceCwd } from './config';
-import { DAP_TOOL, resolveTool } from './executables';
+import { reportUnresolved, resolveFor } from './config';
+import { DAP_TOOL } from './executables';
 
 export const DEBUG_TYPE = 'omega';
 
@@ -17,14 +17,10 @@ export class OmegaDebugAdapterFactory implements vscode.DebugAdapterDescriptorFa
     if (typeof port === 'number') {
       return new vscode.DebugAdapterServer(port);
     }
-    const folder = session.workspaceFolder;
-    const resolution = resolveTool(DAP_TOOL, readToolSettings(folder), {
-      env: process.env,
-      platform: process.platform,
-      cwd: workspaceCwd(folder),
-    });
+    const resolution = resolveFor(DAP_TOOL, session.workspaceFolder);
     if (!resolution.ok) {
-      // VS Code shows a descriptor failure's message to the user and ends the session.
+      // Normally caught in resolveDebugConfiguration (with a button opening the settings); VS Code
+      // shows a descriptor failure's message to the user and ends the session.
       throw new Error(resolution.message);
     }
     const { command, args } = resolution.commandLine;
@@ -40,9 +36,23 @@ function activeOmegaFile(): string | undefined {
 /** Fills in an empty configuration and rejects a launch with no program before the adapter starts. */
 export class OmegaConfigurationProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(
-    _folder: vscode.WorkspaceFolder | undefined,
+    folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
   ): vscode.ProviderResult<vscode.DebugConfiguration> {
+    const resolved = this.complete(config);
+    if (resolved !== undefined && typeof resolved.debugServer !== 'number') {
+      // Find the adapter before the session starts: a failure offers the Omega settings, where
+      // VS Code's own error for a failing adapter factory offers only launch.json.
+      const resolution = resolveFor(DAP_TOOL, folder);
+      if (!resolution.ok) {
+        reportUnresolved(resolution);
+        return undefined; // aborts the launch
+      }
+    }
+    return resolved;
+  }
+
+  private complete(config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
     if (config.type === undefined && config.request === undefined && config.name === undefined) {
       // F5 without a launch.json: debug the active file, as the "Launch current file" snippet does.
       const file = activeOmegaFile();

@@ -14,17 +14,33 @@ export interface CommandLine {
   args: string[];
 }
 
-export type Resolution = { ok: true; commandLine: CommandLine } | { ok: false; message: string };
+export type Resolution =
+  | { ok: true; commandLine: CommandLine }
+  | { ok: false; message: string; /** The setting that would fix it (the button opens it). */ setting: string };
 
-/** Where to look: the environment, the platform and the directory relative paths resolve against. */
+/**
+ * Where to look: the environment, the platform, the directory relative paths resolve against and
+ * the workspace folders, whose virtual environments hold the tools when they were installed there.
+ */
 export interface LookupContext {
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
   cwd: string;
+  workspaceFolders?: readonly string[];
 }
 
 export function defaultLookupContext(): LookupContext {
   return { env: process.env, platform: process.platform, cwd: process.cwd() };
+}
+
+/** The virtual environment folders looked into in each workspace folder, in order. */
+export const VENV_NAMES = ['.venv', 'venv'];
+
+/** The executable directories of the workspace folders' virtual environments (`Scripts` on Windows). */
+export function venvBinDirs(ctx: LookupContext): string[] {
+  const pathApi = ctx.platform === 'win32' ? path.win32 : path.posix;
+  const bin = ctx.platform === 'win32' ? 'Scripts' : 'bin';
+  return (ctx.workspaceFolders ?? []).flatMap((folder) => VENV_NAMES.map((venv) => pathApi.join(folder, venv, bin)));
 }
 
 function isExecutableFile(file: string, platform: NodeJS.Platform): boolean {
@@ -108,9 +124,11 @@ function configuredPath(tool: ToolSpec, settings: ToolSettings): { value: string
 }
 
 /**
- * Decides how to start a tool. With `omega.pythonPath` set (and a Python module for the tool) it
- * is `PYTHON -m MODULE`; otherwise the tool's own setting, an empty one meaning the default name.
- * A failure carries a message that says what was looked for and which setting to change.
+ * Decides how to start a tool, the same way in local and remote windows. With `omega.pythonPath`
+ * set (and a Python module for the tool) it is `PYTHON -m MODULE`. A tool's own setting naming
+ * something else than the default is used as given. Otherwise (the usual case: nothing set) the
+ * default name is looked for in the workspace folders' virtual environments (`.venv`, `venv`),
+ * then on PATH. A failure says where it looked and which setting to change.
  */
 export function resolveTool(tool: ToolSpec, settings: ToolSettings, ctx: LookupContext = defaultLookupContext()): Resolution {
   const python = settings.pythonPath.trim();
@@ -119,23 +137,50 @@ export function resolveTool(tool: ToolSpec, settings: ToolSettings, ctx: LookupC
     if (interpreter === undefined) {
       return {
         ok: false,
-        message: `Cannot start the ${tool.title}: the Python interpreter "${python}" set in "omega.pythonPath" was not found. Fix the setting, or clear it to use "${configuredPath(tool, settings).fallback}" from PATH.`,
+        setting: 'omega.pythonPath',
+        message: `Cannot start the ${tool.title}: the Python interpreter "${python}" set in "omega.pythonPath" was not found. Fix the setting, or clear it to use "${configuredPath(tool, settings).fallback}" from the workspace's virtual environment or PATH.`,
       };
     }
     return { ok: true, commandLine: { command: interpreter, args: ['-m', tool.pythonModule] } };
   }
   const { value, fallback } = configuredPath(tool, settings);
   const name = value.trim() === '' ? fallback : value.trim();
+  const pathApi = ctx.platform === 'win32' ? path.win32 : path.posix;
+  const venvDirs = name === fallback ? venvBinDirs(ctx) : [];
+  for (const dir of venvDirs) {
+    const found = findExecutable(pathApi.join(dir, name), ctx);
+    if (found !== undefined) {
+      return { ok: true, commandLine: { command: found, args: [] } };
+    }
+  }
   const executable = findExecutable(name, ctx);
   if (executable === undefined) {
-    const where = name.includes('/') || name.includes('\\') ? `"${name}" does not exist or is not executable` : `"${name}" was not found on PATH`;
+    const onPath = `on PATH (${(ctx.env.PATH ?? ctx.env.Path ?? '').split(pathApi.delimiter).filter((d) => d !== '').join(pathApi.delimiter) || 'empty'})`;
+    const where =
+      name.includes('/') || name.includes('\\')
+        ? `"${name}" does not exist or is not executable`
+        : `"${name}" was not found ${venvDirs.length > 0 ? `in ${venvDirs.join(', ')} or ` : ''}${onPath}`;
     const pythonHint = tool.pythonModule !== undefined ? `, or "omega.pythonPath" to a Python interpreter that has the omega package installed` : '';
     return {
       ok: false,
-      message: `Cannot start the ${tool.title}: ${where}. Install the omega package (pip install -e . in the Omega checkout) where VS Code can find it, or set "${tool.setting}" to the executable${pythonHint}.`,
+      setting: tool.setting,
+      message: `Cannot start the ${tool.title}: ${where}. Install the omega package (pip install -e . in the Omega checkout) into the workspace's .venv or on PATH, or set "${tool.setting}" to the executable${pythonHint}.`,
     };
   }
   return { ok: true, commandLine: { command: executable, args: [] } };
+}
+
+/**
+ * What a settings change does to a running tool: restart it only when it would start differently,
+ * and never replace a running tool by one that cannot start (the change is then reported).
+ */
+export function afterSettingsChange(running: CommandLine | undefined, next: Resolution): 'restart' | 'keep' | 'report' {
+  if (!next.ok) {
+    return running === undefined ? 'report' : 'keep';
+  }
+  const same =
+    running !== undefined && running.command === next.commandLine.command && running.args.join('\0') === next.commandLine.args.join('\0');
+  return same ? 'keep' : 'restart';
 }
 
 /**

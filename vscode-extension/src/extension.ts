@@ -40,7 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('omega.history.toggleTransitions', () => history.toggleTransitions()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration(`${SECTION}.${SettingKey.lspPath}`) || event.affectsConfiguration(`${SECTION}.${SettingKey.pythonPath}`)) {
-        await client.restart();
+        await client.settingsChanged();
       } else if (event.affectsConfiguration(`${SECTION}.${SettingKey.lspTrace}`)) {
         await client.applyTrace();
       }

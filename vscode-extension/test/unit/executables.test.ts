@@ -5,7 +5,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { CLI_TOOL, DAP_TOOL, findExecutable, LSP_TOOL, type LookupContext, resolveTool, shellCommandLine } from '../../src/executables';
+import {
+  afterSettingsChange,
+  CLI_TOOL,
+  DAP_TOOL,
+  findExecutable,
+  LSP_TOOL,
+  type LookupContext,
+  resolveTool,
+  shellCommandLine,
+  venvBinDirs,
+} from '../../src/executables';
 import type { ToolSettings } from '../../src/settings';
 
 let dir: string;
@@ -83,6 +93,82 @@ describe('resolveTool', () => {
     assert.ok(!python.ok && /the Python interpreter "\/no\/python" set in "omega\.pythonPath" was not found/.test(python.message));
     const cli = resolveTool(CLI_TOOL, defaults, ctx);
     assert.ok(!cli.ok && /"omega\.cliPath"/.test(cli.message) && !/pythonPath/.test(cli.message));
+  });
+});
+
+describe('resolveTool without settings (issue 13 defect 9: the same in local and remote windows)', () => {
+  let workspace: string;
+  let other: string;
+
+  before(() => {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'omega-ws-'));
+    other = fs.mkdtempSync(path.join(os.tmpdir(), 'omega-ws2-'));
+    fs.mkdirSync(path.join(workspace, '.venv', 'bin'), { recursive: true });
+    makeExecutable(path.join(workspace, '.venv', 'bin', 'omega-lsp'));
+    fs.mkdirSync(path.join(other, 'venv', 'bin'), { recursive: true });
+    makeExecutable(path.join(other, 'venv', 'bin', 'omega-dap'));
+  });
+
+  after(() => {
+    fs.rmSync(workspace, { recursive: true, force: true });
+    fs.rmSync(other, { recursive: true, force: true });
+  });
+
+  it("finds the tools in a workspace folder's .venv or venv before PATH", () => {
+    const here: LookupContext = { ...ctx, cwd: workspace, workspaceFolders: [workspace, other] };
+    assert.deepEqual(resolveTool(LSP_TOOL, defaults, here), {
+      ok: true,
+      commandLine: { command: path.join(workspace, '.venv', 'bin', 'omega-lsp'), args: [] },
+    });
+    assert.deepEqual(resolveTool(DAP_TOOL, defaults, here), {
+      ok: true,
+      commandLine: { command: path.join(other, 'venv', 'bin', 'omega-dap'), args: [] },
+    });
+    // Without PATH too: a remote window's extension host need not have the venv on its PATH.
+    const noPath: LookupContext = { env: {}, platform: 'linux', cwd: workspace, workspaceFolders: [workspace] };
+    const lsp = resolveTool(LSP_TOOL, { ...defaults, lspPath: '' }, noPath);
+    assert.ok(lsp.ok && lsp.commandLine.command === path.join(workspace, '.venv', 'bin', 'omega-lsp'));
+  });
+
+  it('uses an explicit setting as given, never a venv', () => {
+    const here: LookupContext = { ...ctx, cwd: workspace, workspaceFolders: [workspace] };
+    const explicit = resolveTool(LSP_TOOL, { ...defaults, lspPath: path.join(bin, 'omega-lsp') }, here);
+    assert.ok(explicit.ok && explicit.commandLine.command === path.join(bin, 'omega-lsp'));
+  });
+
+  it('says where it looked and which setting to open', () => {
+    const here: LookupContext = { env: { PATH: '/nonexistent' }, platform: 'linux', cwd: workspace, workspaceFolders: [workspace] };
+    const result = resolveTool(DAP_TOOL, defaults, here);
+    assert.ok(!result.ok);
+    assert.equal(result.setting, 'omega.dapPath');
+    assert.ok(
+      result.message.includes(
+        `"omega-dap" was not found in ${path.join(workspace, '.venv', 'bin')}, ${path.join(workspace, 'venv', 'bin')} or on PATH (/nonexistent)`,
+      ),
+      result.message,
+    );
+    const python = resolveTool(LSP_TOOL, { ...defaults, pythonPath: '/no/python' }, here);
+    assert.ok(!python.ok && python.setting === 'omega.pythonPath');
+  });
+
+  it("looks in the venvs' Scripts folders on Windows", () => {
+    const win: LookupContext = { env: {}, platform: 'win32', cwd: 'C:\\w', workspaceFolders: ['C:\\w', 'D:\\x'] };
+    assert.deepEqual(venvBinDirs(win), ['C:\\w\\.venv\\Scripts', 'C:\\w\\venv\\Scripts', 'D:\\x\\.venv\\Scripts', 'D:\\x\\venv\\Scripts']);
+  });
+});
+
+describe('afterSettingsChange', () => {
+  const running = { command: '/w/.venv/bin/omega-lsp', args: [] };
+
+  it('never restarts a running server without a way to start it', () => {
+    assert.equal(afterSettingsChange(running, { ok: false, message: 'gone', setting: 'omega.lsp.path' }), 'keep');
+    assert.equal(afterSettingsChange(undefined, { ok: false, message: 'gone', setting: 'omega.lsp.path' }), 'report');
+  });
+
+  it('restarts only when the server would start differently', () => {
+    assert.equal(afterSettingsChange(running, { ok: true, commandLine: { ...running, args: [] } }), 'keep');
+    assert.equal(afterSettingsChange(running, { ok: true, commandLine: { command: '/py', args: ['-m', 'omega_lsp'] } }), 'restart');
+    assert.equal(afterSettingsChange(undefined, { ok: true, commandLine: running }), 'restart');
   });
 });
 
