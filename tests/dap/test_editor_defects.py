@@ -31,7 +31,8 @@ def test_backtrack_is_credited_to_the_step_that_backtracked(dap: DapClient, tmp_
     assert dap.stopped()["reason"] == "breakpoint"
     entries = dap.ok("omega/history", {"start": 0, "count": 1000})["entries"]
     backtracks = [e for e in entries if e["summary"].startswith("backtrack")]
-    assert [e["summary"] for e in backtracks] == ["backtrack to cp-1 #2"]
+    assert [e["summary"] for e in backtracks] == \
+        ["backtrack to cp-1 #2 of 3 after (require (> x 1)) failed at credit.omega:1:36"]
     # The entry the backtrack made is the resumed alternative: the `2` of `(amb 1 2 3)`.
     assert (backtracks[0]["line"], backtracks[0]["column"]) == (1, 29), backtracks
     dap.ok("stepBack", {"threadId": 1})
