@@ -84,10 +84,6 @@ class Event:
     kind: str  # signal rollback oracle backtrack uncaught
     data: Any
     filter: str | None = None
-    # The entry the step started from, noticed when the event happened (None: history off).
-    # The machine may run its slow path later than the step (a backtrack restores a state and
-    # with it the polling schedule), so the hook cannot assume the event is the last step's.
-    step: int | None = None
 
 
 def activation_depth(k: Any) -> int:
@@ -281,9 +277,8 @@ class DebugController:
         return self._mode is not None
 
     def _notice(self, m: Machine, event: Event) -> None:
-        """An event during the live step from the newest recorded entry: the slow path decides."""
-        if m.record is not None and m.record is self.history.states:
-            event.step = self.history.newest
+        """An event during the live step: the slow path right after that step decides (the
+        machine runs it then, a backtrack included), and credits it to that step."""
         self._pending.append(event)
         m.request_slow_path()
 
@@ -591,10 +586,6 @@ class DebugController:
                 gc.freeze()
                 gc.enable()
             m.hooks.remove(self._hook)
-            for ev in self._pending:  # the run ended before the slow path of their step came
-                if ev.step is not None:
-                    self.events.setdefault(ev.step, []).append(ev)
-            self._pending = []
             m.record = None
             m.set_traps(())
             m.every_step = every_step
@@ -645,18 +636,13 @@ class DebugController:
         pending = self._pending
         if pending:
             self._pending = []
-            for ev in pending:  # events of an earlier step, whose slow path did not come at once
-                if ev.step is not None and ev.step != pre:
-                    self.events.setdefault(ev.step, []).append(ev)
-            pending = [ev for ev in pending if ev.step is None or ev.step == pre]
-            stop = self._before_stop(pending, pre) if pending and history.has(pre) else None
+            stop = self._before_stop(pending, pre) if history.has(pre) else None
             if stop is not None:
                 history.discard_newest()
                 self.cur = pre
                 m.restore(history.get(pre))
                 self._raise_stop(stop)
-            if pending:
-                self.events.setdefault(pre, []).extend(pending)
+            self.events.setdefault(pre, []).extend(pending)
         self.cur = newest
         if self._suppress is not None and self._suppress < pre:
             self._suppress = None

@@ -1204,9 +1204,11 @@ class Machine:
         self.r = attrs.evolve(st.r, choices=choices, mono=mono)
         if self.services.listening:
             self.services.emit("amb-backtrack", {"id": f"cp-{cp.cid}", "alternative": cp.total - len(cp.remaining) + i + 1})
+        # The polling schedule restarts before the watchers run: a watcher (the debugger) may ask
+        # for the slow path right after this step, and that request must not be reset away.
+        self.reset_check()
         for watcher in self.services.backtrack_watchers:
             watcher(self, cp, i)
-        self.reset_check()
         self.apply(thunk, (), cp.node)
 
     def finish_collect(self, frame: Any) -> None:
