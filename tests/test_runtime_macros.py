@@ -54,7 +54,8 @@ def test_an_omega_serve_session() -> None:
     server.start()
     try:
         with socket.create_connection(server.address, timeout=30) as sock, sock.makefile("rb") as replies:
-            sock.sendall((json.dumps({"id": 1, "op": "eval", "code": PROGRAM}) + "\n").encode())
+            request = {"id": 1, "op": "eval", "code": PROGRAM, "token": server.token}
+            sock.sendall((json.dumps(request) + "\n").encode())
             reply = json.loads(replies.readline())
     finally:
         server.stop()

@@ -323,6 +323,7 @@ class Activation(Frame):
         self.site = site  # the application node (its span is the call site)
         self.args = args
         self.next = next_frame
+        self.call: Any = None  # declared here: a compiled (mypyc) class has no other attributes
 
     @property
     def name(self) -> str:
