@@ -8,6 +8,7 @@ value meets the top frame; like a node's `step` it returns True when the transit
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mypy_extensions import mypyc_attr
@@ -431,8 +432,10 @@ class ProgramFrame(Frame):
     __slots__ = ("forms", "values")
     kind = "program"
 
-    def __init__(self, forms: list[Any]) -> None:
-        self.forms = forms  # compiled top-level nodes, in order
+    def __init__(self, forms: Sequence[Any]) -> None:
+        # Compiled top-level nodes, in order. A Sequence, not a list: the compiled build would
+        # index a list directly, past the interpreter's TopLevelForms (which re-expands a form).
+        self.forms = forms
         self.next = None
 
     def resume(self, m: Machine, v: Any) -> None:

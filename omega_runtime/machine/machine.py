@@ -12,7 +12,7 @@ import math
 import random as _random
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -173,7 +173,7 @@ class Machine:
         self.k = None
         self.reset_check()
 
-    def start_program(self, forms: list[Any]) -> None:
+    def start_program(self, forms: Sequence[Any]) -> None:
         """Evaluate `forms` in order as one run: a ProgramFrame at the bottom of the continuation
         moves from one top-level form to the next."""
         self.r = attrs.evolve(self.r, form=0, choices=())
