@@ -18,6 +18,7 @@ import attrs
 from ..machine import frames as F
 from ..printer import write_repr
 from . import record_events as R
+from .controller import activation_depth
 from .inspector import frames
 from .values_view import short_location
 
@@ -52,15 +53,6 @@ def _top_activation(k: Any) -> Any:
     return k
 
 
-def _depth(k: Any) -> int:
-    n = 0
-    while k is not None:
-        if k.__class__ is F.Activation:
-            n += 1
-        k = k.next
-    return n
-
-
 class _DepthOf:
     """The activation depth of a continuation, counted when first asked for."""
 
@@ -70,7 +62,7 @@ class _DepthOf:
 
     def __call__(self) -> int:
         if self.depth is None:
-            self.depth = _depth(self.k)
+            self.depth = activation_depth(self.k)
         return self.depth
 
 
@@ -278,7 +270,7 @@ def timeline_strip(ctl: Any, buckets: int) -> dict[str, Any]:
     lo, hi = h.oldest, h.newest
     n = max(1, min(buckets, hi - lo + 1))
     size = -(-(hi - lo + 1) // n)
-    depth = [_depth(h.get(s).k) for s in range(lo, hi + 1, size)]
+    depth = [activation_depth(h.get(s).k) for s in range(lo, hi + 1, size)]
     marks: dict[tuple[int, str], dict[str, Any]] = {}
 
     def mark(step: int, kind: str, label: str, latency: float | None = None) -> None:
