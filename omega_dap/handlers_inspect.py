@@ -10,7 +10,7 @@ from typing import Any
 from omega_runtime.debug import inspector
 from omega_runtime.printer import write_repr
 
-from .session import PROGRAM_WIDE, DapError, Request, Session, handler
+from .session import PROGRAM_WIDE, RAW_FRAME_IDS, DapError, Request, Session, handler
 
 PARAM_KINDS = ("param", "rest")
 
@@ -51,10 +51,13 @@ def stack_trace(s: Session, req: Request) -> None:
         # Frame ids are indexes in the stop's list of every thread's frames, plus one.
         indexes = [i for i, f in enumerate(s.frames()) if getattr(f, "thread", 1) == thread]
         frames = [s.frames()[i] for i in indexes]
+        if fmt.get("includeAll"):
+            # Raw frames count like any other: a client pages and totals the list it is shown.
+            rows = _with_raw(s, [_frame(s, i, f, fmt) for i, f in zip(indexes, frames, strict=True)], frames, indexes)
+            end = len(rows) if levels <= 0 else min(len(rows), start + levels)
+            return {"stackFrames": rows[max(0, start):end], "totalFrames": len(rows)}
         end = len(frames) if levels <= 0 else min(len(frames), start + levels)
         out = [_frame(s, indexes[i], frames[i], fmt) for i in range(max(0, start), end)]
-        if fmt.get("includeAll"):
-            out = _with_raw(s, out, frames, start, end)
         return {"stackFrames": out, "totalFrames": len(frames)}
 
     _cancellable(s, req, work)
@@ -94,16 +97,22 @@ def _params(s: Session, f: Any, fmt: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _with_raw(s: Session, out: list[dict[str, Any]], frames: list[Any], start: int, end: int) -> list[dict[str, Any]]:
-    """`format.includeAll`: each activation's raw continuation frames as subtle frames after it."""
+def _with_raw(s: Session, out: list[dict[str, Any]], frames: list[Any], indexes: list[int]) -> list[dict[str, Any]]:
+    """`format.includeAll`: each activation's raw continuation frames as subtle frames after it,
+    with ids that `scopes` resolves to their activation (Session.frame_index)."""
     result = []
-    for d, i in zip(out, range(max(0, start), end), strict=False):
+    for d, f, i in zip(out, frames, indexes, strict=True):
         result.append(d)
-        for j, raw in enumerate(frames[i].raw):
+        for j, raw in enumerate(f.raw):
             span = getattr(getattr(raw, "node", None), "span", None)
             kind = getattr(raw, "kind", None) or type(raw).__name__
-            result.append({"id": 100_000 * (i + 1) + j, "name": str(kind), **s.place(span),
-                           "presentationHint": "subtle", "canRestart": False})
+            row = {"id": RAW_FRAME_IDS * (i + 1) + j, "name": str(kind), **s.place(span),
+                   "presentationHint": "subtle", "canRestart": False}
+            src = s.source(span)
+            # A frame in the prelude (no text the client can open) is shown by its line alone.
+            if src is not None and ("path" in src or (s.ctl is not None and src["name"] in s.ctl.sources)):
+                row["source"] = src
+            result.append(row)
     return result
 
 

@@ -33,6 +33,7 @@ from .transport import Channel
 
 EXPIRED = "variablesReference {} has expired (references last until the program resumes)"
 PROGRAM_WIDE = frozenset({"Choice Points", "Transactions", "Fixpoint", "Facts", "Budget", "Oracle", "Conditions"})
+RAW_FRAME_IDS = 100_000  # ids of `format.includeAll` raw frames: RAW_FRAME_IDS * (activation id) + index
 CANCELLABLE = frozenset({"evaluate", "variables", "stackTrace", "completions", "gotoTargets"})
 PAGE = 100
 DISCONNECT_WAIT_S = 5.0
@@ -304,6 +305,8 @@ class Session:
         fid = req.get("frameId", int, None, required)
         if fid is None:
             return None
+        if fid >= RAW_FRAME_IDS:
+            fid //= RAW_FRAME_IDS  # a raw continuation frame of `format.includeAll`: its activation's
         if fid < 1 or fid > len(self.frames()):
             raise DapError(1003, f"Unknown frame {fid} (frame ids last until the program resumes)")
         return int(fid) - 1

@@ -280,3 +280,38 @@ def test_program_state_entries_are_not_greyed_out(dap: DapClient, programs: Path
     assert [e["name"] for e in entries] == ["cp-2", "cp-1"]
     for e in entries:
         assert e["presentationHint"] == {"attributes": ["readOnly"]}, e
+
+
+AVERAGE = """(define (average xs)
+  (/ (apply + xs)
+     (length xs)))
+(display (map (lambda (n) (average (list n 3))) '(1)))
+"""
+
+
+def test_stack_trace_format_and_include_all_paging(dap: DapClient, tmp_path: Path) -> None:
+    """DEBUGGER.md 8: `format` renders parameters and lines; `includeAll` adds each activation's
+    raw continuation frames, and `totalFrames` stays exact for the list the client pages through:
+    the pages concatenated are the whole list, and a raw frame's scopes are its activation's."""
+    program = write(tmp_path, "average.omega", AVERAGE)
+    dap.initialize()
+    dap.launch(program, [3])
+    assert dap.stopped()["reason"] == "breakpoint"
+    named = dap.ok("stackTrace", {"threadId": 1, "format": {"parameters": True, "line": True}})["stackFrames"]
+    assert named[0]["name"] == "average(xs = (1 3)) line 3", named[0]
+    whole = dap.ok("stackTrace", {"threadId": 1, "format": {"includeAll": True}})
+    frames, total = whole["stackFrames"], whole["totalFrames"]
+    raw = [f for f in frames if f["id"] >= 100_000]
+    assert raw and total == len(frames), (total, frames)
+    pages = [dap.ok("stackTrace", {"threadId": 1, "startFrame": i, "levels": 2, "format": {"includeAll": True}})
+             for i in range(0, total, 2)]
+    assert [f for p in pages for f in p["stackFrames"]] == frames
+    # Every source a frame names is one the client can open.
+    for f in frames:
+        if "source" in f and "sourceReference" in f["source"]:
+            dap.ok("source", {"source": f["source"], "sourceReference": f["source"]["sourceReference"]})
+    assert {p["totalFrames"] for p in pages} == {total}
+    at = frames.index(raw[0])
+    owner = next(f["id"] for f in reversed(frames[:at]) if f["id"] < 100_000)
+    names = [s["name"] for s in dap.ok("scopes", {"frameId": raw[0]["id"]})["scopes"]]
+    assert names == [s["name"] for s in dap.ok("scopes", {"frameId": owner})["scopes"]]

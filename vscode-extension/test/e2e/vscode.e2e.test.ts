@@ -55,6 +55,18 @@ async function waitForStopAt(line: number, header: RegExp = /./): Promise<{ glyp
 }
 
 /**
+ * The Call Stack's rows once it shows the frames `names` (first words of their rows) or a "Load More
+ * Stack Frames" row. Defect 12: with delayed stack loading VS Code shows the top frame, the previous
+ * stop's other frames and "Load More Stack Frames" until it fetches the rest, 420 ms later.
+ */
+async function stackOf(names: string[]): Promise<Row[]> {
+  return settle(
+    () => ui.callStack(),
+    (rs) => rs.some((r) => /Load More Stack Frames/i.test(r.text)) || names.every((name) => rs.some((r) => r.text.split(' ')[0] === name)),
+  );
+}
+
+/**
  * Runs the body of a check whose screenshot is `shot`. A failure, an assertion or a UI wait that
  * gave up, names the screenshot (taken then, if the body had not taken it yet).
  */
@@ -260,22 +272,34 @@ describe('VS Code (code-server) end to end', { timeout: 300_000 }, () => {
       assert.deepEqual(forward.glyphs.current, [4], `Step Over from line 6 first reaches the backtracked amb on line 4: ${describeGlyphs(forward.glyphs)}`);
       await ui.debugToolbar('Step Back');
       const back = await waitForStopAt(6, /^Stepped back to step \d+/);
+      const frames = await stackOf(['pick-pair', '<top-level>']);
       await ui.page.mouse.move(800, 700); // no tooltip over the editor in the screenshot
       await take();
       assert.deepEqual(back.glyphs.current, [6], `Step Back moves the current line back to line 6: ${describeGlyphs(back.glyphs)}`);
       assert.match(back.header, /^Stepped back to step \d+$/, `after Step Back the Call Stack header describes the stop; it shows "${back.header}"`);
+      assert.deepEqual(
+        frames.map((r) => r.text.split(' ')[0]),
+        ['pick-pair', '<top-level>'],
+        `after Step Back the Call Stack shows its two frames, and no "Load More Stack Frames":\n${rowTexts(frames)}`,
+      );
     }));
 
   it('stepping forward over recorded steps describes what happened', () =>
     check('step-forward', async (take) => {
       await ui.press('F10');
       const again = await waitForStopAt(4, /^Backtracked to cp-2/);
+      const frames = await stackOf(['<lambda>', 'pick-pair', '<top-level>']);
       await take();
       assert.deepEqual(again.glyphs.current, [4], `Step Over from line 6 moves to the backtracked amb on line 4: ${describeGlyphs(again.glyphs)}`);
       assert.match(
         again.header,
         /^Backtracked to cp-2 \(amb at pairs\.omega:4:12\): alternative 2 of 3 \(step \d+\)$/,
         `moving over the record, the Call Stack header describes the backtrack; it shows "${again.header}"`,
+      );
+      assert.deepEqual(
+        frames.map((r) => r.text.split(' ')[0]),
+        ['<lambda>', 'pick-pair', '<top-level>'],
+        `the Call Stack shows the three frames of this stop, none of the previous one's, and no "Load More Stack Frames":\n${rowTexts(frames)}`,
       );
     }));
 
