@@ -289,6 +289,10 @@ describe('VS Code (code-server) end to end', { timeout: 300_000 }, () => {
       await ui.press('F10');
       const again = await waitForStopAt(4, /^Backtracked to cp-2/);
       const frames = await stackOf(['<lambda>', 'pick-pair', '<top-level>']);
+      const variables = await settle(
+        () => ui.variables(),
+        (rs) => rs.some((row) => row.label.startsWith('cp-2, value amb at pairs.omega:4:12 · alternative 2 of 3')),
+      );
       await take();
       assert.deepEqual(again.glyphs.current, [4], `Step Over from line 6 moves to the backtracked amb on line 4: ${describeGlyphs(again.glyphs)}`);
       assert.match(
@@ -300,6 +304,10 @@ describe('VS Code (code-server) end to end', { timeout: 300_000 }, () => {
         frames.map((r) => r.text.split(' ')[0]),
         ['<lambda>', 'pick-pair', '<top-level>'],
         `the Call Stack shows the three frames of this stop, none of the previous one's, and no "Load More Stack Frames":\n${rowTexts(frames)}`,
+      );
+      assert.ok(
+        variables.some((row) => row.label === 'cp-2, value amb at pairs.omega:4:12 · alternative 2 of 3 · 1 left'),
+        `the Choice Points scope shows the backtracked cp-2 on its second alternative:\n${rowTexts(variables)}`,
       );
     }));
 
