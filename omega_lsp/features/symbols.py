@@ -28,6 +28,22 @@ def _sym(server: OmegaServer, doc: Document, base: int, name: str, kind: lsp.Sym
                               children=[])
 
 
+PROCEDURE_FORMS = ("lambda", "oracle-lambda", "case-lambda")
+
+
+def _definitions(server: OmegaServer, doc: Document, base: int, form: SList) -> list[lsp.DocumentSymbol]:
+    """The symbols a definition form introduces: one, or one per name of a `define-values`."""
+    head = _name(form.items[0]) if form.items else None
+    if head != "define-values" or len(form.items) < 2:
+        one = _definition(server, doc, base, form)
+        return [] if one is None else [one]
+    formals = form.items[1]
+    names = [formals] if isinstance(formals, Atom) else [
+        *(formals.items if isinstance(formals, SList) else []),
+        *([formals.tail] if isinstance(formals, SList) and formals.tail is not None else [])]
+    return [_sym(server, doc, base, str(_name(n)), S.Variable, form, n, "define-values") for n in names if _name(n)]
+
+
 def _definition(server: OmegaServer, doc: Document, base: int, form: SList) -> lsp.DocumentSymbol | None:
     """The symbol a `define`, `define-syntax` or `define-record-type` form introduces."""
     head = _name(form.items[0]) if form.items else None
@@ -65,8 +81,9 @@ def _definition(server: OmegaServer, doc: Document, base: int, form: SList) -> l
     if _name(target) is None:
         return None
     value = form.items[2] if len(form.items) > 2 else None
-    is_proc = isinstance(value, SList) and bool(value.items) and _name(value.items[0]) in ("lambda", "oracle-lambda")
-    return _sym(server, doc, base, str(_name(target)), S.Function if is_proc else S.Variable, form, target)
+    kind = _name(value.items[0]) if isinstance(value, SList) and value.items else None
+    return _sym(server, doc, base, str(_name(target)), S.Function if kind in PROCEDURE_FORMS else S.Variable,
+                form, target, "case-lambda" if kind == "case-lambda" else None)
 
 
 def document_symbols(server: OmegaServer, doc: Document) -> list[lsp.DocumentSymbol]:
@@ -81,10 +98,11 @@ def document_symbols(server: OmegaServer, doc: Document) -> list[lsp.DocumentSym
             continue
         if not isinstance(s, SList) or not s.items or _name(s.items[0]) in ("quote", "quasiquote", "syntax-rules"):
             continue
-        sym = _definition(server, doc, base, s)
+        syms = _definitions(server, doc, base, s)
+        out.extend(syms)
+        sym = syms[0] if len(syms) == 1 else None  # the one whose body nests further definitions
         inner = out
         if sym is not None:
-            out.append(sym)
             if depth < MAX_DEPTH and sym.kind != S.Struct:
                 inner = sym.children  # type: ignore[assignment]
                 depth += 1

@@ -46,3 +46,15 @@ async def test_workspace_symbols_across_open_files(client: LanguageClient) -> No
     where = {(s.name, s.location.uri) for s in found}  # type: ignore[union-attr]
     assert {("äußere", a), ("äußerst", b)} <= where
     assert all(s.name.startswith("äuß") for s in found)
+
+
+async def test_define_values_and_case_lambda_symbols(client: LanguageClient) -> None:
+    text = "(define-values (q r . more) (values 1 2))\n(define-values all (values 3))\n" \
+           "(define area (case-lambda ((r) (* 3 r r)) ((w h) (* w h))))\n"
+    uri = open_doc(client, text, "values-symbols")
+    symbols = await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(text_document=tdi(uri)))
+    assert symbols is not None
+    assert [(s.name, s.kind) for s in symbols] == [  # type: ignore[union-attr]
+        ("q", S.Variable), ("r", S.Variable), ("more", S.Variable), ("all", S.Variable), ("area", S.Function)]
+    assert symbols[1].selection_range == range_of(client, text, "r")
+    assert symbols[4].detail == "case-lambda"  # type: ignore[union-attr]
