@@ -203,55 +203,168 @@ class Machine:
         The only stepping loop: one transition per iteration; when a debugger records, each new
         state is appended to `record` (two references, debug/history.py); its hooks run on the
         slow path and at trapped nodes (breakpoints, `set_traps`), where the debugger decides
-        whether to stop."""
+        whether to stop.
+
+        The registers c, v, e, k and the count t live in locals while the loop handles the
+        commonest nodes and frames itself (an attribute write and a method call per step were
+        the loop's largest costs); they are written back to the machine before any other node's
+        `step` or frame's `resume` runs, before the slow path, on return and on an exception,
+        and read again after. Each inline transition does exactly what the node's or frame's
+        own method does, so step counts and recorded states are the same either way."""
         record = self.record
         ra = record.append if record is not None else None
-        # The commonest atomic nodes are handled inline (a method call per step is the loop's
-        # largest cost); every other node and every frame has its own step/resume method, which
-        # says whether its transition was narrow (nodes.py). `v` is set for an inline step only.
-        kconst, klocal0, kglobal = N.KConst, N.KLocal0, N.KGlobal
+        kconst, klocal0, klocal1, kglobal = N.KConst, N.KLocal0, N.KLocal1, N.KGlobal
+        kapp, kif, kseq, klambda = N.KApp, N.KIf, N.KSeq, N.KLambda
+        appframe, ifframe, seqframe, activation = F.AppFrame, F.IfFrame, F.SeqFrame, F.Activation
+        closure, primitive, void = Closure, Primitive, VOID
         missing = MISSING
-        narrow: bool | None = None
-        while True:
-            c = self.c
-            if c is not None:
-                cc = c.__class__
-                if cc is kconst:
-                    self.v = v = c.value
-                    self.c = None
-                elif cc is klocal0:
-                    self.v = v = self.e[c.slot]
-                    self.c = None
-                elif cc is kglobal:
-                    v = self.s.get(c.name, missing)
-                    if v is missing:
-                        narrow = c.step(self)
+        c, v, e, k, t = self.c, self.v, self.e, self.k, self.t
+        live = True  # whether the locals, not the attributes, hold the state
+        narrow: bool | None = True
+        try:
+            while True:
+                if c is not None:
+                    cc = c.__class__
+                    if cc is klocal0:
+                        v = e[c.slot]
+                        c = None
+                        narrow = True
+                    elif cc is kapp:
+                        k = appframe(c, e, (), k)
+                        c = c.fn
+                        narrow = True
+                    elif cc is kconst:
+                        v = c.value
+                        c = None
+                        narrow = True
+                    elif cc is kglobal and (gv := self.s.get(c.name, missing)) is not missing:
+                        v = gv
+                        c = None
+                        narrow = True
+                    elif cc is kif:
+                        k = ifframe(c, e, k)
+                        c = c.test
+                        narrow = True
+                    elif cc is klocal1:
+                        v = e[0][c.slot]
+                        c = None
+                        narrow = True
+                    elif cc is kseq and len(c.exprs) > 1:
+                        k = seqframe(c, e, 1, k)
+                        c = c.exprs[0]
+                        narrow = True
+                    elif cc is klambda:
+                        v = closure(c, e)
+                        c = None
+                        narrow = True
                     else:
-                        self.v = v
-                        self.c = None
+                        self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                        live = False
+                        narrow = c.step(self)
+                        c, v, e, k = self.c, self.v, self.e, self.k
+                        live = True
                 else:
-                    narrow = c.step(self)
-                    v = missing
-            else:
-                k = self.k
-                if k is None:
-                    return self.v
-                narrow = k.resume(self, self.v)
-                v = missing
-            t = self.t = self.t + 1
-            if ra is not None:
-                # A narrow step is kept as (its control, or its value when there is no control;
-                # the continuation); any other as (the whole state, the continuation).
-                if v is not missing:
-                    ra(v)
-                elif narrow:
-                    c = self.c
-                    ra(self.v if c is None else c)
-                else:
-                    ra((self.c, self.v, self.e, self.k, self.s, self.r, self.nc))
-                ra(self.k)
-            if t >= self.check_at:
-                self.slow_path()
+                    if k is None:
+                        self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                        return v
+                    kc = k.__class__
+                    if kc is appframe:
+                        node = k.node
+                        vals = k.vals + (v,)
+                        n = len(vals)
+                        if n <= node.nargs:
+                            env = k.env
+                            k = appframe(node, env, vals, k.next)
+                            c = node.args[n - 1]
+                            narrow = e is env
+                            e = env
+                        else:
+                            k = k.next
+                            f = vals[0]
+                            fc = f.__class__
+                            if fc is closure and f.lam.plain_arity == n - 1 and (
+                                    k.__class__ is not activation or not f.lam.body.builtin):
+                                lam = f.lam
+                                if k.__class__ is activation:
+                                    # A tail call replaces the caller's activation, keeping where
+                                    # that one was called (as Machine.apply does).
+                                    k = activation(f, k.site, vals[1:], k.next)
+                                else:
+                                    k = activation(f, node, vals[1:], k)
+                                e = (f.env, lam.layout, *vals[1:])
+                                c = lam.body
+                                narrow = None
+                            elif (fc is primitive and f.kind == "pure" and f.min_args < n
+                                  and (f.max_args is None or n <= f.max_args + 1) and not self.watched_calls
+                                  and not (f.derives and self.services.provenance_seen)):
+                                try:
+                                    v = f.fn(*vals[1:])
+                                    narrow = True
+                                except Exception:
+                                    # Machine.apply turns the error into a condition (a pure
+                                    # primitive raises the same again).
+                                    self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                                    live = False
+                                    narrow = self.apply(f, vals[1:], node)
+                                    c, v, e, k = self.c, self.v, self.e, self.k
+                                    live = True
+                            else:
+                                self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                                live = False
+                                narrow = self.apply(f, vals[1:], node)
+                                c, v, e, k = self.c, self.v, self.e, self.k
+                                live = True
+                    elif kc is activation:
+                        k = k.next
+                        narrow = True
+                    elif kc is ifframe:
+                        node = k.node
+                        env = k.env
+                        narrow = e is env
+                        e = env
+                        k = k.next
+                        if v is not False:
+                            c = node.then
+                        elif node.else_ is not None:
+                            c = node.else_
+                        else:
+                            v = void
+                    elif kc is seqframe:
+                        exprs = k.node.exprs
+                        i = k.i
+                        env = k.env
+                        narrow = e is env
+                        e = env
+                        if i + 1 >= len(exprs):
+                            k = k.next  # the last form is in tail position
+                        else:
+                            k = seqframe(k.node, env, i + 1, k.next)
+                        c = exprs[i]
+                    else:
+                        self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                        live = False
+                        narrow = k.resume(self, v)
+                        c, v, e, k = self.c, self.v, self.e, self.k
+                        live = True
+                t += 1
+                if ra is not None:
+                    # A narrow step is kept as (its control, or its value when there is no control;
+                    # the continuation); any other as (the whole state, the continuation).
+                    if narrow:
+                        ra(v if c is None else c)
+                    else:
+                        ra((c, v, e, k, self.s, self.r, self.nc))
+                    ra(k)
+                if t >= self.check_at:
+                    self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                    live = False
+                    self.slow_path()
+                    c, v, e, k, t = self.c, self.v, self.e, self.k, self.t
+                    live = True
+        except BaseException:
+            if live:
+                self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+            raise
 
     def slow_path(self) -> None:
         if self.t >= self.r.step_deadline:

@@ -233,7 +233,7 @@ class KSetGlobal(Node):
 
 @mypyc_attr(allow_interpreted_subclasses=True)
 class KLambda(Node):
-    __slots__ = ("nparams", "rest", "layout", "body", "name", "doc")
+    __slots__ = ("nparams", "rest", "layout", "body", "name", "doc", "plain_arity")
 
     def __init__(self, span: Span | None, synthetic: bool, nparams: int, rest: bool, layout: Layout,
                  body: Node, name: str | None, doc: str | None) -> None:
@@ -244,6 +244,9 @@ class KLambda(Node):
         self.body = body
         self.name = name
         self.doc = doc
+        # The argument count the step loop's inline closure entry takes as it is (no rest list,
+        # no boxed parameter); -1 when every call goes through Machine.apply.
+        self.plain_arity = -1 if rest or True in layout.boxed else nparams
 
     def step(self, m: Machine) -> bool | None:
         m.v = Closure(self, m.e)
