@@ -143,7 +143,7 @@ class LetFrame(ValuesFrame):
             return None
         m.k = self.next
         layout = node.layout
-        if any(layout.boxed):
+        if layout.any_boxed:
             vals = m.box_values(layout, vals)
         m.e = (self.env, layout, *vals)
         m.c = node.body

@@ -14,11 +14,12 @@ SLOT0 = 2
 
 
 class Layout:
-    __slots__ = ("bindings", "boxed", "kind")
+    __slots__ = ("bindings", "boxed", "kind", "any_boxed")
 
     def __init__(self, bindings: list[Binding], boxed: list[bool], kind: str) -> None:
         self.bindings = tuple(bindings)
         self.boxed = tuple(boxed)
+        self.any_boxed = True in self.boxed
         self.kind = kind  # lambda | let | letrec | handler | match | restart | guard | top
 
 

@@ -214,27 +214,37 @@ class Machine:
         record = self.record
         ra = record.append if record is not None else None
         kconst, klocal0, klocal1, kglobal = N.KConst, N.KLocal0, N.KLocal1, N.KGlobal
-        kapp, kif, kseq, klambda = N.KApp, N.KIf, N.KSeq, N.KLambda
-        appframe, ifframe, seqframe, activation = F.AppFrame, F.IfFrame, F.SeqFrame, F.Activation
+        kapp, kif, kseq, klambda, klet = N.KApp, N.KIf, N.KSeq, N.KLambda, N.KLet
+        appframe, ifframe, seqframe, letframe, activation = F.AppFrame, F.IfFrame, F.SeqFrame, F.LetFrame, F.Activation
         closure, primitive, void = Closure, Primitive, VOID
         missing = MISSING
-        c, v, e, k, t = self.c, self.v, self.e, self.k, self.t
+        c: Any = self.c
+        v: Any = self.v
+        e: Any = self.e
+        k: Any = self.k
+        t: int = self.t
+        check_at: int = self.check_at
         live = True  # whether the locals, not the attributes, hold the state
         narrow: bool | None = True
+        # The typed names below (`node_app: N.KApp = c`) cost nothing interpreted; compiled, they
+        # let mypyc read the fields directly instead of looking them up by name.
         try:
             while True:
                 if c is not None:
                     cc = c.__class__
                     if cc is klocal0:
-                        v = e[c.slot]
+                        node_local0: N.KLocal0 = c
+                        v = e[node_local0.slot]
                         c = None
                         narrow = True
                     elif cc is kapp:
-                        k = appframe(c, e, (), k)
-                        c = c.fn
+                        node_app: N.KApp = c
+                        k = appframe(node_app, e, (), k)
+                        c = node_app.fn
                         narrow = True
                     elif cc is kconst:
-                        v = c.value
+                        node_const: N.KConst = c
+                        v = node_const.value
                         c = None
                         narrow = True
                     elif cc is kglobal and (gv := self.s.get(c.name, missing)) is not missing:
@@ -242,16 +252,25 @@ class Machine:
                         c = None
                         narrow = True
                     elif cc is kif:
-                        k = ifframe(c, e, k)
-                        c = c.test
+                        node_if: N.KIf = c
+                        k = ifframe(node_if, e, k)
+                        c = node_if.test
                         narrow = True
                     elif cc is klocal1:
-                        v = e[0][c.slot]
+                        node_local1: N.KLocal1 = c
+                        v = e[0][node_local1.slot]
                         c = None
                         narrow = True
-                    elif cc is kseq and len(c.exprs) > 1:
-                        k = seqframe(c, e, 1, k)
-                        c = c.exprs[0]
+                    elif cc is kseq and c.exprs:
+                        node_seq: N.KSeq = c
+                        if len(node_seq.exprs) > 1:
+                            k = seqframe(node_seq, e, 1, k)
+                        c = node_seq.exprs[0]
+                        narrow = True
+                    elif cc is klet and c.inits:
+                        node_let: N.KLet = c
+                        k = letframe(node_let, e, (), k)
+                        c = node_let.inits[0]
                         narrow = True
                     elif cc is klambda:
                         v = closure(c, e)
@@ -261,7 +280,7 @@ class Machine:
                         self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                         live = False
                         narrow = c.step(self)
-                        c, v, e, k = self.c, self.v, self.e, self.k
+                        c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                         live = True
                 else:
                     if k is None:
@@ -269,82 +288,105 @@ class Machine:
                         return v
                     kc = k.__class__
                     if kc is appframe:
-                        node = k.node
-                        vals = k.vals + (v,)
+                        frame_app: F.AppFrame = k
+                        app: N.KApp = frame_app.node
+                        vals = frame_app.vals + (v,)
                         n = len(vals)
-                        if n <= node.nargs:
-                            env = k.env
-                            k = appframe(node, env, vals, k.next)
-                            c = node.args[n - 1]
+                        if n <= app.nargs:
+                            env = frame_app.env
+                            k = appframe(app, env, vals, frame_app.next)
+                            c = app.args[n - 1]
                             narrow = e is env
                             e = env
                         else:
-                            k = k.next
+                            k = frame_app.next
                             f = vals[0]
                             fc = f.__class__
                             if fc is closure and f.lam.plain_arity == n - 1 and (
                                     k.__class__ is not activation or not f.lam.body.builtin):
-                                lam = f.lam
+                                proc: Closure = f
+                                lam: N.KLambda = proc.lam
                                 if k.__class__ is activation:
                                     # A tail call replaces the caller's activation, keeping where
                                     # that one was called (as Machine.apply does).
-                                    k = activation(f, k.site, vals[1:], k.next)
+                                    caller: F.Activation = k
+                                    k = activation(proc, caller.site, vals[1:], caller.next)
                                 else:
-                                    k = activation(f, node, vals[1:], k)
-                                e = (f.env, lam.layout, *vals[1:])
+                                    k = activation(proc, app, vals[1:], k)
+                                e = (proc.env, lam.layout, *vals[1:])
                                 c = lam.body
                                 narrow = None
                             elif (fc is primitive and f.kind == "pure" and f.min_args < n
                                   and (f.max_args is None or n <= f.max_args + 1) and not self.watched_calls
                                   and not (f.derives and self.services.provenance_seen)):
+                                prim: Primitive = f
                                 try:
-                                    v = f.fn(*vals[1:])
+                                    v = prim.fn(*vals[1:])
                                     narrow = True
                                 except Exception:
                                     # Machine.apply turns the error into a condition (a pure
                                     # primitive raises the same again).
                                     self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                                     live = False
-                                    narrow = self.apply(f, vals[1:], node)
-                                    c, v, e, k = self.c, self.v, self.e, self.k
+                                    narrow = self.apply(prim, vals[1:], app)
+                                    c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                                     live = True
                             else:
                                 self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                                 live = False
-                                narrow = self.apply(f, vals[1:], node)
-                                c, v, e, k = self.c, self.v, self.e, self.k
+                                narrow = self.apply(f, vals[1:], app)
+                                c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                                 live = True
                     elif kc is activation:
-                        k = k.next
+                        frame_act: F.Activation = k
+                        k = frame_act.next
                         narrow = True
                     elif kc is ifframe:
-                        node = k.node
-                        env = k.env
+                        frame_if: F.IfFrame = k
+                        branch: N.KIf = frame_if.node
+                        env = frame_if.env
                         narrow = e is env
                         e = env
-                        k = k.next
+                        k = frame_if.next
                         if v is not False:
-                            c = node.then
-                        elif node.else_ is not None:
-                            c = node.else_
+                            c = branch.then
+                        elif branch.else_ is not None:
+                            c = branch.else_
                         else:
                             v = void
+                    elif kc is letframe and not k.node.layout.any_boxed:
+                        frame_let: F.LetFrame = k
+                        let: N.KLet = frame_let.node
+                        vals = frame_let.vals + (v,)
+                        n = len(vals)
+                        if n < len(let.inits):
+                            env = frame_let.env
+                            k = letframe(let, env, vals, frame_let.next)
+                            c = let.inits[n]
+                            narrow = e is env
+                            e = env
+                        else:
+                            e = (frame_let.env, let.layout, *vals)
+                            k = frame_let.next
+                            c = let.body
+                            narrow = None
                     elif kc is seqframe:
-                        exprs = k.node.exprs
-                        i = k.i
-                        env = k.env
+                        frame_seq: F.SeqFrame = k
+                        seq: N.KSeq = frame_seq.node
+                        i = frame_seq.i
+                        env = frame_seq.env
                         narrow = e is env
                         e = env
-                        if i + 1 >= len(exprs):
-                            k = k.next  # the last form is in tail position
+                        if i + 1 >= len(seq.exprs):
+                            k = frame_seq.next  # the last form is in tail position
                         else:
-                            k = seqframe(k.node, env, i + 1, k.next)
-                        c = exprs[i]
+                            k = seqframe(seq, env, i + 1, frame_seq.next)
+                        c = seq.exprs[i]
                     else:
                         self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                         live = False
                         narrow = k.resume(self, v)
-                        c, v, e, k = self.c, self.v, self.e, self.k
+                        c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                         live = True
                 t += 1
                 if ra is not None:
@@ -355,11 +397,13 @@ class Machine:
                     else:
                         ra((c, v, e, k, self.s, self.r, self.nc))
                     ra(k)
-                if t >= self.check_at:
+                if t >= check_at:
+                    # A request from another thread (request_slow_path) is seen here within
+                    # `poll_every` steps, at the next regular check at the latest.
                     self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                     live = False
                     self.slow_path()
-                    c, v, e, k, t = self.c, self.v, self.e, self.k, self.t
+                    c, v, e, k, t, check_at = self.c, self.v, self.e, self.k, self.t, self.check_at
                     live = True
         except BaseException:
             if live:
