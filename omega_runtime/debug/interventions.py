@@ -561,7 +561,7 @@ class Interventions:
         def change(m: Machine) -> None:
             if base is not None:
                 m.restore(base)
-            getattr(m, method)(values, *extra)
+            F.call_back(m, method, values, extra)
 
         return self._intervene(f"invoke-restart {name}", change, "restart", f"Invoked restart {name}")
 

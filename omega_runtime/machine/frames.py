@@ -20,8 +20,18 @@ if TYPE_CHECKING:
     from .machine import Machine
 
 
-# Callbacks defined outside the Machine class (control primitives): name -> fn(m, value, *args).
+# What a callback frame or a restart names: name -> fn(m, value, *args), defined in the modules of
+# the machine's concerns (conditions, budgets, promises, control primitives).
 CALLBACKS: dict[str, Any] = {}
+
+
+def call_back(m: Machine, method: str, value: Any, args: tuple[Any, ...]) -> None:
+    """Call the callback `method` (a CALLBACKS entry, else a machine method) with `value`."""
+    fn = CALLBACKS.get(method)
+    if fn is not None:
+        fn(m, value, *args)
+    else:
+        getattr(m, method)(value, *args)
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)
@@ -372,7 +382,7 @@ class ActionsFrame(Frame):
 
 @mypyc_attr(allow_interpreted_subclasses=True)
 class CallbackFrame(Frame):
-    """A value reaching it is passed to a machine method: `getattr(m, method)(v, *args)`.
+    """A value reaching it is passed to the callback `method` (`call_back`) with `args`.
     Used by higher-order primitives implemented in the machine (force, fixpoint, handlers...)."""
 
     __slots__ = ("method", "args", "tag")
@@ -390,11 +400,7 @@ class CallbackFrame(Frame):
 
     def resume(self, m: Machine, v: Any) -> None:
         m.k = self.next
-        fn = CALLBACKS.get(self.method)
-        if fn is not None:
-            fn(m, v, *self.args)
-        else:
-            getattr(m, self.method)(v, *self.args)
+        call_back(m, self.method, v, self.args)
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)

@@ -8,11 +8,8 @@ immutable or persistent structure, so `snapshot()` is O(1) and `restore()` is ex
 
 from __future__ import annotations
 
-import math
 import random as _random
-import sys
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -24,70 +21,26 @@ from ..primitives.registry import Primitive
 from ..span import Span
 from ..values import (
     MISSING,
-    NIL,
     VOID,
     Condition,
-    Pair,
-    Promise,
     PromptTag,
     Restart,
     Symbol,
-    Vector,
-    list_to_python,
     make_list,
-    make_values,
-    next_serial,
     sym,
 )
+from . import budgets, choice, extents, handlers, patterns, promises, transfers
 from . import frames as F
 from . import nodes as N
+from .halts import ERROR_SUPERS, NEVER
+from .halts import MachineHalt as MachineHalt
+from .halts import ProgramExit as ProgramExit
+from .halts import Uncaught as Uncaught
 from .layout import GLOBAL_ENV, Layout
 from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
 from .registers import Registers
 from .signals import poll_signals
-from .state import Budget, ChoicePoint, ProposalRecord, State, Transaction
-
-S_ERROR = sym("error")
-S_CONDITION = sym("condition")
-S_WARNING = sym("warning")
-ERROR_SUPERS = (S_ERROR, S_CONDITION)
-NEVER = sys.maxsize  # a check_at no transition count reaches
-
-
-
-def _own_extents(k: Any, other: Any) -> Iterator[Any]:
-    """The extent frames of continuation `k` that continuation `other` does not share,
-    innermost first."""
-    shared = set()
-    o = other
-    while o is not None:
-        shared.add(id(o))
-        o = o.next
-    while k is not None and id(k) not in shared:
-        if k.__class__ is F.ExtentFrame:
-            yield k
-        k = k.next
-
-@mypyc_attr(allow_interpreted_subclasses=True)
-class MachineHalt(Exception):
-    """Raised inside the step loop to stop it: the program exits, or a host asked to stop."""
-
-
-@mypyc_attr(allow_interpreted_subclasses=True)
-class ProgramExit(MachineHalt):
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-@mypyc_attr(allow_interpreted_subclasses=True)
-class Uncaught(MachineHalt):
-    """An error no handler took: the program stops (LANGUAGE.md 10.5)."""
-
-    def __init__(self, condition: Condition, backtrace: list[tuple[str, Span | None]]) -> None:
-        super().__init__(condition.ctype.name)
-        self.condition = condition
-        self.backtrace = backtrace
+from .state import ChoicePoint, ProposalRecord, State, Transaction
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # tests check every step through a subclass
@@ -412,13 +365,13 @@ class Machine:
 
     def slow_path(self) -> None:
         if self.t >= self.r.step_deadline:
-            self.check_step_budget()
+            budgets.check_step_budget(self)
         if self.r.fibers is not None:
             from .fibers import preempt
 
             preempt(self)
         if self.t % self.poll_every < 1 or self.hooks:
-            self.check_seconds_budget()
+            budgets.check_seconds_budget(self)
             poll_signals()
         record = self.record
         if record is not None:
@@ -591,10 +544,10 @@ class Machine:
             self.c = None
             return prim_kind == "pure"
         if cls is ContinuationProc:
-            self.invoke_continuation(f, args, node)
+            transfers.invoke_continuation(self, f, args, node)
             return None
         if cls is Resumption:
-            self.invoke_resumption(f, args, node)
+            transfers.invoke_resumption(self, f, args, node)
             return None
         if cls is OracleProcedure:
             self.services.call_oracle_procedure(self, f, args, node)
@@ -617,7 +570,7 @@ class Machine:
                               for name in err.restarts if name == "use-value")
         extra = getattr(err, "extra_restarts", ())
         cond.restarts += tuple(extra)
-        self.signal(cond, "error")
+        handlers.signal(self, cond, "error")
 
     def span_of(self, node: Any) -> Span | None:
         """The span of `node`, or of the innermost enclosing user expression that has one."""
@@ -641,323 +594,9 @@ class Machine:
     def current_span(self) -> Span | None:
         return self.span_of(self.c if self.c is not None else None)
 
-    def signal(self, cond: Condition, severity: str) -> None:
-        """Search the active handlers from the signal point (LANGUAGE.md 10.2/10.4)."""
-        for watcher in self.services.signal_watchers:
-            watcher(self, cond, severity)
-        self.search_handlers(cond, severity, self.k, self.k, 0)
-
-    def search_handlers(self, cond: Condition, severity: str, frame: Any, signal_k: Any, start: int) -> None:
-        is_error = cond.is_a(S_ERROR)
-        while frame is not None:
-            fc = frame.__class__
-            if fc is F.CallbackFrame and frame.method in ("handler_declined", "guard_declined", "handler_returned"):
-                frame = frame.args[4]  # handlers running: their own and inner ones are inactive
-                start = 0
-                continue
-            if fc is F.ExtentFrame:
-                if frame.ekind == "handler-bind":
-                    types, procs = frame.data
-                    for i in range(start, len(types)):
-                        if cond.is_a(types[i]):
-                            marker = F.CallbackFrame("handler_declined", (cond, severity, frame, i + 1, frame.next, signal_k),
-                                                     signal_k, "handler")
-                            self.k = marker
-                            self.apply(procs[i], (cond,), frame.node)
-                            return
-                elif frame.ekind == "guard" and is_error and start == 0:
-                    self.k = F.CallbackFrame("guard_declined", (cond, severity, frame, 0, frame.next, signal_k),
-                                             signal_k, "guard")
-                    self.guard_test(cond, frame, 0)
-                    return
-            start = 0
-            frame = frame.next
-        self.k = signal_k
-        if severity == "signal":
-            self.v, self.c = VOID, None
-        elif severity == "warn":
-            self.services.write_error(self.format_warning(cond) + "\n")
-            self.v, self.c = VOID, None
-        else:
-            self.uncaught(cond)
-
-    def handler_declined(self, _v: Any, cond: Condition, severity: str, frame: Any, i: int, _skip: Any,
-                         signal_k: Any) -> None:
-        self.search_handlers(cond, severity, frame, signal_k, i)
-
-    def guard_declined(self, _v: Any, cond: Condition, severity: str, frame: Any, i: int, _skip: Any,
-                       signal_k: Any) -> None:
-        self.search_handlers(cond, severity, frame.next, signal_k, 0)
-
-    def guard_test(self, cond: Condition, gframe: Any, i: int) -> None:
-        """Evaluate guard clause `i`'s test at the signal point (the guard-declined marker on top)."""
-        info = gframe.node.info
-        if i >= len(info.shapes):
-            # No clause applies: the guard declines; the marker below continues the search.
-            self.v, self.c = VOID, None
-            return
-        test_node, _body = self._guard_clause_nodes(info, i)
-        env = (gframe.env, info.layout, cond.payload)  # a raised non-condition: the object itself
-        self.k = F.CallbackFrame("guard_tested", (cond, gframe, i, env), self.k, "guard")
-        self.e = env
-        self.c = test_node
-
-    @staticmethod
-    def _guard_clause_nodes(info: Any, i: int) -> tuple[Any, Any]:
-        pos = 0
-        for j, (has_body, _arrow) in enumerate(info.shapes):
-            test = info.compiled[pos]
-            body = info.compiled[pos + 1] if has_body else None
-            if j == i:
-                return test, body
-            pos += 2 if has_body else 1
-        raise IndexError(i)
-
-    def guard_tested(self, v: Any, cond: Condition, gframe: Any, i: int, env: Any) -> None:
-        if v is False:
-            self.guard_test(cond, gframe, i + 1)
-            return
-        info = gframe.node.info
-        _test, body = self._guard_clause_nodes(info, i)
-        arrow = info.shapes[i][1]
-
-        def then(m: Machine) -> None:
-            m.e = env
-            if body is None:
-                m.v, m.c = v, None
-            elif arrow:
-                m.k = F.CallbackFrame("apply_to", (v, gframe.node), m.k)
-                m.c = body
-            else:
-                m.c = body
-
-        self.unwind_to(gframe.next, then)
-
-    def retry_effect(self, _args: tuple[Any, ...], k: Any, node: Any, e: Any, op: str, eargs: tuple[Any, ...]) -> None:
-        """The `retry` restart of an oracle error: perform the effect again."""
-        self.k, self.e = k, e
-        self.perform(sym(op), eargs, node)
-
-    def fp_continue(self, args: tuple[Any, ...], fp: Any, node: Any, k: Any) -> None:
-        from .control import fp_continue
-
-        fp_continue(self, args, fp, node, k)
-
-    def apply_to(self, proc: Any, arg: Any, node: Any) -> None:
-        self.apply(proc, (arg,), node)
-
-    def format_warning(self, cond: Condition) -> str:
-        loc = cond.span.location() if cond.span is not None else "<unknown>"
-        label = "warning" if cond.ctype is S_WARNING else cond.ctype.name
-        return f"{loc}: {label}: {self.condition_text(cond)}"
-
-    def condition_text(self, cond: Condition) -> str:
-        """The message plus, for conditions made by error/warn/signal, each data item written."""
-        from ..printer import write_repr
-
-        text = cond.message
-        if cond.user_made:
-            for item in list_to_python(cond.data) or []:
-                text += " " + write_repr(item, self.s)
-        return text
-
-    def uncaught(self, cond: Condition) -> None:
-        for watcher in self.services.uncaught_watchers:
-            if watcher(self, cond):
-                return  # a debugger took control at the signal point
-        raise Uncaught(cond, self.backtrace(cond))
-
-    def backtrace(self, cond: Condition | None = None) -> list[tuple[str, Span | None]]:
-        """Activations innermost first with the span each is evaluating (LANGUAGE.md 15.3)."""
-        out: list[tuple[str, Span | None]] = []
-        here = cond.span if cond is not None else self.current_span()
-        k = self.k
-        while k is not None:
-            if k.__class__ is F.Activation:
-                if not getattr(k.proc.lam.body, "builtin", False):
-                    out.append((k.name, here))
-                    here = k.site.span if not k.site.builtin else here
-                elif not k.site.builtin and k.site.span is not None:
-                    here = k.site.span
-            k = k.next
-        out.append(("<top-level>", here))
-        return out
-
     # ---- restarts ---------------------------------------------------------------------------
 
-    def active_restarts(self) -> list[Restart]:
-        out: list[Restart] = []
-        k = self.k
-        while k is not None:
-            kc = k.__class__
-            if kc is F.CallbackFrame and k.method in ("handler_declined", "guard_declined"):
-                out.extend(k.args[0].restarts)
-            elif kc is F.ExtentFrame:
-                if k.ekind == "restart-case":
-                    for i, (name, _nparams, _rest, _layout, span) in enumerate(k.node.info.clauses):
-                        out.append(Restart(name, (), span, ("restart_case_transfer", (k, i))))
-                elif k.ekind == "restart-bind":
-                    names = k.data[0]
-                    for i, name in enumerate(names):
-                        out.append(Restart(name, (), k.node.span, ("restart_bind_transfer", (k, i))))
-                elif k.ekind == "signal-restarts":
-                    out.extend(k.data)
-            k = k.next
-        return out
-
-    def invoke_restart(self, target: Any, args: tuple[Any, ...], node: Any) -> None:
-        restarts = self.active_restarts()
-        chosen = None
-        if isinstance(target, Restart):
-            for r in restarts:
-                if r is target or (r.target == target.target):
-                    chosen = r
-                    break
-            name = target.name.name
-        else:
-            name = target.name if isinstance(target, Symbol) else str(target)
-            for r in restarts:
-                if r.name.name == name:
-                    chosen = r
-                    break
-        if chosen is None:
-            self.raise_error(OmegaError("no-such-restart", f"no active restart named {name}", (sym(name),)), node)
-            return
-        method, extra = chosen.target
-        getattr(self, method)(args, *extra)
-
-    def resume_with(self, args: tuple[Any, ...], k: Any) -> None:
-        """`use-value` of a runtime error: the value of the failing expression."""
-        self.k = k
-        self.v = args[0] if args else VOID
-        self.c = None
-
-    def restart_case_transfer(self, args: tuple[Any, ...], frame: Any, i: int) -> None:
-        name, nparams, rest, layout, _span = frame.node.info.clauses[i]
-        body = frame.node.info.compiled[i]
-        if len(args) < nparams or (not rest and len(args) > nparams):
-            self.raise_error(arity_error(name.name, nparams, None if rest else nparams, len(args), VOID), frame.node)
-            return
-        vals = args[:nparams] + ((make_list(args[nparams:]),) if rest else ())
-        entry_store = frame.data
-
-        def then(m: Machine) -> None:
-            m.undo_writes_since(entry_store)
-            vs = m.box_values(layout, vals) if True in layout.boxed else vals
-            m.e = (frame.env, layout, *vs)
-            m.c = body
-
-        self.unwind_to(frame.next, then)
-
-    def restart_bind_transfer(self, args: tuple[Any, ...], frame: Any, i: int) -> None:
-        procs = frame.data[1]
-        entry_store = frame.data[2]
-        proc = procs[i]
-
-        def then(m: Machine) -> None:
-            m.undo_writes_since(entry_store)
-            m.apply(proc, args, frame.node)
-
-        self.unwind_to(frame.next, then)
-
-    def undo_writes_since(self, mark: tuple[immutables.Map[Any, Any], int]) -> None:
-        """Writes to cells that existed at the restart point are undone; newer cells keep theirs.
-        A container slot (vector, record, hash table) existed when its container did."""
-        old, serial = mark
-        cur = self.s
-        if cur is old:
-            return
-        new = old
-        for key, value in cur.items():
-            if key in old:
-                continue
-            container = key[0] if key.__class__ is tuple and key and not isinstance(key[0], str) else key
-            born = getattr(container, "serial", None)
-            if born is not None and born < serial:
-                continue  # existed at the restart point: back to its (initial) content
-            new = new.set(key, value)
-        self.s = new
-
     # ---- non-local transfers --------------------------------------------------------------
-
-    def unwind_to(self, target_k: Any, then: Callable[[Machine], object], value: Any = VOID) -> None:
-        """Leave every frame above `target_k` (after-thunks run, transactions roll back), then
-        call `then` with the continuation set to `target_k`."""
-        plan = self.exit_actions(self.k, target_k) + [("final", target_k, then)]
-        self.run_plan(plan, 0)
-
-    def exit_actions(self, from_k: Any, to_k: Any) -> list[tuple[Any, ...]]:
-        actions: list[tuple[Any, ...]] = []
-        for k in _own_extents(from_k, to_k):
-            if k.ekind == "dynamic-wind":
-                actions.append(("call", k.data[1], k.next))
-            elif k.ekind == "with-transaction":
-                actions.append(("rollback", k.data, k.next))
-        return actions
-
-    def enter_actions(self, from_k: Any, to_k: Any) -> list[tuple[Any, ...]]:
-        entering: list[tuple[Any, ...]] = []
-        for k in _own_extents(to_k, from_k):
-            if k.ekind == "dynamic-wind":
-                entering.append(("call", k.data[0], k.next))
-            elif k.ekind == "with-transaction":
-                entering.append(("check-open", k.data, k.next))
-        entering.reverse()  # befores outermost first
-        return entering
-
-    def run_plan(self, plan: list[tuple[Any, ...]], i: int) -> None:
-        while i < len(plan):
-            action = plan[i]
-            kind = action[0]
-            if kind == "call":
-                self.k = F.ActionsFrame(plan, i + 1, action[2])
-                self.apply(action[1], (), None)
-                return
-            if kind == "rollback":
-                self.k = action[2]
-                self.rollback_tx(action[1], "exit")
-            elif kind == "check-open":
-                if not self.tx_is_open(action[1]):
-                    self.k = action[2]
-                    self.raise_error(OmegaError("transaction-error",
-                                                "transaction: cannot re-enter a transaction that is no longer open"),
-                                     None)
-                    return
-            elif kind == "final":
-                self.k = action[1]
-                action[2](self)
-                return
-            i += 1
-
-    def invoke_continuation(self, f: ContinuationProc, args: tuple[Any, ...], node: Any) -> None:
-        # Several arguments are delivered as `values` would (LANGUAGE.md 17.9); none, as before, as void.
-        value = args[0] if len(args) == 1 else make_values(args) if args else VOID
-        target = f.k
-        plan = self.exit_actions(self.k, target) + self.enter_actions(self.k, target)
-
-        def then(m: Machine) -> None:
-            m.v, m.c = value, None
-
-        plan.append(("final", target, then))
-        self.run_plan(plan, 0)
-
-    def invoke_resumption(self, f: Resumption, args: tuple[Any, ...], node: Any) -> None:
-        if len(args) > 1:
-            self.raise_error(arity_error("continuation", 0, 1, len(args), f), node)
-            return
-        value = args[0] if args else VOID
-        segment = []
-        k = f.top
-        while k is not f.base:
-            segment.append(k)
-            k = k.next
-        if f.include_base:
-            segment.append(f.base)
-        base = self.k
-        for frame in segment[::-1]:
-            base = frame.rebased(base)
-        self.k = base
-        self.v, self.c = value, None
 
     # ---- effects --------------------------------------------------------------------------
 
@@ -987,490 +626,88 @@ class Machine:
 
         builtin_effect(self, op, args, node)
 
-    # ---- match ----------------------------------------------------------------------------
+    # ---- what other modules ask of a machine, done in the modules of each concern ------------
 
-    def match(self, node: Any, env: Any, value: Any) -> None:
-        from ..equality import equal
+    def signal(self, cond: Condition, severity: str) -> None:
+        handlers.signal(self, cond, severity)
 
-        for pattern, layout, body in node.clauses:
-            slots: list[Any] = [MISSING] * len(layout.bindings)
-            if _match(pattern, value, slots, self.s, equal):
-                vals = tuple(slots)
-                if True in layout.boxed:
-                    vals = self.box_values(layout, vals)
-                self.e = (env, layout, *vals)
-                self.c = body
-                return
-        from ..printer import write_repr
+    def condition_text(self, cond: Condition) -> str:
+        return handlers.condition_text(self, cond)
 
-        self.raise_error(OmegaError("match-failure", f"match: no clause matches {write_repr(value, self.s)}",
-                                    (value,)), node)
+    def backtrace(self, cond: Condition | None = None) -> list[tuple[str, Span | None]]:
+        return handlers.backtrace(self, cond)
 
-    # ---- extents --------------------------------------------------------------------------
+    def active_restarts(self) -> list[Restart]:
+        return handlers.active_restarts(self)
+
+    def invoke_restart(self, target: Any, args: tuple[Any, ...], node: Any) -> None:
+        handlers.invoke_restart(self, target, args, node)
+
+    def unwind_to(self, target_k: Any, then: Callable[[Machine], object], value: Any = VOID) -> None:
+        transfers.unwind_to(self, target_k, then, value)
+
+    def exit_actions(self, from_k: Any, to_k: Any) -> list[tuple[Any, ...]]:
+        return transfers.exit_actions(self, from_k, to_k)
+
+    def run_plan(self, plan: list[tuple[Any, ...]], i: int) -> None:
+        transfers.run_plan(self, plan, i)
 
     def enter_extent(self, node: Any, vals: tuple[Any, ...], env: Any) -> None:
-        kind = node.kind
-        info = node.info
-        self.e = env
-        data: Any = None
-        if kind == "with-transaction":
-            data = self.open_tx(node)
-        elif kind == "with-budget":
-            data = self.open_budget(node, info.dims, vals)
-            if data is None:
-                return
-        elif kind == "with-capabilities":
-            data = frozenset(info.caps)
-        elif kind == "handler-bind":
-            data = (tuple(info.types), vals)
-        elif kind == "restart-bind":
-            data = (tuple(info.names), vals, (self.s, next_serial()))
-        elif kind == "restart-case":
-            data = (self.s, next_serial())
-        elif kind == "amb-collect":
-            cid = self.next_id("collect")
-            data = (cid, self.s, self.r)
-        self.k = F.ExtentFrame(kind, node, env, data, self.k)
-        self.c = node.body
+        extents.enter_extent(self, node, vals, env)
 
     def exit_extent(self, frame: Any, v: Any) -> None:
-        kind = frame.ekind
-        self.v, self.c = v, None
-        if kind == "with-transaction":
-            if self.tx_is_open(frame.data):
-                self.commit_tx(frame.data, v)
-        elif kind == "amb-collect":
-            self.k = frame  # stay inside: collect the value and force a failure
-            cid = frame.data[0]
-            mono = self.r.mono
-            got = mono.collected.get(cid, ()) + (v,)
-            self.r = attrs.evolve(self.r, mono=attrs.evolve(mono, collected=mono.collected.set(cid, got)))
-            self.fail(sym("amb-collect"), None)
-        elif kind == "dynamic-wind":
-            self.k = F.ReturnValueFrame(v, self.k)
-            self.apply(frame.data[1], (), None)
-        elif kind == "prompt":
-            pass
-
-    # ---- transactions ---------------------------------------------------------------------
+        extents.exit_extent(self, frame, v)
 
     def open_tx(self, node: Any) -> int:
-        tid = self.next_id("tx")
-        cp_mark = self.r.mono.ids.get("cp", 0) + 1
-        tx = Transaction(tid, node.span, "open", cp_mark=cp_mark)
-        self.r = attrs.evolve(self.r, txs=self.r.txs + (tx,))
-        self.services.emit("transaction-begin", {"id": f"tx-{tid}"})
-        return tid
+        return extents.open_tx(self, node)
 
     def mark_tx(self, tid: int, status: str) -> None:
-        """Closed transactions' statuses live in the store (restored with it)."""
-        self.s = self.s.set(("tx-status", tid), status)
-
-    def tx_status(self, tid: int) -> str:
-        for tx in self.r.txs:
-            if tx.tid == tid:
-                return str(tx.status)
-        return str(self.s.get(("tx-status", tid), "open"))
+        extents.mark_tx(self, tid, status)
 
     def tx_is_open(self, tid: int) -> bool:
-        return any(tx.tid == tid for tx in self.r.txs)
-
-    def _tx_index(self, tid: int) -> int:
-        for i, tx in enumerate(self.r.txs):
-            if tx.tid == tid:
-                return i
-        raise KeyError(tid)
+        return extents.tx_is_open(self, tid)
 
     def commit_tx(self, tid: int, value: Any) -> None:
-        i = self._tx_index(tid)
-        txs = self.r.txs
-        # Inner transactions still open (an early exit through commit of an outer one) commit too.
-        while len(txs) - 1 > i:
-            self._commit_innermost()
-            txs = self.r.txs
-        self._commit_innermost()
-
-    def _commit_innermost(self) -> None:
-        txs = self.r.txs
-        tx = txs[-1]
-        if len(txs) > 1:
-            parent = txs[-2]
-            merged = attrs.evolve(parent, undo=parent.undo + tx.undo, proposals=parent.proposals + tx.proposals,
-                                  external=parent.external + tx.external)
-            self.r = attrs.evolve(self.r, txs=txs[:-2] + (merged,))
-            self.services.emit("transaction-commit", {"id": f"tx-{tx.tid}", "nested": True})
-            return
-        self.r = attrs.evolve(self.r, txs=())
-        failure = self.services.perform_external(self, tx.external)
-        if failure is not None:
-            self._undo(tx.undo)
-            self.mark_tx(tx.tid, "failed")
-            kind, target, detail = failure
-            self.raise_error(OmegaError("commit-failed", f"commit failed: {detail}", (sym(kind), target, detail)), None)
-            return
-        self.mark_tx(tx.tid, "committed")
-        # A committed world cannot be backtracked into.
-        self.r = attrs.evolve(self.r, choices=tuple(cp for cp in self.r.choices if cp.cid < tx.cp_mark))
-        self.services.emit("transaction-commit", {"id": f"tx-{tx.tid}", "nested": False})
+        extents.commit_tx(self, tid, value)
 
     def rollback_tx(self, tid: int, why: str) -> None:
-        """Roll back `tid` and every transaction opened inside it."""
-        if not self.tx_is_open(tid):
-            return
-        i = self._tx_index(tid)
-        for watcher in self.services.rollback_watchers:
-            watcher(self, self.r.txs[i], why)
-        while len(self.r.txs) > i:
-            tx = self.r.txs[-1]
-            self.r = attrs.evolve(self.r, txs=self.r.txs[:-1])
-            self._undo(tx.undo)
-            self.mark_tx(tx.tid, "rolled-back")
-            self.services.emit("transaction-rollback", {"id": f"tx-{tx.tid}"})
-
-    def _undo(self, undo: tuple[tuple[Any, ...], ...]) -> None:
-        s = self.s
-        facts = self.r.facts
-        for kind, key, old in undo[::-1]:
-            if kind == "cell":
-                s = s.delete(key) if old is MISSING and key in s else (s if old is MISSING else s.set(key, old))
-            else:
-                facts = facts.delete(key) if old is None and key in facts else (facts if old is None else facts.set(key, old))
-        self.s = s
-        self.r = attrs.evolve(self.r, facts=facts)
-        for watcher in self.services.write_watchers:
-            for kind, key, _old in undo:
-                if kind == "cell":
-                    watcher(self, key)
+        extents.rollback_tx(self, tid, why)
 
     def record_fact_change(self, key: Any, old_entry: Any, kind: str, old: Any, new: Any) -> None:
-        if self.r.txs:
-            rec = ProposalRecord(kind, key, old, new, self.current_span())
-            self._update_tx(lambda tx: attrs.evolve(tx, undo=tx.undo + (("fact", key, old_entry),),
-                                                    proposals=tx.proposals + (rec,)))
+        extents.record_fact_change(self, key, old_entry, kind, old, new)
 
     def propose_external(self, proposal: Any, target: Any) -> None:
-        rec = ProposalRecord(proposal.kind, target, VOID, proposal, self.current_span())
-        self._update_tx(lambda tx: attrs.evolve(tx, proposals=tx.proposals + (rec,),
-                                                external=tx.external + (proposal,)))
-
-    # ---- budgets --------------------------------------------------------------------------
-
-    def open_budget(self, node: Any, dims: list[str], vals: tuple[Any, ...]) -> Budget | None:
-        limits = []
-        for dim, val in zip(dims, vals):
-            if val.__class__ is bool or not isinstance(val, (int, float)) or val < 0:
-                self.raise_error(OmegaError("wrong-type", f"with-budget: expected number, got {val!r}", ("number", val)), node)
-                return None
-            limits.append((dim, val))
-        if any(dim == "seconds" for dim, _ in limits):
-            self.timed_budgets = True
-        order = ["steps", "llm-calls", "tokens", "seconds"]
-        limits.sort(key=lambda x: order.index(x[0]))
-        mono = self.r.mono
-        b = Budget(self.next_id("budget"), tuple(limits), self.t, mono.llm_calls, mono.tokens, time.monotonic(), node.span)
-        for dim, lim in limits:
-            if dim == "steps":
-                deadline = self.t + lim
-                if deadline < self.r.step_deadline:
-                    self.r = attrs.evolve(self.r, step_deadline=deadline)
-        self.reset_check()
-        return b
-
-    def active_budgets(self) -> list[tuple[Any, Budget]]:
-        out = []
-        k = self.k
-        while k is not None:
-            if k.__class__ is F.ExtentFrame and k.ekind == "with-budget":
-                out.append((k, k.data))
-            k = k.next
-        return out
-
-    def budget_limit(self, b: Budget, dim: str) -> int | float | None:
-        extra = self.s.get(("budget-extra", b.bid, dim), 0)
-        for d, lim in b.limits:
-            if d == dim:
-                return lim + extra  # type: ignore[no-any-return]
-        return None
-
-    def budget_used(self, b: Budget, dim: str) -> int | float:
-        mono = self.r.mono
-        if dim == "steps":
-            return self.t - b.start_t
-        if dim == "llm-calls":
-            return mono.llm_calls - b.start_llm
-        if dim == "tokens":
-            return mono.tokens - b.start_tokens
-        return time.monotonic() - b.start_time
-
-    def check_step_budget(self) -> None:
-        deadline = math.inf
-        for frame, b in self.active_budgets():
-            lim = self.budget_limit(b, "steps")
-            if lim is None:
-                continue
-            if self.budget_used(b, "steps") > lim:
-                self.r = attrs.evolve(self.r, step_deadline=math.inf)
-                self.budget_exceeded(frame, b, "steps", lim)
-                return
-            deadline = min(deadline, b.start_t + lim + 1)
-        self.r = attrs.evolve(self.r, step_deadline=deadline)
-
-    def check_seconds_budget(self) -> None:
-        if not self.timed_budgets:
-            return
-        for frame, b in self.active_budgets():
-            lim = self.budget_limit(b, "seconds")
-            if lim is not None and self.budget_used(b, "seconds") > lim:
-                self.budget_exceeded(frame, b, "seconds", lim)
-                return
+        extents.propose_external(self, proposal, target)
 
     def check_budget_before_oracle(self, node: Any, op: str, args: tuple[Any, ...]) -> bool:
-        """True when an oracle request may be sent; else signals budget-exceeded, whose
-        `increase-budget` restart performs the effect again."""
-        resume = ("retry_effect", (self.k, node, self.e, op, args))
-        for frame, b in self.active_budgets():
-            lim = self.budget_limit(b, "llm-calls")
-            if lim is not None and self.budget_used(b, "llm-calls") + 1 > lim:
-                self.budget_exceeded(frame, b, "llm-calls", lim, node, resume)
-                return False
-            lim = self.budget_limit(b, "seconds")
-            if lim is not None and self.budget_used(b, "seconds") > lim:
-                self.budget_exceeded(frame, b, "seconds", lim, node, resume)
-                return False
-        return True
+        return budgets.check_budget_before_oracle(self, node, op, args)
 
     def check_tokens_after_oracle(self) -> None:
-        for frame, b in self.active_budgets():
-            lim = self.budget_limit(b, "tokens")
-            if lim is not None and self.budget_used(b, "tokens") > lim:
-                self.budget_exceeded(frame, b, "tokens", lim)
-                return
-
-    def budget_exceeded(self, frame: Any, b: Budget, dim: str, limit: int | float, node: Any = None,
-                        resume: tuple[str, tuple[Any, ...]] | None = None) -> None:
-        used = self.budget_used(b, dim)
-        shown = _num_text(limit)
-        err = OmegaError("budget-exceeded", f"{dim} budget of {shown} exceeded",
-                         (sym(dim), limit, used if dim != "seconds" else float(used)), restarts=())
-        if resume is None:  # a step or time limit: continue where the machine stands
-            resume = ("resume_state", (self.c, self.v, self.e, self.k))
-        err.extra_restarts = (  # type: ignore[attr-defined]
-            Restart(sym("increase-budget"), ("amount",), None, ("increase_budget", (b, dim, resume))),
-            Restart(sym("abort"), ("value",), None, ("abort_budget", (frame,))),
-        )
-        self.services.emit("budget-exceeded", {"dimension": dim, "limit": limit})
-        self.raise_error(err, node if node is not None else self.c)
-
-    def increase_budget(self, args: tuple[Any, ...], b: Budget, dim: str, resume: tuple[str, tuple[Any, ...]]) -> None:
-        amount = args[0] if args else 0
-        key = ("budget-extra", b.bid, dim)
-        self.s = self.s.set(key, self.s.get(key, 0) + amount)
-        if dim == "steps":
-            self.r = attrs.evolve(self.r, step_deadline=self.t + 1)
-        self.reset_check()
-        getattr(self, resume[0])((), *resume[1])
-
-    def resume_state(self, _args: tuple[Any, ...], c: Any, v: Any, e: Any, k: Any) -> None:
-        self.c, self.v, self.e, self.k = c, v, e, k
-
-    def abort_budget(self, args: tuple[Any, ...], frame: Any) -> None:
-        value = args[0] if args else False
-
-        def then(m: Machine) -> None:
-            m.v, m.c = value, None
-
-        self.unwind_to(frame.next, then)
+        budgets.check_tokens_after_oracle(self)
 
     def budget_remaining(self) -> list[tuple[str, int | float]]:
-        dims: dict[str, int | float] = {}
-        for _frame, b in self.active_budgets():
-            for dim, _lim in b.limits:
-                lim = self.budget_limit(b, dim)
-                assert lim is not None
-                left = lim - self.budget_used(b, dim)
-                if dim != "seconds":
-                    left = max(0, left)
-                dims[dim] = min(dims.get(dim, math.inf), left)
-        order = ["steps", "llm-calls", "tokens", "seconds"]
-        return [(d, float(dims[d]) if d == "seconds" else int(dims[d])) for d in order if d in dims]
-
-    # ---- capabilities ---------------------------------------------------------------------
+        return budgets.budget_remaining(self)
 
     def capabilities(self) -> frozenset[str]:
-        caps = frozenset(self.services.granted_capabilities)
-        k = self.k
-        while k is not None:
-            if k.__class__ is F.ExtentFrame and k.ekind == "with-capabilities":
-                caps = caps & k.data
-            k = k.next
-        return caps
-
-    # ---- amb ------------------------------------------------------------------------------
+        return budgets.capabilities(self)
 
     def current_boundary(self) -> tuple[int, Any]:
-        k = self.k
-        while k is not None:
-            if k.__class__ is F.ExtentFrame and k.ekind == "amb-collect":
-                return k.data[0], k
-            k = k.next
-        return 0, None
+        return choice.current_boundary(self)
 
     def choose(self, thunks: list[Any], node: Any) -> None:
-        if not thunks:
-            self.fail(sym("amb"), node)
-            return
-        if len(thunks) > 1:
-            r = self.r
-            mono = r.mono
-            cid = mono.ids.get("cp", 0) + 1
-            boundary, _ = self.current_boundary()
-            alt_spans = tuple(getattr(getattr(getattr(t, "lam", None), "body", None), "span", None) for t in thunks)
-            cp = ChoicePoint(cid, self.span_of(node), alt_spans, self.snapshot(), tuple(thunks[1:]), len(thunks), 1,
-                             self.t, boundary, node)
-            self.r = attrs.evolve(r, choices=r.choices + (cp,),
-                                  mono=attrs.evolve(mono, ids=mono.ids.set("cp", cid)))
-            if self.services.listening:
-                self.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": len(thunks)})
-        self.apply(thunks[0], (), node)
+        choice.choose(self, thunks, node)
 
     def fail(self, reason: Any, node: Any) -> None:
-        for watcher in self.services.fail_watchers:
-            watcher(self, reason, node)
-        boundary, bframe = self.current_boundary()
-        choices = self.r.choices
-        if choices and choices[-1].boundary == boundary:
-            self.resume_choice(choices[-1], None)
-            return
-        if bframe is not None:
-            self.finish_collect(bframe)
-            return
-        self.raise_error(OmegaError("amb-exhausted", "amb: no more choices", (reason,), restarts=()), node)
+        choice.fail(self, reason, node)
 
     def resume_choice(self, cp: ChoicePoint, index: int | None) -> None:
-        """Restore `cp`'s state and take its next untried alternative (or the one at `index`,
-        0-based among the remaining)."""
-        i = 0 if index is None else index
-        thunk = cp.remaining[i]
-        rest = cp.remaining[:i] + cp.remaining[i + 1:]
-        mono = self.r.mono
-        choices = tuple(c for c in self.r.choices if c.cid < cp.cid)
-        if rest:
-            choices += (attrs.evolve(cp, remaining=rest, tried=cp.tried + 1),)
-        st = cp.state
-        self.c, self.v, self.e, self.k, self.s, self.nc = None, VOID, st.e, st.k, st.s, st.nc
-        self.r = attrs.evolve(st.r, choices=choices, mono=mono)
-        if self.services.listening:
-            self.services.emit("amb-backtrack", {"id": f"cp-{cp.cid}", "alternative": cp.total - len(cp.remaining) + i + 1})
-        # The polling schedule restarts before the watchers run: a watcher (the debugger) may ask
-        # for the slow path right after this step, and that request must not be reset away.
-        self.reset_check()
-        for watcher in self.services.backtrack_watchers:
-            watcher(self, cp, i)
-        self.apply(thunk, (), cp.node)
-
-    def finish_collect(self, frame: Any) -> None:
-        cid, entry_store, entry_regs = frame.data
-        mono = self.r.mono
-        values = mono.collected.get(cid, ())
-        self.s = entry_store
-        self.r = attrs.evolve(entry_regs, mono=attrs.evolve(mono, collected=mono.collected.delete(cid)
-                                                             if cid in mono.collected else mono.collected))
-        self.k = frame.next
-        self.v, self.c = make_list(list(values)), None
-        self.reset_check()
-
-    # ---- promises -------------------------------------------------------------------------
+        choice.resume_choice(self, cp, index)
 
     def force(self, p: Any, node: Any) -> None:
-        if not isinstance(p, Promise):
-            self.v, self.c = p, None
-            return
-        st = p.state(self.s)
-        if st[0] == "value":
-            self.v, self.c = st[1], None
-            return
-        _, body, env, chain = st
-        self.k = F.CallbackFrame("forced", (p, node, chain), self.k, "force")
-        self.e = env
-        self.c = body
+        promises.force(self, p, node)
 
-    def forced(self, v: Any, p: Promise, node: Any, chain: bool) -> None:
-        st = p.state(self.s)
-        if st[0] == "value":  # forced re-entrantly meanwhile: the first value wins
-            self.v, self.c = st[1], None
-            return
-        if chain:
-            if isinstance(v, Promise):
-                inner = v.state(self.s)
-                if inner[0] == "value":
-                    self.s = self.s.set(p, ("value", inner[1]))
-                    self.v, self.c = inner[1], None
-                    return
-                # Iterate: p now shares the inner promise's pending computation (constant depth).
-                self.s = self.s.set(p, inner)
-                self.force(p, node)
-                return
-        self.s = self.s.set(p, ("value", v))
-        self.v, self.c = v, None
-
-
-def _num_text(x: int | float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
-
-
-def _match(pattern: Any, value: Any, slots: list[Any], store: Any, equal: Callable[[Any, Any, Any], bool]) -> bool:
-    """Iterative pattern matching; fills `slots`. Repeat binders collect lists."""
-    work: list[tuple[Any, Any]] = [(pattern, value)]
-    while work:
-        pat, val = work.pop()
-        kind = pat[0]
-        if kind == "any":
-            continue
-        if kind == "bind":
-            _, slot, first = pat
-            if first and slots[slot] is MISSING:
-                slots[slot] = val
-            elif not equal(slots[slot], val, store):
-                return False
-            continue
-        if kind == "const":
-            if not equal(pat[1], val, store):
-                return False
-            continue
-        if kind == "vec":
-            if not isinstance(val, Vector) or len(val) != len(pat[1]):
-                return False
-            work.extend(reversed(list(zip(pat[1], val.elements(store)))))
-            continue
-        _, items, tail, repeat, repeat_slots = pat
-        cur = val
-        pending: list[tuple[Any, Any]] = []
-        for sub in items:
-            if not isinstance(cur, Pair):
-                return False
-            pending.append((sub, cur.car))
-            cur = cur.cdr
-        if repeat is not None:
-            elems = list_to_python(cur)
-            if elems is None:
-                return False
-            collected: list[list[Any]] = [[] for _ in repeat_slots]
-            for item in elems:
-                sub_slots = list(slots)
-                for s in repeat_slots:
-                    sub_slots[s] = MISSING
-                if not _match(repeat, item, sub_slots, store, equal):
-                    return False
-                for j, s in enumerate(repeat_slots):
-                    collected[j].append(sub_slots[s])
-            for j, s in enumerate(repeat_slots):
-                slots[s] = make_list(collected[j])
-        elif tail is not None:
-            pending.append((tail, cur))
-        elif cur is not NIL:
-            return False
-        work.extend(reversed(pending))  # left to right: a repeated ?x compares with the first
-    return True
+    def match(self, node: Any, env: Any, value: Any) -> None:
+        patterns.match(self, node, env, value)
 
 
 __all__ = ["Machine", "MachineHalt", "ProgramExit", "Uncaught", "PromptTag", "OracleProcedure"]

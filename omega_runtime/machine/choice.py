@@ -1,0 +1,97 @@
+"""`amb` (LANGUAGE.md 6): choice points, failure and backtracking to the newest choice point of
+the innermost `amb-collect` (or the top level), and the end of a collect."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..conditions import OmegaError
+from ..values import (
+    VOID,
+    make_list,
+    sym,
+)
+from . import frames as F
+from .state import ChoicePoint
+
+if TYPE_CHECKING:
+    from .machine import Machine
+
+
+def current_boundary(m: Machine) -> tuple[int, Any]:
+    k = m.k
+    while k is not None:
+        if k.__class__ is F.ExtentFrame and k.ekind == "amb-collect":
+            return k.data[0], k
+        k = k.next
+    return 0, None
+
+
+def choose(m: Machine, thunks: list[Any], node: Any) -> None:
+    if not thunks:
+        fail(m, sym("amb"), node)
+        return
+    if len(thunks) > 1:
+        r = m.r
+        mono = r.mono
+        cid = mono.ids.get("cp", 0) + 1
+        boundary, _ = current_boundary(m)
+        alt_spans = tuple(getattr(getattr(getattr(t, "lam", None), "body", None), "span", None) for t in thunks)
+        cp = ChoicePoint(cid, m.span_of(node), alt_spans, m.snapshot(), tuple(thunks[1:]), len(thunks), 1,
+                         m.t, boundary, node)
+        m.r = attrs.evolve(r, choices=r.choices + (cp,),
+                              mono=attrs.evolve(mono, ids=mono.ids.set("cp", cid)))
+        if m.services.listening:
+            m.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": len(thunks)})
+    m.apply(thunks[0], (), node)
+
+
+def fail(m: Machine, reason: Any, node: Any) -> None:
+    for watcher in m.services.fail_watchers:
+        watcher(m, reason, node)
+    boundary, bframe = current_boundary(m)
+    choices = m.r.choices
+    if choices and choices[-1].boundary == boundary:
+        resume_choice(m, choices[-1], None)
+        return
+    if bframe is not None:
+        finish_collect(m, bframe)
+        return
+    m.raise_error(OmegaError("amb-exhausted", "amb: no more choices", (reason,), restarts=()), node)
+
+
+def resume_choice(m: Machine, cp: ChoicePoint, index: int | None) -> None:
+    """Restore `cp`'s state and take its next untried alternative (or the one at `index`,
+    0-based among the remaining)."""
+    i = 0 if index is None else index
+    thunk = cp.remaining[i]
+    rest = cp.remaining[:i] + cp.remaining[i + 1:]
+    mono = m.r.mono
+    choices = tuple(c for c in m.r.choices if c.cid < cp.cid)
+    if rest:
+        choices += (attrs.evolve(cp, remaining=rest, tried=cp.tried + 1),)
+    st = cp.state
+    m.c, m.v, m.e, m.k, m.s, m.nc = None, VOID, st.e, st.k, st.s, st.nc
+    m.r = attrs.evolve(st.r, choices=choices, mono=mono)
+    if m.services.listening:
+        m.services.emit("amb-backtrack", {"id": f"cp-{cp.cid}", "alternative": cp.total - len(cp.remaining) + i + 1})
+    # The polling schedule restarts before the watchers run: a watcher (the debugger) may ask
+    # for the slow path right after this step, and that request must not be reset away.
+    m.reset_check()
+    for watcher in m.services.backtrack_watchers:
+        watcher(m, cp, i)
+    m.apply(thunk, (), cp.node)
+
+
+def finish_collect(m: Machine, frame: Any) -> None:
+    cid, entry_store, entry_regs = frame.data
+    mono = m.r.mono
+    values = mono.collected.get(cid, ())
+    m.s = entry_store
+    m.r = attrs.evolve(entry_regs, mono=attrs.evolve(mono, collected=mono.collected.delete(cid)
+                                                         if cid in mono.collected else mono.collected))
+    m.k = frame.next
+    m.v, m.c = make_list(list(values)), None
+    m.reset_check()
