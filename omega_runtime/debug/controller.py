@@ -42,7 +42,7 @@ from .breakpoints import (
 from .history import History
 
 if TYPE_CHECKING:
-    from ..runtime import OmegaRuntime
+    from .target import DebugTarget
 
 
 class DebugStop(MachineHalt):
@@ -148,7 +148,7 @@ def announces_stops(method: Callable[Concatenate[DebugController, P], R]) -> Cal
 
 
 class DebugController:
-    def __init__(self, runtime: OmegaRuntime, history_limit: int = 1_000_000, no_debug: bool = False) -> None:
+    def __init__(self, runtime: DebugTarget, history_limit: int = 1_000_000, no_debug: bool = False) -> None:
         self.rt = runtime
         self.m: Machine = runtime.machine
         self.history = History(0 if no_debug else history_limit)

@@ -142,7 +142,7 @@ class Interventions:
             def change(m: Machine) -> None:
                 m.s = m.s.set((rec, i), value)
         elif kind == "hash":
-            from ..primitives.hashtables import hash_content
+            from ..hash_content import hash_content
 
             table, key_v = target[1], target[2]
 
