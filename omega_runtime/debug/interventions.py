@@ -19,8 +19,8 @@ from ..machine.machine import Machine
 from ..machine.procedures import Closure
 from ..values import VOID, Symbol, list_to_python, sym
 from . import inspector as I
-from .controller import Exit, Stop, activation_depth, top_activation
 from .inspector import EvaluationError
+from .stops import Exit, Stop, activation_depth, top_activation
 from .values_view import VarNode, short_location
 from .views import SPECIAL_NAMES, same_state
 

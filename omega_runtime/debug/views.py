@@ -20,8 +20,8 @@ from ..machine.state import State
 from ..printer import write_repr, write_string
 from ..values import MISSING, Condition, HashTable, Promise, Record, Symbol, Vector, list_to_python, sym
 from . import inspector as I
-from .controller import activation_depth, top_activation
 from .inspector import BindingInfo, EvaluationError, FrameInfo
+from .stops import activation_depth, top_activation
 from .values_view import (
     LISTS,
     Renderer,
@@ -40,7 +40,8 @@ from .values_view import (
 )
 
 if TYPE_CHECKING:
-    from .controller import DebugController, Stop
+    from .controller import DebugController
+    from .stops import Stop
 
 SPECIAL_NAMES = ("$amb", "$tx", "$fixpoint", "$facts", "$budget", "$oracle", "$conditions", "$step")
 SCOPE_OF_NAME = {"$amb": "Choice Points", "$tx": "Transactions", "$fixpoint": "Fixpoint", "$facts": "Facts",
