@@ -22,7 +22,7 @@ from . import inspector as I
 from .inspector import EvaluationError
 from .stops import Exit, Stop, activation_depth, top_activation
 from .values_view import VarNode, short_location
-from .views import SPECIAL_NAMES, same_state
+from .views_base import SPECIAL_NAMES, same_state
 
 if TYPE_CHECKING:
     from .controller import DebugController
