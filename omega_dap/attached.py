@@ -27,7 +27,7 @@ from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.debug.interventions import InterventionError, Interventions
 from omega_runtime.debug.views import Views
 from omega_runtime.machine.machine import MachineHalt, ProgramExit, Uncaught
-from omega_runtime.runtime import EvalResult
+from omega_runtime.runtime import EvalResult, OmegaRuntime
 
 from .launch import ATTACH_KNOWN, AttachConfig
 from .session import DapError, Request, Session
@@ -35,7 +35,14 @@ from .transport import Channel, pump
 
 if TYPE_CHECKING:
     from omega_runtime.protocol import DebugLink
-    from omega_runtime.runtime import OmegaRuntime
+
+
+def served_runtime(link: DebugLink) -> OmegaRuntime:
+    """The runtime of the session the link belongs to: an eval server serves an OmegaRuntime
+    (the protocol package sees it through a narrow protocol of its own)."""
+    runtime = link.runtime
+    assert isinstance(runtime, OmegaRuntime)
+    return runtime
 
 
 def serve(link: DebugLink) -> None:
@@ -43,7 +50,7 @@ def serve(link: DebugLink) -> None:
     session = Session(Channel(link.write))
     session.link = link
     # Breakpoints set before `attach` are verified as attach mode does: pending until loaded.
-    session.ctl = DebugController(link.runtime)
+    session.ctl = DebugController(served_runtime(link))
     session.ctl.attached = True
     session.ctl.adopt_evaluated_sources()  # code the session loaded before the debugger came
     try:
@@ -373,7 +380,7 @@ def attach_here(s: Session, req: Request, cfg: AttachConfig) -> None:
     if s.state != "new":
         raise DapError(1004, "The session is already attached")
     unknown = [k for k in req.args if k not in ATTACH_KNOWN and not k.startswith("__")]
-    rt = link.runtime
+    rt = served_runtime(link)
 
     def run() -> None:
         ctl.set_history_limit(cfg.history_limit)

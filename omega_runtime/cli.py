@@ -200,13 +200,15 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE if rt is None else run_repl(rt)
     if ns.command == "debug":
         from .debug.terminal import run_terminal_debugger
+        from .runtime import OmegaRuntime
 
-        return run_terminal_debugger(ns, _config(ns))
+        return run_terminal_debugger(ns, _config(ns), make_runtime=OmegaRuntime.create)
     if ns.command == "serve":
         from .protocol import serve_forever
+        from .runtime import OmegaRuntime
 
-        return serve_forever(ns.host, ns.port, _config(ns), connection_file=ns.connection_file,
-                             require_token=not ns.no_token)
+        return serve_forever(ns.host, ns.port, _config(ns), make_runtime=OmegaRuntime.create,
+                             connection_file=ns.connection_file, require_token=not ns.no_token)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 

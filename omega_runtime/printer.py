@@ -11,6 +11,7 @@ import math
 import sys
 from typing import Any
 
+from .hash_content import hash_count
 from .values import (
     NIL,
     Condition,
@@ -112,8 +113,6 @@ def _atom(v: Value, store: Store, write: bool) -> str | None:
     if isinstance(v, Promise):
         return "#<promise>"
     if isinstance(v, HashTable):
-        from .primitives.hashtables import hash_count  # hashtables imports the printer
-
         return f"#<hash-table {hash_count(v, store)}>"
     if isinstance(v, RecordType):
         return f"#<record-type {v.name}>"

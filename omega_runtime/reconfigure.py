@@ -1,18 +1,15 @@
-"""`OmegaRuntime.configure(**changes)`: validate changes like `create` does and apply the live
-ones to the running subsystems. Settings fixed at creation (receipts log, cache directory,
-session store) cannot change."""
+"""`OmegaRuntime.configure(**changes)`: validate changes like `create` does. Settings fixed at
+creation (receipts log, cache directory, session store) cannot change; the facade applies the
+live ones to its running subsystems (runtime.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from .config import FIELDS, RuntimeConfig, build_config
-
-if TYPE_CHECKING:
-    from .runtime import OmegaRuntime
 
 FIXED = ("receipts", "cache_dir", "session_store")
 
@@ -25,7 +22,9 @@ def server_config(config: RuntimeConfig) -> dict[str, Any]:
     return values
 
 
-def reconfigure(rt: OmegaRuntime, config: RuntimeConfig, changes: Mapping[str, Any]) -> RuntimeConfig:
+def reconfigured(config: RuntimeConfig, changes: Mapping[str, Any]) -> RuntimeConfig:
+    """`config` with `changes` applied, validated as `create` validates; ValueError for unknown
+    keys and for settings fixed at creation."""
     for key in changes:
         if key not in FIELDS:
             raise ValueError(f"unknown config key {key!r}; accepted keys: {', '.join(FIELDS)}")
@@ -34,26 +33,7 @@ def reconfigure(rt: OmegaRuntime, config: RuntimeConfig, changes: Mapping[str, A
     values = attrs.asdict(config, recurse=False)
     preset = values.pop("preset")
     values.update(changes)
-    new = attrs.evolve(build_config(values, None), preset=preset)
-    if "budget" in changes:
-        rt.budget.set_limits(new.budget)  # validates before anything else changes
-    host = rt.host
-    host.granted_capabilities = frozenset(new.capabilities)
-    host.seed = new.seed
-    if any(k in changes for k in ("oracle", "oracle_script", "replay_receipts")):
-        from .oracle import make_provider
-
-        host.provider = make_provider(new.oracle, script=new.oracle_script, receipts=new.replay_receipts)
-    rt._config = new  # the gates and the server read the new configuration
-    if "features" in changes:
-        rt.feature_gates.apply()
-    if any(k in changes for k in ("server", "host", "port")):
-        rt.protocol.stop()
-        rt.protocol.host, rt.protocol.port = new.host, new.port
-        rt.protocol.config = server_config(new)
-        if new.server:
-            rt.protocol.start()
-    return new
+    return attrs.evolve(build_config(values, None), preset=preset)
 
 
-__all__ = ["reconfigure", "server_config", "FIXED"]
+__all__ = ["reconfigured", "server_config", "FIXED"]

@@ -6,34 +6,25 @@ pipeline and the machine, and exposes the subsystems as attributes.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import os
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .config import PRESETS, RuntimeConfig, RuntimeProviders, build_config
-from .debug.facade import (
-    BreakpointsSubsystem,
-    DebugSubsystem,
-    SnapshotsSubsystem,
-    StepResult,
-    launched_is_terminal,
-    step_launched,
-)
-from .debug.history import History
-from .debug.views import Views
 from .interpreter import Interpreter
 from .machine.host import Host, Tool
 from .machine.machine import MachineHalt, ProgramExit, Uncaught
 from .oracle import ArtifactCache, ReceiptLog, make_provider
 from .printer import result_repr
 from .protocol import ProtocolServer
-from .reconfigure import reconfigure, server_config
+from .reconfigure import reconfigured, server_config
 from .results import EvalResult, EvaluationInterceptor, format_report
 from .span import Span
 from .subsystems import (
@@ -65,6 +56,11 @@ from .subsystems import (
 from .subsystems.step_events import StepEvents
 from .syntax import Atom, SList, SVector
 from .values import VOID
+
+if TYPE_CHECKING:
+    from .debug.facade import BreakpointsSubsystem, DebugSubsystem, SnapshotsSubsystem, StepResult
+    from .debug.history import History
+    from .debug.views import Views
 
 KEPT_INPUTS = 1000  # `<repl-N>`-like inputs remembered in `evaluated_sources`
 
@@ -127,12 +123,10 @@ class OmegaRuntime:
         if config.server:
             self.protocol.start()
         # ---- end of subsystems --------------------------------------------------------------------
-        # The one debug controller: debug, breakpoints, inspector, history, snapshots.
-        self.debug = DebugSubsystem(self)
-        self.breakpoints = BreakpointsSubsystem(self.debug)
-        self.snapshots = SnapshotsSubsystem(self.debug)
-        self.inspector = Views(self.debug.controller)
-        self.history: History = self.debug.controller.history
+        # The debug subsystems (debug, breakpoints, inspector, history, snapshots) share one debug
+        # controller, built on first use: a run that never debugs does not load the debugger.
+        self._debug_lock = threading.Lock()
+        self._debug_parts: tuple[DebugSubsystem, Views] | None = None
 
     def _wire_subsystems(self) -> None:
         """The card's `wireSubsystems`: events from the machine update the subsystems, an amb
@@ -171,14 +165,62 @@ class OmegaRuntime:
         install_gated_eval(self)
         self.budget.start()
 
+    # ---- debugging (RUNTIME.md: debug, breakpoints, inspector, history, snapshots) -----------
+
+    def _debugging(self) -> tuple[DebugSubsystem, Views]:
+        """The debug controller's subsystem and its views, made together on first use (the views
+        give the controller its condition evaluator)."""
+        parts = self._debug_parts
+        if parts is None:
+            with self._debug_lock:  # two threads asking first must not make two controllers
+                parts = self._debug_parts
+                if parts is None:
+                    from .debug.facade import DebugSubsystem
+                    from .debug.views import Views
+
+                    debug = DebugSubsystem(self)
+                    parts = self._debug_parts = (debug, Views(debug.controller))
+        return parts
+
+    @property
+    def debug(self) -> DebugSubsystem:
+        """Launch a program under the runtime's debug controller, run, step, step back."""
+        return self._debugging()[0]
+
+    @property
+    def inspector(self) -> Views:
+        """Frames, scopes, values and evaluation at the debug controller's current step."""
+        return self._debugging()[1]
+
+    @functools.cached_property
+    def breakpoints(self) -> BreakpointsSubsystem:
+        from .debug.facade import BreakpointsSubsystem
+
+        return BreakpointsSubsystem(self.debug)
+
+    @functools.cached_property
+    def snapshots(self) -> SnapshotsSubsystem:
+        from .debug.facade import SnapshotsSubsystem
+
+        return SnapshotsSubsystem(self.debug)
+
+    @property
+    def history(self) -> History:
+        """The debug controller's recorded states (time travel)."""
+        return self.debug.controller.history
+
     def step(self) -> StepResult:
         """One machine transition of the evaluation launched with `debug.launch`."""
         self._check()
+        from .debug.facade import step_launched
+
         return step_launched(self.debug)
 
     def is_terminal(self) -> bool:
         """The launched evaluation has finished (True when none is launched)."""
         self._check()
+        from .debug.facade import launched_is_terminal
+
         return launched_is_terminal(self.debug)
 
     # ---- creation ---------------------------------------------------------------------------
@@ -204,8 +246,25 @@ class OmegaRuntime:
         """Change settings of the live runtime (capabilities, seed, budget, features, oracle,
         server, ...); unknown keys and settings fixed at creation are ValueErrors."""
         self._check()
-        self._config = reconfigure(self, self._config, changes)
-        return self._config
+        new = reconfigured(self._config, changes)
+        if "budget" in changes:
+            self.budget.set_limits(new.budget)  # validates before anything else changes
+        host = self.host
+        host.granted_capabilities = frozenset(new.capabilities)
+        host.seed = new.seed
+        if any(k in changes for k in ("oracle", "oracle_script", "replay_receipts")):
+            host.provider = make_provider(new.oracle, script=new.oracle_script, receipts=new.replay_receipts)
+        self._config = new  # the gates and the server read the new configuration
+        if "features" in changes:
+            self.feature_gates.apply()
+        if any(k in changes for k in ("server", "host", "port")):
+            server = self.protocol
+            server.stop()
+            server.host, server.port = new.host, new.port
+            server.config = server_config(new)
+            if new.server:
+                server.start()
+        return new
 
     # ---- semantic state (the debugger's Choice Points, Transactions and Fixpoint scopes) -------
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from omega_runtime import OmegaRuntime
 from omega_runtime.protocol import ProtocolServer
 
 
@@ -51,7 +52,7 @@ class Client:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ProtocolServer]:
-    srv = ProtocolServer("127.0.0.1", 0, connection_file=tmp_path / "serve.json")
+    srv = ProtocolServer("127.0.0.1", 0, make_runtime=OmegaRuntime.create, connection_file=tmp_path / "serve.json")
     srv.start()
     yield srv
     srv.stop()
@@ -189,8 +190,6 @@ def test_evaluations_from_all_connections_run_one_at_a_time_and_interrupt_stops_
 
 
 def test_the_server_preset_serves_its_own_runtime() -> None:
-    from omega_runtime import OmegaRuntime
-
     with OmegaRuntime.create(preset="server", config={"port": 0}) as rt:
         rt.eval("(define from-python 41)")
         c = Client(rt.protocol.address, rt.protocol.token)

@@ -50,7 +50,7 @@ def test_the_repl_one_input_and_several(tmp_path: Path) -> None:
 
 
 def test_an_omega_serve_session() -> None:
-    server = ProtocolServer("127.0.0.1", 0)
+    server = ProtocolServer("127.0.0.1", 0, make_runtime=OmegaRuntime.create)
     server.start()
     try:
         with socket.create_connection(server.address, timeout=30) as sock, sock.makefile("rb") as replies:

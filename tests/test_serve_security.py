@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from omega_dap.protocol import MAX_BODY, FrameReader, FramingError
+from omega_runtime import OmegaRuntime
 from omega_runtime.protocol import ProtocolServer
 from omega_runtime.protocol import connection_file as cf
 from omega_runtime.protocol.connection import MAX_MESSAGE
@@ -47,8 +48,8 @@ def request(sock: socket.socket, **msg: object) -> dict[str, object]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ProtocolServer]:
-    srv = ProtocolServer("127.0.0.1", 0, connection_file=tmp_path / "serve.json", max_message=4096,
-                         first_request_timeout=1.0)
+    srv = ProtocolServer("127.0.0.1", 0, make_runtime=OmegaRuntime.create, connection_file=tmp_path / "serve.json",
+                         max_message=4096, first_request_timeout=1.0)
     srv.start()
     yield srv
     srv.stop()
@@ -134,7 +135,8 @@ def test_a_client_that_sends_nothing_blocks_no_one_and_is_let_go(server: Protoco
 
 
 def test_a_server_without_a_token_serves_anyone(tmp_path: Path) -> None:
-    srv = ProtocolServer("127.0.0.1", 0, require_token=False, connection_file=tmp_path / "c.json")
+    srv = ProtocolServer("127.0.0.1", 0, make_runtime=OmegaRuntime.create, require_token=False,
+                         connection_file=tmp_path / "c.json")
     srv.start()
     try:
         assert cf.read(tmp_path / "c.json").token is None

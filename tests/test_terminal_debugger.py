@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from transcript_programs import PAIRS, STATS
 
+from omega_runtime import OmegaRuntime
 from omega_runtime.debug.terminal import run_terminal_debugger
 
 COUNTER = """(define count 0)
@@ -35,7 +36,8 @@ def debug(tmp_path: Path, text: str, commands: str, name: str = "prog.omega") ->
     path.write_text(text, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     ns = SimpleNamespace(file=str(path), args=[])
-    code = run_terminal_debugger(ns, {}, stdin=io.StringIO(commands), stdout=out, stderr=err)
+    code = run_terminal_debugger(ns, {}, make_runtime=OmegaRuntime.create, stdin=io.StringIO(commands), stdout=out,
+                                 stderr=err)
     return code, out.getvalue().replace(str(tmp_path) + "/", ""), err.getvalue().replace(str(tmp_path) + "/", "")
 
 

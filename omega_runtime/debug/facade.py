@@ -10,7 +10,7 @@ import attrs
 from .controller import DebugController, Exit, Stop
 
 if TYPE_CHECKING:
-    from ..runtime import OmegaRuntime
+    from .target import DebugTarget
 
 
 @attrs.define
@@ -26,7 +26,7 @@ class StepResult:
 class DebugSubsystem:
     """`runtime.debug`: launch a program under the controller, run, step, step back."""
 
-    def __init__(self, runtime: OmegaRuntime) -> None:
+    def __init__(self, runtime: DebugTarget) -> None:
         self._rt = runtime
         config = runtime.get_config()
         limit = config.history_limit if config.history else 0

@@ -19,10 +19,10 @@ from ..machine.machine import Machine
 from ..machine.procedures import Closure
 from ..values import VOID, Symbol, list_to_python, sym
 from . import inspector as I
-from .controller import Exit, Stop, activation_depth, top_activation
 from .inspector import EvaluationError
+from .stops import Exit, Stop, activation_depth, top_activation
 from .values_view import VarNode, short_location
-from .views import SPECIAL_NAMES, same_state
+from .views_base import SPECIAL_NAMES, same_state
 
 if TYPE_CHECKING:
     from .controller import DebugController
@@ -142,7 +142,7 @@ class Interventions:
             def change(m: Machine) -> None:
                 m.s = m.s.set((rec, i), value)
         elif kind == "hash":
-            from ..primitives.hashtables import hash_content
+            from ..hash_content import hash_content
 
             table, key_v = target[1], target[2]
 

@@ -13,17 +13,19 @@ import cmd
 import signal
 import sys
 import threading
-from collections.abc import Callable
-from typing import IO, Any
+from collections.abc import Callable, Mapping
+from typing import IO, Any, Protocol
 
 import attrs
 
+from ..config import RuntimeProviders
 from ..machine.state import State
 from ..span import Span
 from .controller import DebugController, Exit, Stop
 from .inspector import EvaluationError, FrameInfo
 from .interventions import Interventions
 from .search_tree import render_text, search_tree
+from .target import DebugTarget
 from .views import Views
 
 PROMPT = "(odb) "
@@ -673,12 +675,26 @@ def _stream_writer(stream: IO[str]) -> Callable[[str], None]:
     return write
 
 
-def run_terminal_debugger(ns: Any, config: dict[str, Any], stdin: IO[str] | None = None,
-                          stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
-    """`omega debug FILE ARGS...`: the exit status (the program's when it finished, 2 for an
-    unreadable file or reader errors, else 0)."""
+class TerminalRuntime(DebugTarget, Protocol):
+    """The runtime `omega debug` makes, debugs and disposes of (an OmegaRuntime)."""
+
+    def __enter__(self) -> Any: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class RuntimeFactory(Protocol):
+    """Makes the runtime `omega debug` debugs (`OmegaRuntime.create`)."""
+
+    def __call__(self, config: Mapping[str, Any] | None = ..., preset: str | None = ...,
+                 providers: RuntimeProviders | None = ...) -> TerminalRuntime: ...
+
+
+def run_terminal_debugger(ns: Any, config: dict[str, Any], *, make_runtime: RuntimeFactory,
+                          stdin: IO[str] | None = None, stdout: IO[str] | None = None,
+                          stderr: IO[str] | None = None) -> int:
+    """`omega debug FILE ARGS...` on a runtime made by `make_runtime`: the exit status (the
+    program's when it finished, 2 for an unreadable file or reader errors, else 0)."""
     from ..oracle import OracleConfigError
-    from ..runtime import OmegaRuntime, RuntimeProviders
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -698,8 +714,8 @@ def run_terminal_debugger(ns: Any, config: dict[str, Any], stdin: IO[str] | None
             _stream_writer(stdout)(text)
 
     try:
-        rt = OmegaRuntime.create(config=config, preset="debug",
-                                 providers=RuntimeProviders(stdout=program_stdout, stderr=_stream_writer(stderr)))
+        rt = make_runtime(config=config, preset="debug",
+                          providers=RuntimeProviders(stdout=program_stdout, stderr=_stream_writer(stderr)))
     except OracleConfigError as exc:
         stderr.write(f"omega: {exc.detail}\n")
         return 2
@@ -717,4 +733,4 @@ def run_terminal_debugger(ns: Any, config: dict[str, Any], stdin: IO[str] | None
         return debugger[0].run()
 
 
-__all__ = ["TerminalDebugger", "TermBreakpoint", "run_terminal_debugger", "PROMPT"]
+__all__ = ["TerminalDebugger", "TermBreakpoint", "run_terminal_debugger", "RuntimeFactory", "TerminalRuntime", "PROMPT"]

@@ -18,8 +18,8 @@ import attrs
 from ..machine import frames as F
 from ..printer import write_repr
 from . import record_events as R
-from .controller import activation_depth
 from .inspector import frames
+from .stops import activation_depth
 from .values_view import short_location
 
 TEXT_LIMIT = 80

@@ -309,7 +309,7 @@ def type_of(v: Any, store: Any) -> str:
     if isinstance(v, Vector):
         return f"vector[{len(v)}]"
     if isinstance(v, HashTable):
-        from ..primitives.hashtables import hash_count
+        from ..hash_content import hash_count
 
         return f"hash-table[{hash_count(v, store)}]"
     if isinstance(v, Record):
@@ -514,7 +514,7 @@ class Renderer:
                              lambda i: ("vector", vec, i), False)
 
     def _hash(self, node: VarNode, table: HashTable, evaluate_name: str | None) -> None:
-        from ..primitives.hashtables import hash_entries
+        from ..hash_content import hash_entries
 
         entries = hash_entries(table, self.store)
         store = self.store

@@ -21,7 +21,7 @@ from .connection import FIRST_REQUEST_TIMEOUT, MAX_MESSAGE, Connection
 from .session import OPS, ServeSession
 
 if TYPE_CHECKING:
-    from ..runtime import OmegaRuntime
+    from .served import RuntimeFactory, ServedRuntime
 
 
 class ProtocolServer:
@@ -29,14 +29,16 @@ class ProtocolServer:
     closes the listener and every connection. Port 0 picks a free port (see `address`).
 
     It serves `runtime` (the server preset's runtime serves itself), or else a runtime it
-    creates from `config`/`preset` when it starts listening and disposes of when it stops.
+    creates with `make_runtime(config, preset)` (`OmegaRuntime.create`) when it starts listening
+    and disposes of when it stops.
 
     `connection_file` is where the connection file goes (default: the runtime directory's
     `serve-<port>.json`); `max_message` bounds a request line, `first_request_timeout` the wait
     for an unauthenticated connection's first request."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 7888, config: Mapping[str, Any] | None = None,
-                 preset: str | None = None, runtime: OmegaRuntime | None = None, *,
+                 preset: str | None = None, runtime: ServedRuntime | None = None, *,
+                 make_runtime: RuntimeFactory | None = None,
                  require_token: bool = True, connection_file: str | Path | None = None,
                  max_message: int = MAX_MESSAGE,
                  first_request_timeout: float | None = FIRST_REQUEST_TIMEOUT) -> None:
@@ -51,6 +53,7 @@ class ProtocolServer:
         self.config = {**dict(config or {}), "server": False}
         self.preset = preset
         self._runtime = runtime
+        self._make_runtime = make_runtime
         self._owns_runtime = runtime is None
         self.session: ServeSession | None = None
         self._sock: socket.socket | None = None
@@ -72,12 +75,12 @@ class ProtocolServer:
         return str(host), int(port)
 
     @property
-    def runtime(self) -> OmegaRuntime:
+    def runtime(self) -> ServedRuntime:
         """The runtime served (created on first use when the server owns it)."""
         if self._runtime is None:
-            from ..runtime import OmegaRuntime
-
-            self._runtime = OmegaRuntime.create(config=self.config, preset=self.preset)
+            if self._make_runtime is None:
+                raise RuntimeError("a server without a runtime needs make_runtime to create one")
+            self._runtime = self._make_runtime(config=self.config, preset=self.preset)
         return self._runtime
 
     def bind(self) -> tuple[str, int]:
@@ -177,15 +180,15 @@ def connection_file_token() -> str:
     return connection_file.new_token()
 
 
-def serve_forever(host: str, port: int, config_dict: Mapping[str, Any], *, connection_file: str | None = None,
-                  require_token: bool = True) -> int:
-    """`omega serve`: one runtime serving itself until interrupted, or until an attached
-    debugger ends it. Exit status 0, or 2 when the configuration or the address is unusable."""
+def serve_forever(host: str, port: int, config_dict: Mapping[str, Any], *, make_runtime: RuntimeFactory,
+                  connection_file: str | None = None, require_token: bool = True) -> int:
+    """`omega serve`: one runtime (made by `make_runtime`, `OmegaRuntime.create`) serving itself
+    until interrupted, or until an attached debugger ends it. Exit status 0, or 2 when the
+    configuration or the address is unusable."""
     from ..oracle import OracleConfigError
-    from ..runtime import OmegaRuntime
 
     try:
-        rt = OmegaRuntime.create(config={**dict(config_dict), "host": host, "port": port, "server": False})
+        rt = make_runtime(config={**dict(config_dict), "host": host, "port": port, "server": False})
     except (OracleConfigError, ValueError) as exc:
         sys.stderr.write(f"omega serve: {getattr(exc, 'detail', None) or exc}\n")
         return 2

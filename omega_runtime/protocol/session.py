@@ -39,8 +39,9 @@ import attrs
 from ..machine.machine import MachineHalt
 
 if TYPE_CHECKING:
-    from ..runtime import EvalResult, OmegaRuntime
+    from ..results import EvalResult
     from .connection import Connection
+    from .served import ServedRuntime
 
 OPS = ("eval", "load-file", "complete", "describe", "interrupt", "debug", "close")
 DEBUG_GROUP = "omega.debug_channels"
@@ -54,7 +55,7 @@ class Interrupted(MachineHalt):
 class DebugLink:
     """What a debug channel gets: the upgraded connection and the session's runtime."""
 
-    runtime: OmegaRuntime
+    runtime: ServedRuntime  # an OmegaRuntime
     read: Callable[[], bytes]  # the next bytes from the client (b"" at EOF)
     write: Callable[[bytes], None]  # send bytes to the client
     stop_server: Callable[[], None]  # stop serving (a debugger ending the debuggee)
@@ -78,7 +79,7 @@ def find_debug_channel(name: Any) -> Callable[[DebugLink], None]:
 class ServeSession:
     """The runtime every connection of a server shares, and its evaluation worker."""
 
-    def __init__(self, runtime: OmegaRuntime, stop_server: Callable[[], None]) -> None:
+    def __init__(self, runtime: ServedRuntime, stop_server: Callable[[], None]) -> None:
         self.runtime = runtime
         self._stop_server = stop_server
         self._jobs: queue.Queue[tuple[Connection, dict[str, Any]] | None] = queue.Queue()
@@ -242,7 +243,7 @@ class ServeSession:
         return describe_name(rt, name)
 
 
-def reply_for(rt: OmegaRuntime, result: EvalResult) -> dict[str, Any]:
+def reply_for(rt: ServedRuntime, result: EvalResult) -> dict[str, Any]:
     """The reply fields of an evaluation's result."""
     base = {"output": result.output, "steps": result.steps, "receipts": [r.id for r in result.receipts]}
     if result.diagnostics:
@@ -257,7 +258,7 @@ def reply_for(rt: OmegaRuntime, result: EvalResult) -> dict[str, Any]:
     return reply
 
 
-def describe_name(rt: Any, name: str) -> dict[str, Any]:
+def describe_name(rt: ServedRuntime, name: str) -> dict[str, Any]:
     from ..expander.scope import SPECIAL_FORMS
     from ..machine.procedures import Closure
     from ..primitives.registry import Primitive
