@@ -32,6 +32,7 @@ from ..values import (
 from . import budgets, choice, extents, handlers, patterns, promises, transfers
 from . import frames as F
 from . import nodes as N
+from .frames import Activation, AppFrame, IfFrame, LetFrame, SeqFrame
 from .halts import ERROR_SUPERS, NEVER
 from .halts import MachineHalt as MachineHalt
 from .halts import ProgramExit as ProgramExit
@@ -169,7 +170,7 @@ class Machine:
         kconst, klocal0, klocal1, kglobal = N.KConst, N.KLocal0, N.KLocal1, N.KGlobal
         kapp, kif, kseq, klambda, klet = N.KApp, N.KIf, N.KSeq, N.KLambda, N.KLet
         appframe, ifframe, seqframe, letframe, activation = F.AppFrame, F.IfFrame, F.SeqFrame, F.LetFrame, F.Activation
-        closure, primitive, void = Closure, Primitive, VOID
+        closure, primitive = Closure, Primitive
         missing = MISSING
         c: Any = self.c
         v: Any = self.v
@@ -179,12 +180,14 @@ class Machine:
         check_at: int = self.check_at
         live = True  # whether the locals, not the attributes, hold the state
         narrow: bool | None = True
-        # The typed names below (`node_app: N.KApp = c`) cost nothing interpreted; compiled, they
-        # let mypyc read the fields directly instead of looking them up by name.
+        # Classes are compared through locals but constructed through their global names, and
+        # `type(x)` is preferred to `x.__class__`: interpreted that costs a few nanoseconds, but
+        # compiled those are direct calls. So are the typed names below (`node_app: N.KApp = c`):
+        # mypyc reads their fields directly instead of looking them up by name.
         try:
             while True:
                 if c is not None:
-                    cc = c.__class__
+                    cc = type(c)
                     if cc is klocal0:
                         node_local0: N.KLocal0 = c
                         v = e[node_local0.slot]
@@ -192,7 +195,7 @@ class Machine:
                         narrow = True
                     elif cc is kapp:
                         node_app: N.KApp = c
-                        k = appframe(node_app, e, (), k)
+                        k = AppFrame(node_app, e, (), k)
                         c = node_app.fn
                         narrow = True
                     elif cc is kconst:
@@ -206,7 +209,7 @@ class Machine:
                         narrow = True
                     elif cc is kif:
                         node_if: N.KIf = c
-                        k = ifframe(node_if, e, k)
+                        k = IfFrame(node_if, e, k)
                         c = node_if.test
                         narrow = True
                     elif cc is klocal1:
@@ -217,16 +220,16 @@ class Machine:
                     elif cc is kseq and c.exprs:
                         node_seq: N.KSeq = c
                         if len(node_seq.exprs) > 1:
-                            k = seqframe(node_seq, e, 1, k)
+                            k = SeqFrame(node_seq, e, 1, k)
                         c = node_seq.exprs[0]
                         narrow = True
                     elif cc is klet and c.inits:
                         node_let: N.KLet = c
-                        k = letframe(node_let, e, (), k)
+                        k = LetFrame(node_let, e, (), k)
                         c = node_let.inits[0]
                         narrow = True
                     elif cc is klambda:
-                        v = closure(c, e)
+                        v = Closure(c, e)
                         c = None
                         narrow = True
                     else:
@@ -239,7 +242,7 @@ class Machine:
                     if k is None:
                         self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                         return v
-                    kc = k.__class__
+                    kc = type(k)
                     if kc is appframe:
                         frame_app: F.AppFrame = k
                         app: N.KApp = frame_app.node
@@ -247,47 +250,49 @@ class Machine:
                         n = len(vals)
                         if n <= app.nargs:
                             env = frame_app.env
-                            k = appframe(app, env, vals, frame_app.next)
+                            k = AppFrame(app, env, vals, frame_app.next)
                             c = app.args[n - 1]
                             narrow = e is env
                             e = env
                         else:
                             k = frame_app.next
                             f = vals[0]
-                            fc = f.__class__
-                            if fc is closure and f.lam.plain_arity == n - 1 and (
-                                    k.__class__ is not activation or not f.lam.body.builtin):
+                            fc = type(f)
+                            args = vals[1:]
+                            applied = False
+                            if fc is closure:
                                 proc: Closure = f
                                 lam: N.KLambda = proc.lam
-                                if k.__class__ is activation:
-                                    # A tail call replaces the caller's activation, keeping where
-                                    # that one was called (as Machine.apply does).
-                                    caller: F.Activation = k
-                                    k = activation(proc, caller.site, vals[1:], caller.next)
-                                else:
-                                    k = activation(proc, app, vals[1:], k)
-                                e = (proc.env, lam.layout, *vals[1:])
-                                c = lam.body
-                                narrow = None
-                            elif (fc is primitive and f.kind == "pure" and f.min_args < n
-                                  and (f.max_args is None or n <= f.max_args + 1) and not self.watched_calls
-                                  and not (f.derives and self.services.provenance_seen)):
+                                if lam.plain_arity == n - 1:
+                                    if type(k) is not activation:
+                                        k = Activation(proc, app, args, k)
+                                        applied = True
+                                    elif not lam.body.builtin:
+                                        # A tail call replaces the caller's activation, keeping
+                                        # where that one was called (as Machine.apply does).
+                                        caller: F.Activation = k
+                                        k = Activation(proc, caller.site, args, caller.next)
+                                        applied = True
+                                    if applied:
+                                        e = (proc.env, lam.layout, *args)
+                                        c = lam.body
+                                        narrow = None
+                            elif fc is primitive:
                                 prim: Primitive = f
-                                try:
-                                    v = prim.fn(*vals[1:])
-                                    narrow = True
-                                except Exception:
-                                    # Machine.apply turns the error into a condition (a pure
-                                    # primitive raises the same again).
-                                    self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
-                                    live = False
-                                    narrow = self.apply(prim, vals[1:], app)
-                                    c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
-                                    live = True
-                            else:
+                                if (prim.kind == "pure" and prim.min_args < n
+                                        and (prim.max_args is None or n <= prim.max_args + 1)
+                                        and not self.watched_calls
+                                        and not (prim.derives and self.services.provenance_seen)):
+                                    try:
+                                        v = prim.fn(*args)
+                                        narrow = True
+                                        applied = True
+                                    except Exception:
+                                        pass  # Machine.apply makes the error a condition (raised again)
+                            if not applied:
                                 self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                                 live = False
-                                narrow = self.apply(f, vals[1:], app)
+                                narrow = self.apply(f, args, app)
                                 c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                                 live = True
                     elif kc is activation:
@@ -306,7 +311,7 @@ class Machine:
                         elif branch.else_ is not None:
                             c = branch.else_
                         else:
-                            v = void
+                            v = VOID
                     elif kc is letframe and not k.node.layout.any_boxed:
                         frame_let: F.LetFrame = k
                         let: N.KLet = frame_let.node
@@ -314,7 +319,7 @@ class Machine:
                         n = len(vals)
                         if n < len(let.inits):
                             env = frame_let.env
-                            k = letframe(let, env, vals, frame_let.next)
+                            k = LetFrame(let, env, vals, frame_let.next)
                             c = let.inits[n]
                             narrow = e is env
                             e = env
@@ -333,7 +338,7 @@ class Machine:
                         if i + 1 >= len(seq.exprs):
                             k = frame_seq.next  # the last form is in tail position
                         else:
-                            k = seqframe(seq, env, i + 1, frame_seq.next)
+                            k = SeqFrame(seq, env, i + 1, frame_seq.next)
                         c = seq.exprs[i]
                     else:
                         self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
