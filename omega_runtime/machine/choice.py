@@ -38,11 +38,10 @@ def choose(m: Machine, thunks: list[Any], node: Any) -> None:
         mono = r.mono
         cid = mono.ids.get("cp", 0) + 1
         boundary, _ = current_boundary(m)
-        alt_spans = tuple(getattr(getattr(getattr(t, "lam", None), "body", None), "span", None) for t in thunks)
-        cp = ChoicePoint(cid, m.span_of(node), alt_spans, m.snapshot(), tuple(thunks[1:]), len(thunks), 1,
+        alternatives = tuple(thunks)
+        cp = ChoicePoint(cid, m.span_of(node), alternatives, m.snapshot(), alternatives[1:], len(thunks), 1,
                          m.t, boundary, node)
-        m.r = attrs.evolve(r, choices=r.choices + (cp,),
-                              mono=attrs.evolve(mono, ids=mono.ids.set("cp", cid)))
+        m.r = r.with_choices(r.choices + (cp,), mono.with_ids(mono.ids.set("cp", cid)))
         if m.services.listening:
             m.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": len(thunks)})
     m.apply(thunks[0], (), node)
@@ -71,10 +70,10 @@ def resume_choice(m: Machine, cp: ChoicePoint, index: int | None) -> None:
     mono = m.r.mono
     choices = tuple(c for c in m.r.choices if c.cid < cp.cid)
     if rest:
-        choices += (attrs.evolve(cp, remaining=rest, tried=cp.tried + 1),)
+        choices += (cp.advanced(rest),)
     st = cp.state
     m.c, m.v, m.e, m.k, m.s, m.nc = None, VOID, st.e, st.k, st.s, st.nc
-    m.r = attrs.evolve(st.r, choices=choices, mono=mono)
+    m.r = st.r.with_choices(choices, mono)
     if m.services.listening:
         m.services.emit("amb-backtrack", {"id": f"cp-{cp.cid}", "alternative": cp.total - len(cp.remaining) + i + 1})
     # The polling schedule restarts before the watchers run: a watcher (the debugger) may ask

@@ -22,6 +22,9 @@ class Monotone:
     ids: immutables.Map[str, int] = EMPTY_MAP  # cp, tx, fp counters: never reused in a run
     collected: immutables.Map[int, tuple[Any, ...]] = EMPTY_MAP  # amb-collect frame id -> values
 
+    def with_ids(self, ids: immutables.Map[str, int]) -> Monotone:
+        return Monotone(self.llm_calls, self.tokens, ids, self.collected)
+
 
 @attrs.frozen(slots=True)
 class Registers:
@@ -35,3 +38,9 @@ class Registers:
     mono: Monotone = Monotone()
     fibers: Any = None  # fibers.FiberTable once a fiber is spawned
     form: int = 0  # index of the top-level form being evaluated (see frames.ProgramFrame)
+
+    def with_choices(self, choices: tuple[Any, ...], mono: Monotone) -> Registers:
+        """These registers with other choice points and monotone part: what every choice and
+        backtrack makes (a direct construction, several times cheaper than attrs.evolve)."""
+        return Registers(choices, self.facts, self.fact_seq, self.txs, self.step_deadline, self.random_state,
+                         self.counters, mono, self.fibers, self.form)

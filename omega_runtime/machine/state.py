@@ -26,7 +26,7 @@ class State(NamedTuple):
 class ChoicePoint:
     cid: int  # cp-N
     span: Any  # the amb's span
-    alt_spans: tuple[Any, ...]  # span of every alternative, in amb order
+    alternatives: tuple[Any, ...]  # every alternative's thunk, in amb order
     state: State  # the machine at the choice (continuation = the amb's)
     remaining: tuple[Any, ...]  # untried thunks, in order
     total: int
@@ -34,6 +34,19 @@ class ChoicePoint:
     created: int  # the step that created it
     boundary: int  # 0: the top-level form; else the amb-collect's id
     node: Any = None  # the amb's node: alternatives are applied there
+
+    @property
+    def alt_spans(self) -> tuple[Any, ...]:
+        """The span of every alternative (its thunk's body), in amb order; asked for only by a
+        debugger, so not computed at each choice."""
+        return tuple(getattr(getattr(getattr(t, "lam", None), "body", None), "span", None)
+                     for t in self.alternatives)
+
+    def advanced(self, remaining: tuple[Any, ...]) -> ChoicePoint:
+        """This choice point with one more alternative tried and `remaining` left (as evolve
+        would make it, at a fraction of its cost: a choice point changes at every backtrack)."""
+        return ChoicePoint(self.cid, self.span, self.alternatives, self.state, remaining, self.total,
+                           self.tried + 1, self.created, self.boundary, self.node)
 
 
 @attrs.frozen(slots=True)

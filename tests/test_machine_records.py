@@ -1,0 +1,34 @@
+"""The machine's hand-written record updates (issue 15: choices and backtracks no longer go
+through attrs.evolve) change exactly the fields they name."""
+
+from __future__ import annotations
+
+import attrs
+import immutables
+
+from omega_runtime.machine.registers import Monotone, Registers
+from omega_runtime.machine.state import ChoicePoint, State
+
+
+def distinct_registers() -> Registers:
+    # Every field a value no other field has, so a field copied into the wrong place shows.
+    values = {f.name: ("field", f.name) for f in attrs.fields(Registers)}
+    return Registers(**values)
+
+
+def test_with_choices_is_evolve_of_choices_and_mono() -> None:
+    r = distinct_registers()
+    mono = Monotone(1, 2, immutables.Map({"cp": 3}), immutables.Map())
+    assert r.with_choices(("c",), mono) == attrs.evolve(r, choices=("c",), mono=mono)
+
+
+def test_with_ids_is_evolve_of_ids() -> None:
+    mono = Monotone(1, 2, immutables.Map({"cp": 3}), immutables.Map({4: (5,)}))
+    ids = immutables.Map({"cp": 9})
+    assert mono.with_ids(ids) == attrs.evolve(mono, ids=ids)
+
+
+def test_advanced_choice_point_tries_one_more() -> None:
+    state = State(None, 1, 2, 3, 4, 5, 6, 7)
+    cp = ChoicePoint(1, "span", ("a", "b", "c"), state, ("b", "c"), 3, 1, 10, 0, "node")
+    assert cp.advanced(("c",)) == attrs.evolve(cp, remaining=("c",), tried=2)
