@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -116,7 +115,6 @@ def _run_and_report(rt: Any, text: str, source: str) -> int:
     from .machine.ports import use_process_stdin
 
     use_process_stdin()  # `(current-input-port)` is standard input here (LANGUAGE.md 17.4)
-    _collect_for_the_run()
     with rt:
         result = rt.eval(text, source=source)
         if result.diagnostics:
@@ -132,16 +130,6 @@ def _run_and_report(rt: Any, text: str, source: str) -> int:
             prefix = "" if not result.output or result.output.endswith("\n") else "\n"
             _write_out(prefix + result.printed + "\n")
     return EXIT_OK
-
-
-def _collect_for_the_run() -> None:
-    """The cyclic garbage collector, off while the runtime was built, runs again for the program
-    with what exists now (modules, the prelude) frozen out of its scans and a larger young
-    generation: the machine's garbage is freed by reference counting, and scanning its long-lived
-    continuations over and over was a quarter of a deep recursion's time."""
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 50)
-    gc.enable()
 
 
 def cmd_run(ns: argparse.Namespace) -> int:
@@ -196,16 +184,6 @@ def _stdout_closed() -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    # Building the runtime makes long-lived objects only: collecting while it runs is wasted time.
-    # `run` and `-e` turn the collector on again (_collect_for_the_run); other commands at once.
-    gc.disable()
-    try:
-        return _dispatch(argv)
-    finally:
-        gc.enable()
-
-
-def _dispatch(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     ns = parser.parse_args(args)
@@ -219,9 +197,7 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         from .repl import run_repl
 
         rt = _make_runtime(ns)
-        gc.enable()
         return EXIT_USAGE if rt is None else run_repl(rt)
-    gc.enable()  # the debugger and the server run for long: collect as usual
     if ns.command == "debug":
         from .debug.terminal import run_terminal_debugger
         from .runtime import OmegaRuntime
