@@ -165,8 +165,7 @@ class Machine:
         `step` or frame's `resume` runs, before the slow path, on return and on an exception,
         and read again after. Each inline transition does exactly what the node's or frame's
         own method does, so step counts and recorded states are the same either way."""
-        record = self.record
-        ra = record.append if record is not None else None
+        record: list[Any] | None = self.record
         kconst, klocal0, klocal1, kglobal = N.KConst, N.KLocal0, N.KLocal1, N.KGlobal
         kapp, kif, kseq, klambda, klet = N.KApp, N.KIf, N.KSeq, N.KLambda, N.KLet
         appframe, ifframe, seqframe, letframe, activation = F.AppFrame, F.IfFrame, F.SeqFrame, F.LetFrame, F.Activation
@@ -347,14 +346,14 @@ class Machine:
                         c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                         live = True
                 t += 1
-                if ra is not None:
+                if record is not None:
                     # A narrow step is kept as (its control, or its value when there is no control;
                     # the continuation); any other as (the whole state, the continuation).
                     if narrow:
-                        ra(v if c is None else c)
+                        record.append(v if c is None else c)
                     else:
-                        ra((c, v, e, k, self.s, self.r, self.nc))
-                    ra(k)
+                        record.append((c, v, e, k, self.s, self.r, self.nc))
+                    record.append(k)
                 if t >= check_at:
                     # A request from another thread (request_slow_path) is seen here within
                     # `poll_every` steps, at the next regular check at the latest.
