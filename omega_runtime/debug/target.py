@@ -7,23 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..runtime_parts import RuntimeParts
+
 if TYPE_CHECKING:
-    from ..config import RuntimeConfig
-    from ..interpreter import Interpreter
-    from ..machine.host import Host
-    from ..machine.machine import Machine
     from ..oracle import ReceiptLog
 
 
-class DebugTarget(Protocol):
+class DebugTarget(RuntimeParts, Protocol):
     """What a DebugController, its views and interventions use of the runtime (an OmegaRuntime)."""
 
-    @property
-    def machine(self) -> Machine: ...
-    @property
-    def host(self) -> Host: ...
-    @property
-    def interpreter(self) -> Interpreter: ...
     @property
     def receipt_log(self) -> ReceiptLog: ...
     @property
@@ -31,8 +23,6 @@ class DebugTarget(Protocol):
     @property
     def stderr(self) -> Callable[[str], None]: ...
 
-    def get_config(self) -> RuntimeConfig: ...
-    def emit(self, name: str, data: Any = None) -> None: ...
     def next_input_name(self) -> str: ...
     def prepare_program(self, result: Any, text: str | None, source: str | None = None) -> list[Any]: ...
 

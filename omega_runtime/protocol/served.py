@@ -8,22 +8,17 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..runtime_parts import RuntimeParts
+
 if TYPE_CHECKING:
-    from ..config import RuntimeConfig
-    from ..interpreter import Interpreter
-    from ..machine.machine import Machine
     from ..results import EvalResult, EvaluationInterceptor
     from ..subsystems import LLMIntegration, Session, StateCoordinator
     from .server import ProtocolServer
 
 
-class ServedRuntime(Protocol):
+class ServedRuntime(RuntimeParts, Protocol):
     """What a server's session uses of the runtime it serves (an OmegaRuntime)."""
 
-    @property
-    def machine(self) -> Machine: ...
-    @property
-    def interpreter(self) -> Interpreter: ...
     @property
     def eval_lock(self) -> AbstractContextManager[Any]: ...
     @property
@@ -39,7 +34,6 @@ class ServedRuntime(Protocol):
 
     def eval(self, code: str, *, source: str = ...) -> EvalResult: ...
     def next_input_name(self) -> str: ...
-    def get_config(self) -> RuntimeConfig: ...
     def dispose(self) -> None: ...
 
 
