@@ -14,9 +14,7 @@ loaded from its Python source, so a stale extension never runs in place of the c
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -44,13 +42,17 @@ def _extensions_stale() -> bool:
     return False
 
 
-class _SourcesFirst(importlib.abc.MetaPathFinder):
-    """Load this package's modules from their `.py` files even where an extension module exists."""
+class _SourcesFirst:
+    """Load this package's modules from their `.py` files even where an extension module exists.
+    (A meta path finder by protocol: subclassing `importlib.abc.MetaPathFinder` would import
+    `importlib.resources` and `tempfile` at every start.)"""
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if not fullname.startswith(__name__ + ".") or not path:
             return None
+        import importlib.util
+
         leaf = fullname.rpartition(".")[2]
         for directory in path:
             source = os.path.join(directory, leaf + ".py")
