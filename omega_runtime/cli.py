@@ -6,7 +6,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from .config import CAPABILITIES
@@ -27,15 +27,16 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
 
 
-def _parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line's parser. With `only` (a command name), only that command's arguments
-    are declared; the other commands keep their names and help: argparse formats every argument
-    as it is added (~1 ms a command), and a run needs one command's."""
+def _parser(declared: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. With `declared`, only those commands' arguments are declared;
+    the others keep their names and help (what the top level's usage, help and errors show):
+    argparse formats every argument as it is added (~1 ms a command), and a command line can use
+    only the arguments of a command it names."""
     p = argparse.ArgumentParser(prog="omega", description="The Omega language: run, check, debug and serve programs.")
     p.add_argument("-e", dest="expr", metavar="EXPR", help="evaluate EXPR and print its value")
     sub = p.add_subparsers(dest="command")
     for name, declare in _COMMANDS.items():
-        if only is None or only == name:
+        if declared is None or name in declared:
             declare(sub)
         else:
             sub.add_parser(name, help=_HELP[name])
@@ -201,7 +202,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
 
 
 def cmd_eval(expr: str) -> int:
-    ns = _parser("run").parse_args(["run", "-"])
+    ns = _parser({"run"}).parse_args(["run", "-"])
     rt = _make_runtime(ns)
     return EXIT_USAGE if rt is None else _run_and_report(rt, expr, "<eval>")
 
@@ -244,9 +245,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     ns = _plain_run(args)
     if ns is None:
-        # A command first (`omega run ...`): only its arguments can follow, so only it is declared.
-        parser = _parser(args[0] if args and args[0] in _COMMANDS else None)
-        ns = parser.parse_args(args)
+        ns = _parser({arg for arg in args if arg in _COMMANDS}).parse_args(args)
     if ns.expr is not None:
         return cmd_eval(ns.expr)
     if ns.command == "run":
@@ -267,7 +266,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return serve_forever(ns.host, ns.port, _config(ns), connection_file=ns.connection_file,
                              require_token=not ns.no_token)
-    parser.print_help(sys.stderr)
+    _parser(()).print_help(sys.stderr)  # no command: the top level's help, which lists every command
     return EXIT_USAGE
 
 

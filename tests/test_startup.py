@@ -48,7 +48,7 @@ def test_a_plain_run_command_line_is_read_as_the_parser_reads_it(file: str, word
         assert plain is None  # left to the parser
         return
     assert plain is not None
-    assert vars(plain) == vars(cli._parser("run").parse_args(argv))
+    assert vars(plain) == vars(cli._parser({"run"}).parse_args(argv))
     assert vars(plain) == vars(cli._parser().parse_args(argv))
 
 
@@ -80,3 +80,27 @@ def test_a_collector_switched_off_stays_off(unfrozen: None, capsys: pytest.Captu
     finally:
         gc.enable()
     assert capsys.readouterr().out == "3\n"
+
+
+def parse(declared: set[str] | None, argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[object, ...]:
+    """What a parser declaring `declared` (None: every command) makes of `argv`: its namespace or
+    exit status, and what it printed."""
+    parser = cli._parser(declared)
+    try:
+        outcome: object = vars(parser.parse_args(argv))
+    except SystemExit as exc:
+        outcome = exc.code
+    out = capsys.readouterr()
+    return outcome, out.out, out.err
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--help"], ["-h"], ["-e", "(+ 1 2)"], ["-e"], ["-e", "run"], ["-e", "1", "run"], ["bogus"], ["--bogus"],
+    ["run"], ["run", "--help"], ["run", "--seed", "x", "f"], ["run", "--allow", "net", "f", "a"], ["check"],
+    ["check", "f"], ["repl", "--allow", "nope"], ["debug"], ["debug", "f", "x"], ["serve", "--port", "x"],
+    ["serve", "--help"], ["-e", "1", "check", "f"], ["run", "f", "--", "x"],
+])
+def test_declaring_only_the_commands_named_parses_as_declaring_all(argv: list[str],
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    named = {arg for arg in argv if arg in cli._COMMANDS}
+    assert parse(named, argv, capsys) == parse(None, argv, capsys)
