@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
-
 from omega_runtime import core
 from omega_runtime.syntax import Atom, SList, SVector, Syntax
 
@@ -16,15 +14,14 @@ _ONE, _MANY, _PAIRS = 0, 1, 2
 
 
 def _plan(cls: type) -> tuple[tuple[str, int], ...]:
-    """Which fields of `cls` can hold nodes or clauses, and how (read from the attrs annotations)."""
+    """Which fields of `cls` can hold nodes or clauses, and how (read from the field annotations)."""
     plan = _plans.get(cls)
     if plan is None:
         steps = []
-        for f in attrs.fields(cls):
-            t = str(f.type)
+        for name, t in core.record_fields(cls):
             if "Node" not in t and "Clause" not in t:
                 continue  # spans, bindings, names, patterns: nothing to walk
-            steps.append((f.name, _PAIRS if "tuple[" in t else _MANY if t.startswith("list[") else _ONE))
+            steps.append((name, _PAIRS if "tuple[" in t else _MANY if t.startswith("list[") else _ONE))
         plan = _plans[cls] = tuple(steps)
     return plan
 
@@ -32,7 +29,7 @@ def _plan(cls: type) -> tuple[tuple[str, int], ...]:
 def children(obj: Any) -> list[Any]:
     """The core nodes and clauses directly under a node or clause, in field order.
 
-    Generic over the node classes (their attrs annotations), so node kinds added to `core` later are walked too.
+    Generic over the node classes (their field annotations), so node kinds added to `core` later are walked too.
     """
     out: list[Any] = []
     for name, how in _plan(type(obj)):

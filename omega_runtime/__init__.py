@@ -6,17 +6,16 @@ that tools needing only the reader or the expander (the language server) do not 
 runtime.
 
 A compiled build (setup.py) has the step machine's modules also as mypyc extension modules beside
-their sources. They are used unless `OMEGA_PURE=1` is set, or some source is newer than its
-extension (an edited checkout whose extensions were built before the edit): then every module is
-loaded from its Python source, so a stale extension never runs in place of the code beside it.
+their sources. They are used unless `OMEGA_PURE=1` is set, or, in a source checkout (an editable
+install), some source is newer than its extension (edited after the extensions were built): then
+every module is loaded from its Python source, so a stale extension never runs in place of the
+code beside it.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -24,17 +23,21 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_COMPILED_DIRS = (_HERE, os.path.join(_HERE, "machine"))
 
 
-def _extensions_stale() -> bool:
-    """Whether a compiled module's source is newer than the library holding the compiled code."""
+def _extensions_stale(package: str = _HERE) -> bool:
+    """Whether `package` sits in its source checkout (setup.py beside it: an editable install,
+    built in place) and a compiled module's source there is newer than the library holding the
+    compiled code. An installed package is not edited in place, and installing stamps each file
+    with the time it is written: there a source may be a little newer than the library."""
+    if not os.path.isfile(os.path.join(os.path.dirname(package), "setup.py")):
+        return False
     suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
-    machine_dir = _COMPILED_DIRS[1]
+    machine_dir = os.path.join(package, "machine")
     try:
         library = next(n for n in os.listdir(machine_dir) if n.startswith("_compiled__mypyc") and n.endswith(suffixes))
         built = os.stat(os.path.join(machine_dir, library)).st_mtime
-        for directory in _COMPILED_DIRS:
+        for directory in (package, machine_dir):
             for name in os.listdir(directory):
                 if name.endswith(suffixes) and not name.startswith("_compiled__mypyc"):
                     if os.stat(os.path.join(directory, name.split(".", 1)[0] + ".py")).st_mtime > built:
@@ -44,13 +47,17 @@ def _extensions_stale() -> bool:
     return False
 
 
-class _SourcesFirst(importlib.abc.MetaPathFinder):
-    """Load this package's modules from their `.py` files even where an extension module exists."""
+class _SourcesFirst:
+    """Load this package's modules from their `.py` files even where an extension module exists.
+    (A meta path finder by protocol: subclassing `importlib.abc.MetaPathFinder` would import
+    `importlib.resources` and `tempfile` at every start.)"""
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if not fullname.startswith(__name__ + ".") or not path:
             return None
+        import importlib.util
+
         leaf = fullname.rpartition(".")[2]
         for directory in path:
             source = os.path.join(directory, leaf + ".py")

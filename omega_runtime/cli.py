@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from .config import CAPABILITIES
@@ -26,33 +27,63 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(declared: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. With `declared`, only those commands' arguments are declared;
+    the others keep their names and help (what the top level's usage, help and errors show):
+    argparse formats every argument as it is added (~1 ms a command), and a command line can use
+    only the arguments of a command it names."""
     p = argparse.ArgumentParser(prog="omega", description="The Omega language: run, check, debug and serve programs.")
     p.add_argument("-e", dest="expr", metavar="EXPR", help="evaluate EXPR and print its value")
     sub = p.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="run a program file", description="Run FILE: prints what the program writes, then "
+    for name, declare in _COMMANDS.items():
+        if declared is None or name in declared:
+            declare(sub)
+        else:
+            sub.add_parser(name, help=_HELP[name])
+    return p
+
+
+_HELP = {"run": "run a program file", "check": "report reader and expansion diagnostics",
+         "repl": "interactive read-eval-print loop", "debug": "debug a program in the terminal (like pdb)",
+         "serve": "serve a JSON-lines evaluation session over TCP"}
+
+
+def _declare_run(sub: Any) -> None:
+    run = sub.add_parser("run", help=_HELP["run"], description="Run FILE: prints what the program writes, then "
                          "the write form of the last form's value unless it is void. Exit 0, 1 on an uncaught "
                          "condition, 2 on reader errors or bad usage.")
     _add_run_options(run)
     run.add_argument("file", help="the .omega program")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the program ((command-line) lists them)")
-    check = sub.add_parser("check", help="report reader and expansion diagnostics",
+
+
+def _declare_check(sub: Any) -> None:
+    check = sub.add_parser("check", help=_HELP["check"],
                            description="Read and expand FILE without running it; print every diagnostic as "
                            "FILE:LINE:COL: error CODE: MESSAGE. Exit 2 when there is any, else 0.")
     check.add_argument("file")
-    repl = sub.add_parser("repl", help="interactive read-eval-print loop",
+
+
+def _declare_repl(sub: Any) -> None:
+    repl = sub.add_parser("repl", help=_HELP["repl"],
                           description="Read forms until balanced, print `=> ` and the value's write form. Ctrl-C "
                           "interrupts a running evaluation and keeps the session; Ctrl-D exits. Prompts (`omega> `, "
                           "`....> `), line editing and the history file ~/.omega_history are used only when stdin "
                           "is a terminal; piped input is read without prompts, so stdout holds only the output and "
                           "the `=> ` lines.")
     _add_run_options(repl)
-    debug = sub.add_parser("debug", help="debug a program in the terminal (like pdb)",
+
+
+def _declare_debug(sub: Any) -> None:
+    debug = sub.add_parser("debug", help=_HELP["debug"],
                            description="Debug FILE on the runtime's debug controller; type `help` at the prompt.")
     _add_run_options(debug)
     debug.add_argument("file")
     debug.add_argument("args", nargs=argparse.REMAINDER)
-    serve = sub.add_parser("serve", help="serve a JSON-lines evaluation session over TCP",
+
+
+def _declare_serve(sub: Any) -> None:
+    serve = sub.add_parser("serve", help=_HELP["serve"],
                            description="A JSON-lines eval server (ops: eval, load-file, complete, describe, "
                            "interrupt, debug, close) for one session: every connection shares its runtime and "
                            "definitions, evaluations run one at a time in arrival order, and a debugger can "
@@ -69,7 +100,23 @@ def _parser() -> argparse.ArgumentParser:
                        "omega-dap's attach looks first) instead of the runtime directory")
     serve.add_argument("--no-token", action="store_true",
                        help="take connections without a token: anyone who can reach the port runs code (warned)")
-    return p
+
+
+_COMMANDS: dict[str, Callable[[Any], None]] = {
+    "run": _declare_run, "check": _declare_check, "repl": _declare_repl, "debug": _declare_debug,
+    "serve": _declare_serve,
+}
+
+
+def _plain_run(args: list[str]) -> argparse.Namespace | None:
+    """`omega run FILE ARG...` with no option before FILE, as the parser would read it (every
+    word after FILE is the program's), without building the parser (~5-9 ms of a start-up: argparse
+    formats each argument it declares and translates every message); None for any other command
+    line, which the parser reads."""
+    if len(args) < 2 or args[0] != "run" or args[1].startswith("-") or "--" in args[2:]:
+        return None
+    return argparse.Namespace(expr=None, command="run", allow=[], oracle=None, oracle_script=None, replay=None,
+                              receipts=None, cache=None, seed=0, file=args[1], args=args[2:])
 
 
 def _config(ns: argparse.Namespace) -> dict[str, Any]:
@@ -98,14 +145,25 @@ def _write_err(text: str) -> None:
 
 
 def _make_runtime(ns: argparse.Namespace, argv: Sequence[str] = ()) -> Any:
-    from .oracle import OracleConfigError
-    from .runtime import OmegaRuntime, RuntimeProviders
-
+    # Importing the runtime and loading the prelude make ~100,000 objects that live as long as the
+    # process: collections while they are made find nothing (~9 ms of a start-up), and frozen (left
+    # out of every later collection) they cost the program's collections nothing either.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        rt = OmegaRuntime.create(config=_config(ns), providers=RuntimeProviders(stdout=_write_out, stderr=_write_err))
-    except OracleConfigError as exc:
-        _write_err(f"omega: {exc.detail}\n")
-        return None
+        from .oracle import OracleConfigError
+        from .runtime import OmegaRuntime, RuntimeProviders
+
+        try:
+            rt = OmegaRuntime.create(config=_config(ns),
+                                     providers=RuntimeProviders(stdout=_write_out, stderr=_write_err))
+        except OracleConfigError as exc:
+            _write_err(f"omega: {exc.detail}\n")
+            return None
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
     rt.host.argv = list(argv)
     return rt
 
@@ -144,7 +202,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
 
 
 def cmd_eval(expr: str) -> int:
-    ns = _parser().parse_args(["run", "-"])
+    ns = _parser({"run"}).parse_args(["run", "-"])
     rt = _make_runtime(ns)
     return EXIT_USAGE if rt is None else _run_and_report(rt, expr, "<eval>")
 
@@ -185,8 +243,9 @@ def _stdout_closed() -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
-    ns = parser.parse_args(args)
+    ns = _plain_run(args)
+    if ns is None:
+        ns = _parser({arg for arg in args if arg in _COMMANDS}).parse_args(args)
     if ns.expr is not None:
         return cmd_eval(ns.expr)
     if ns.command == "run":
@@ -209,7 +268,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return serve_forever(ns.host, ns.port, _config(ns), make_runtime=OmegaRuntime.create,
                              connection_file=ns.connection_file, require_token=not ns.no_token)
-    parser.print_help(sys.stderr)
+    _parser(()).print_help(sys.stderr)  # no command: the top level's help, which lists every command
     return EXIT_USAGE
 
 

@@ -4,7 +4,6 @@ Shared by the reader and `string->number`."""
 
 from __future__ import annotations
 
-import decimal
 import math
 import re
 from typing import Final
@@ -42,6 +41,8 @@ def parse_prefixed(token: str) -> int | float | None:
         value = int(rest)
     elif radix in (None, 10) and _FLOAT.fullmatch(rest):
         if exactness == "e":
+            import decimal  # rare (`#e1.5`): not at every start-up
+
             exact = decimal.Decimal(rest)
             if exact != exact.to_integral_value():
                 return None  # no exact rationals

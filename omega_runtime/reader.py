@@ -22,7 +22,6 @@ import math
 import os
 import re
 from bisect import bisect_right
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
@@ -67,7 +66,7 @@ class _Grammar:
     cached as JSON in the user's cache directory (see `_load_tables`)."""
 
     def __init__(self) -> None:
-        source = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
+        source = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
         pattern, names, table, self.start_state, self.end_state = _load_tables(source)
         self.scanner: Final = re.compile(pattern)
         # `m.lastindex` is the alternative's position because the patterns capture nothing else.

@@ -3,10 +3,16 @@ extensions are installed, and both builds compute the same results, step for ste
 
 from __future__ import annotations
 
+import importlib.machinery
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+
+import omega_runtime
 
 PROGRAM = """
 (define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
@@ -50,3 +56,33 @@ def test_omega_pure_loads_the_python_modules_and_both_builds_agree() -> None:
     assert pure["steps"] == default["steps"]
     assert pure["printed"] == "(610 ((3 4 5) (5 12 13) (6 8 10) (9 12 15)) 3.5 0.3333333333333333 3 2.5 #t #f " \
         "\"ab\" #(1 2.0 #t))"
+
+
+def fake_compiled_package(root: Path, source_newer_by: float) -> Path:
+    """A package laid out as a compiled build: the machine's library, one extension module and its
+    source, stamped `source_newer_by` seconds after the library."""
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    machine = root / "omega_runtime" / "machine"
+    machine.mkdir(parents=True)
+    library = machine / f"_compiled__mypyc{suffix}"
+    library.write_bytes(b"")
+    (machine / f"nodes{suffix}").write_bytes(b"")
+    source = machine / "nodes.py"
+    source.write_text("", encoding="utf-8")
+    built = library.stat().st_mtime
+    os.utime(source, (built + source_newer_by, built + source_newer_by))
+    return root / "omega_runtime"
+
+
+@pytest.mark.parametrize(("checkout", "newer_by", "stale"), [
+    (True, 5.0, True),     # a source edited after the extensions were built: its source runs
+    (True, -5.0, False),
+    (False, 0.004, False),  # installed: each file is stamped as it is written
+    (False, 5.0, False),
+])
+def test_extensions_are_stale_only_in_an_edited_checkout(tmp_path: Path, checkout: bool, newer_by: float,
+                                                         stale: bool) -> None:
+    package = fake_compiled_package(tmp_path, newer_by)
+    if checkout:
+        (tmp_path / "setup.py").write_text("", encoding="utf-8")
+    assert omega_runtime._extensions_stale(str(package)) is stale

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from ..span import Span
 from ..syntax import Atom, SList, SVector, Syntax
 from ..values import NIL, Symbol
@@ -22,31 +20,72 @@ from .parse import symbol_list
 from .scope import Env
 from .trampoline import Gen, run
 
+# Compiled rules are immutable values, equal when their fields are (a macro defined again the
+# same way is the same macro). Plain classes, not attrs ones: building attrs classes costs ~0.3 ms
+# each at every start-up (issue 15).
+
+
+class _Value:
+    __slots__: tuple[str, ...] = ()
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__ and self._fields() == other._fields()
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, self._fields()))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({shown})"
+
+
+_set = object.__setattr__
+
 # ---- compiled patterns ----------------------------------------------------------------------
 
 
-@attrs.frozen(slots=True)
-class PatVar:
+class PatVar(_Value):
+    __slots__ = ("key",)
     key: Key
 
+    def __init__(self, key: Key) -> None:
+        _set(self, "key", key)
 
-@attrs.frozen(slots=True)
-class PatLiteral:
+
+class PatLiteral(_Value):
+    __slots__ = ("symbol",)
     symbol: Symbol
 
-
-@attrs.frozen(slots=True)
-class PatAny:
-    pass
+    def __init__(self, symbol: Symbol) -> None:
+        _set(self, "symbol", symbol)
 
 
-@attrs.frozen(slots=True)
-class PatDatum:
+class PatAny(_Value):
+    __slots__ = ()
+
+
+class PatDatum(_Value):
+    __slots__ = ("value",)
     value: Any
 
+    def __init__(self, value: Any) -> None:
+        _set(self, "value", value)
 
-@attrs.frozen(slots=True)
-class PatSeq:
+
+class PatSeq(_Value):
+    __slots__ = ("before", "ellipsis", "ellipsis_vars", "after", "tail", "vector")
     before: tuple[Pat, ...]
     ellipsis: Pat | None  # the repeated sub-pattern, if any
     ellipsis_vars: tuple[Key, ...]  # variables bound inside it (bound to lists)
@@ -54,54 +93,90 @@ class PatSeq:
     tail: Pat | None  # `(p ... . tail)`
     vector: bool
 
+    def __init__(self, before: tuple[Pat, ...], ellipsis: Pat | None, ellipsis_vars: tuple[Key, ...],
+                 after: tuple[Pat, ...], tail: Pat | None, vector: bool) -> None:
+        _set(self, "before", before)
+        _set(self, "ellipsis", ellipsis)
+        _set(self, "ellipsis_vars", ellipsis_vars)
+        _set(self, "after", after)
+        _set(self, "tail", tail)
+        _set(self, "vector", vector)
+
 
 Pat = PatVar | PatLiteral | PatAny | PatDatum | PatSeq
 
 # ---- compiled templates ---------------------------------------------------------------------
 
 
-@attrs.frozen(slots=True)
-class TmplVar:
+class TmplVar(_Value):
+    __slots__ = ("key",)
     key: Key
 
+    def __init__(self, key: Key) -> None:
+        _set(self, "key", key)
 
-@attrs.frozen(slots=True)
-class TmplIdent:
+
+class TmplIdent(_Value):
+    __slots__ = ("key",)
     key: Key
 
+    def __init__(self, key: Key) -> None:
+        _set(self, "key", key)
 
-@attrs.frozen(slots=True)
-class TmplConst:
+
+class TmplConst(_Value):
+    __slots__ = ("value",)
     value: Any
 
+    def __init__(self, value: Any) -> None:
+        _set(self, "value", value)
 
-@attrs.frozen(slots=True)
-class TmplElem:
+
+class TmplElem(_Value):
+    __slots__ = ("template", "controls")
     template: Tmpl
     controls: tuple[tuple[Key, ...], ...]  # per ellipsis after it: the variables iterated there
 
+    def __init__(self, template: Tmpl, controls: tuple[tuple[Key, ...], ...]) -> None:
+        _set(self, "template", template)
+        _set(self, "controls", controls)
 
-@attrs.frozen(slots=True)
-class TmplSeq:
+
+class TmplSeq(_Value):
+    __slots__ = ("elems", "tail", "vector")
     elems: tuple[TmplElem, ...]
     tail: Tmpl | None
     vector: bool
+
+    def __init__(self, elems: tuple[TmplElem, ...], tail: Tmpl | None, vector: bool) -> None:
+        _set(self, "elems", elems)
+        _set(self, "tail", tail)
+        _set(self, "vector", vector)
 
 
 Tmpl = TmplVar | TmplIdent | TmplConst | TmplSeq
 
 
-@attrs.frozen(slots=True)
-class Rule:
+class Rule(_Value):
+    __slots__ = ("pattern", "template")
     pattern: PatSeq
     template: Tmpl
 
+    def __init__(self, pattern: PatSeq, template: Tmpl) -> None:
+        _set(self, "pattern", pattern)
+        _set(self, "template", template)
 
-@attrs.frozen(slots=True)
-class Macro:
+
+class Macro(_Value):
+    __slots__ = ("name", "rules", "span")
     name: str
     rules: tuple[Rule, ...]
     span: Span
+
+    def __init__(self, name: str, rules: tuple[Rule, ...], span: Span) -> None:
+        _set(self, "name", name)
+        _set(self, "rules", rules)
+        _set(self, "span", span)
 
 
 # ---- compiling ------------------------------------------------------------------------------
@@ -295,11 +370,16 @@ def _match(pat: Pat, syn: Syntax, out: dict[Key, MatchTree], env: Env) -> Gen[bo
     return True
 
 
-@attrs.frozen(slots=True)
-class _Use:
+class _Use(_Value):
+    __slots__ = ("span", "mark", "macro")
     span: Span
     mark: int
     macro: str
+
+    def __init__(self, span: Span, mark: int, macro: str) -> None:
+        _set(self, "span", span)
+        _set(self, "mark", mark)
+        _set(self, "macro", macro)
 
 
 def _instantiate(t: Tmpl, b: dict[Key, MatchTree], use: _Use) -> Gen[Syntax]:

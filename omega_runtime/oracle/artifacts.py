@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 
 from .request import OracleAnswer, OracleRequest, utf8
 
@@ -60,6 +59,8 @@ class ArtifactCache:
             "oracle": answer.oracle,
             "model": answer.model,
         }
+        import tempfile  # only when a cache is written (it imports `random`, `shutil`)
+
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as f:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from . import (  # noqa: F401  (imported for their registrations)
     format,
@@ -27,18 +27,21 @@ from . import (  # noqa: F401  (imported for their registrations)
 )
 
 PRELUDE_FILE = "prelude.omega"
+# The package is always a directory (setuptools installs it unzipped); `importlib.resources`
+# would cost ~10 ms of imports at every start.
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _DEFINE = re.compile(r"^\(define \(?([^\s()]+)", re.MULTILINE)
 
 
 @cache
 def prelude_source() -> str:
     """The text of `omega_runtime/prelude.omega`."""
-    return resources.files("omega_runtime").joinpath(PRELUDE_FILE).read_text(encoding="utf-8")
+    return _PACKAGE_DIR.joinpath(PRELUDE_FILE).read_text(encoding="utf-8")
 
 
 def prelude_path() -> str:
     """The prelude's path, for spans and editors."""
-    return str(resources.files("omega_runtime").joinpath(PRELUDE_FILE))
+    return str(_PACKAGE_DIR.joinpath(PRELUDE_FILE))
 
 
 @cache

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
 from .. import core as C
 from ..conditions import OmegaError
 from ..config import FEATURE_OF, RuntimeConfig, feature_disabled
@@ -69,14 +67,12 @@ def gate_core(root: Any, config: RuntimeConfig) -> Any:
     stack: list[Any] = [root]
     while stack:
         obj = stack.pop()
-        if not attrs.has(obj.__class__):
-            continue
-        for field in attrs.fields(obj.__class__):
-            value = getattr(obj, field.name)
+        for name, _ in C.record_fields(type(obj)):
+            value = getattr(obj, name)
             if isinstance(value, C.Node):
                 new = _replacement(value, config)
                 if new is not None:
-                    setattr(obj, field.name, new)
+                    setattr(obj, name, new)
                 else:
                     stack.append(value)
             elif isinstance(value, list):
