@@ -23,7 +23,6 @@ from .machine.host import Host, Tool
 from .machine.machine import MachineHalt, ProgramExit, Uncaught
 from .oracle import ArtifactCache, ReceiptLog, make_provider
 from .printer import result_repr
-from .protocol import ProtocolServer
 from .reconfigure import reconfigured, server_config
 from .results import EvalResult, EvaluationInterceptor, format_report
 from .span import Span
@@ -61,6 +60,7 @@ if TYPE_CHECKING:
     from .debug.facade import BreakpointsSubsystem, DebugSubsystem, SnapshotsSubsystem, StepResult
     from .debug.history import History
     from .debug.views import Views
+    from .protocol import ProtocolServer
 
 KEPT_INPUTS = 1000  # `<repl-N>`-like inputs remembered in `evaluated_sources`
 
@@ -114,8 +114,9 @@ class OmegaRuntime:
         self.logic = LogicManager(self.state_coordinator, self)
         self.experts = ExpertsManager(self.state_coordinator, self)
         self.opr = OPRIntegration(self.state_coordinator)
-        # The server preset's eval server serves this runtime's one session.
-        self.protocol = ProtocolServer(config.host, config.port, server_config(config), runtime=self)
+        # The server preset's eval server serves this runtime's one session; built on first use
+        # (`protocol`): a run that serves nothing does not load the protocol package.
+        self._protocol: ProtocolServer | None = None
         self.feature_gates = FeatureGates(self)
         self._step_events = StepEvents(self.machine, self.emit)
         self._prepare_forms = FormPipeline(self)
@@ -266,6 +267,17 @@ class OmegaRuntime:
                 server.start()
         return new
 
+    @property
+    def protocol(self) -> ProtocolServer:
+        """The eval server of this runtime's session (`omega serve`, the server preset), made on
+        first use."""
+        if self._protocol is None:
+            from .protocol import ProtocolServer
+
+            config = self.get_config()
+            self._protocol = ProtocolServer(config.host, config.port, server_config(config), runtime=self)
+        return self._protocol
+
     # ---- semantic state (the debugger's Choice Points, Transactions and Fixpoint scopes) -------
 
     def get_amb_state(self) -> AmbState | None:
@@ -412,7 +424,8 @@ class OmegaRuntime:
         if self._disposed:
             return
         self._disposed = True
-        self.protocol.stop()
+        if self._protocol is not None:
+            self._protocol.stop()
         self.session.close()
         self.receipt_log.close()
         close = getattr(self.host.provider, "close", None)

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from omega_runtime import cli
 
 # Modules a run of `(+ 1 2)` has no use for: the openai provider's HTTP/TLS stack, the parser
-# generator (its tables are cached), the terminal debugger, the REPL and the resource readers.
+# generator (its tables are cached), the debugger, the eval server, the REPL and the resource readers.
 NOT_LOADED = ("httpx", "ssl", "lark", "importlib.resources", "omega_runtime.oracle.openai",
-              "omega_runtime.debug.terminal", "omega_runtime.repl", "omega_runtime.analysis")
+              "omega_runtime.debug", "omega_runtime.protocol", "omega_runtime.repl", "omega_runtime.analysis")
 
 
 def test_a_one_line_run_loads_no_module_it_does_not_use(tmp_path: Path) -> None:
