@@ -11,8 +11,12 @@ from omega_runtime.machine.state import ChoicePoint, State
 
 
 def distinct_registers() -> Registers:
-    # Every field a value no other field has, so a field copied into the wrong place shows.
-    values = {f.name: ("field", f.name) for f in attrs.fields(Registers)}
+    # Every field a value no other field has (of its own type: the compiled build checks types),
+    # so a field copied into the wrong place shows.
+    values = {"choices": ("choice",), "facts": immutables.Map({"fact": (0, 1)}), "fact_seq": 7,
+              "txs": ("tx",), "step_deadline": 99, "random_state": ("random",),
+              "counters": immutables.Map({"gensym": 2}), "mono": Monotone(5), "fibers": "fibers", "form": 3}
+    assert set(values) == {f.name for f in attrs.fields(Registers)}
     return Registers(**values)
 
 
