@@ -135,6 +135,8 @@ class TransactionManager:
     def rollback_to_checkpoint(self, checkpoint_id: str) -> list[str]:
         """After a backtrack to choice point `checkpoint_id` (cp-N): every transaction opened after
         it that the restored state no longer holds is rolled back. Returns their ids."""
+        if not self._log:
+            return []  # no transaction was ever opened (a search without any: every backtrack)
         cid = _tid(checkpoint_id)
         live = {tx.tid for tx in self._state.registers().txs}
         m = self._state.machine
