@@ -376,7 +376,7 @@ class Interventions:
         out: list[Target] = []
         amb = _amb_next(st)
         if amb is not None:
-            lams = amb.args[0].args if amb.args and isinstance(amb.args[0], N.KApp) else []
+            lams = amb.args[0].args if amb.args and isinstance(amb.args[0], (N.KApp, N.KThunks)) else []
             for i, lam in enumerate(lams):
                 span = getattr(lam, "body", lam).span
                 out.append(self._target(("amb", i), f"alternative {i + 1} of {len(lams)}: "

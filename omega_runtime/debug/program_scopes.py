@@ -63,7 +63,7 @@ class ProgramScopes(ViewsBase):
                 if id(n) in seen:
                     continue
                 seen.add(id(n))
-                if isinstance(n, N.KEffect) and n.op is sym("amb.choose") and n.args and isinstance(n.args[0], N.KApp):
+                if isinstance(n, N.KEffect) and n.op is sym("amb.choose") and n.args and isinstance(n.args[0], (N.KApp, N.KThunks)):
                     lams = n.args[0].args
                     for i, lam in enumerate(lams):
                         out[id(lam)] = (i + 1, len(lams))

@@ -173,6 +173,10 @@ class Compiler:
             return (kids, lambda k: fin(N.KLetrec(span, syn, list(k[:count]), layout, k[count]), builtin),
                     [False] * count + [True])
         if isinstance(n, C.App):
+            if syn and _thunk_list(n):
+                # An amb's alternatives (forms_omega.expand_amb): made in one transition.
+                return ([(a, sc) for a in n.args], lambda k: fin(N.KThunks(span, syn, list(k)), builtin),
+                        [False] * len(n.args))
             kids = [(n.fn, sc)] + [(a, sc) for a in n.args]
             return kids, lambda k: fin(N.KApp(span, syn, k[0], list(k[1:])), builtin), [False] * len(kids)
         if isinstance(n, (C.And, C.Or)):
@@ -284,6 +288,12 @@ class Compiler:
                 shapes.append((gcl.body is not None, gcl.arrow))
             return ext("guard", [], n.body, ExtentInfo(layout=layout, shapes=shapes), extra)
         raise TypeError(f"cannot compile {type(n).__name__}")
+
+
+def _thunk_list(n: C.App) -> bool:
+    """Whether `n` is `(list (lambda () a) ...)` of the built-in `list`: a list of thunks."""
+    return (isinstance(n.fn, C.PrimRef) and n.fn.name == "list" and bool(n.args)
+            and all(isinstance(a, C.Lambda) and not a.params and a.rest is None for a in n.args))
 
 
 def _compile_pattern(p: C.Pattern, index: dict[C.Binding, int]) -> Any:

@@ -21,7 +21,7 @@ from mypy_extensions import mypyc_attr
 
 from ..core import Binding
 from ..span import Span
-from ..values import MISSING, VOID, Promise, Symbol, Vector
+from ..values import MISSING, VOID, Promise, Symbol, Vector, make_list
 from . import frames as F
 from .layout import SLOT0, Layout
 from .procedures import Closure
@@ -369,6 +369,28 @@ class KApp(Node):
 
     def children(self) -> list[Node]:
         return [self.fn] + self.args
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class KThunks(Node):
+    """The list of an `amb`'s alternatives, each a thunk (a closure of no parameter over the
+    current environment), made in one transition: the `(list (lambda () a) ...)` the expander
+    writes would take two per alternative and three more (compiler._plan)."""
+
+    __slots__ = ("args",)
+
+    def __init__(self, span: Span | None, synthetic: bool, args: list[Node]) -> None:
+        super().__init__(span, synthetic)
+        self.args = args  # the alternatives' KLambda nodes, in amb order
+
+    def step(self, m: Machine) -> bool | None:
+        env = m.e
+        m.v = make_list([Closure(lam, env) for lam in self.args])
+        m.c = None
+        return True
+
+    def children(self) -> list[Node]:
+        return list(self.args)
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)
