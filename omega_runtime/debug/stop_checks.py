@@ -133,16 +133,22 @@ class StopChecks(BreakpointSettings):
                 out.append(bp)
         return out
 
+    def _condition_value(self, bp: Breakpoint, st: State) -> bool | Exception:
+        """Whether `bp`'s condition holds in `st` (True without one), or the exception that
+        evaluating it raised: such a breakpoint stops, to say why."""
+        if not bp.condition or self.evaluate_condition is None:
+            return True
+        try:
+            return self.evaluate_condition(bp.condition, st, {}) is not False
+        except Exception as exc:
+            return exc
+
     def _condition_ok(self, bp: Breakpoint, st: State, step: int) -> bool:
-        if bp.condition and self.evaluate_condition is not None:
-            try:
-                if self.evaluate_condition(bp.condition, st, {}) is False:
-                    return False
-            except Exception as exc:  # the condition failed: stop and say why
-                bp.message = f"Breakpoint {bp.bid}: condition failed: {exc}"
-                return True
-        count = bp.record_hit(step)
-        return hit_condition_holds(bp.hit_condition, count)
+        held = self._condition_value(bp, st)
+        if isinstance(held, Exception):
+            bp.message = f"Breakpoint {bp.bid}: condition failed: {held}"
+            return True
+        return held and hit_condition_holds(bp.hit_condition, bp.record_hit(step))
 
     def _log(self, bp: Breakpoint, st: State) -> None:
         assert bp.log_message is not None

@@ -172,13 +172,10 @@ class TimeTravel(StopChecks):
         return None
 
     def _reverse_condition_ok(self, bp: Breakpoint, st: State, step: int) -> bool:
-        if bp.condition and self.evaluate_condition is not None:
-            try:
-                if self.evaluate_condition(bp.condition, st, {}) is False:
-                    return False
-            except Exception:
-                return True
-        return hit_condition_holds(bp.hit_condition, bp.count_until(step))
+        held = self._condition_value(bp, st)
+        if isinstance(held, Exception):
+            return True
+        return held and hit_condition_holds(bp.hit_condition, bp.count_until(step))
 
 
 __all__ = ["TimeTravel"]

@@ -572,7 +572,8 @@ def _capabilities(m: Machine) -> Any:
 __all__ = ["wind_entered", "fp_stepped", "fp_compared", "fp_continue", "FixpointState", "PStr", "DEFAULT_TAG"]
 
 
-F.CALLBACKS.update({"wind_entered": wind_entered, "fp_stepped": fp_stepped, "fp_compared": fp_compared})
+F.CALLBACKS.update({"wind_entered": wind_entered, "fp_stepped": fp_stepped, "fp_compared": fp_compared,
+                    "fp_continue": fp_continue})
 
 # One-line documentation of the machine's built-ins (hover and completion in editors).
 DOCS = {

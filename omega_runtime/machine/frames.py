@@ -26,12 +26,8 @@ CALLBACKS: dict[str, Any] = {}
 
 
 def call_back(m: Machine, method: str, value: Any, args: tuple[Any, ...]) -> None:
-    """Call the callback `method` (a CALLBACKS entry, else a machine method) with `value`."""
-    fn = CALLBACKS.get(method)
-    if fn is not None:
-        fn(m, value, *args)
-    else:
-        getattr(m, method)(value, *args)
+    """Call the callback registered as `method` with `value` and `args`."""
+    CALLBACKS[method](m, value, *args)
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)

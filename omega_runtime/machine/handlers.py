@@ -146,15 +146,6 @@ def retry_effect(m: Machine, _args: tuple[Any, ...], k: Any, node: Any, e: Any, 
 F.CALLBACKS["retry_effect"] = retry_effect
 
 
-def fp_continue(m: Machine, args: tuple[Any, ...], fp: Any, node: Any, k: Any) -> None:
-    from .control import fp_continue
-
-    fp_continue(m, args, fp, node, k)
-
-
-F.CALLBACKS["fp_continue"] = fp_continue
-
-
 def apply_to(m: Machine, proc: Any, arg: Any, node: Any) -> None:
     m.apply(proc, (arg,), node)
 
