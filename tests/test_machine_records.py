@@ -35,4 +35,4 @@ def test_with_ids_is_evolve_of_ids() -> None:
 def test_advanced_choice_point_tries_one_more() -> None:
     state = State(None, 1, 2, 3, 4, 5, 6, 7)
     cp = ChoicePoint(1, "span", ("a", "b", "c"), state, ("b", "c"), 3, 1, 10, 0, "node")
-    assert cp.advanced(("c",)) == attrs.evolve(cp, remaining=("c",), tried=2)
+    assert cp.advanced(("c",)) == cp._replace(remaining=("c",), tried=2)

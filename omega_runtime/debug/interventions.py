@@ -439,7 +439,7 @@ class Interventions:
             if thunks is None or index >= len(thunks):
                 raise ValueError("the amb's alternatives are not ready")
             m.k, m.e = frame.next, frame.env
-            m.choose([thunks[index]] + thunks[:index] + thunks[index + 1:], node)
+            m.choose((thunks[index], *thunks[:index], *thunks[index + 1:]), node)
 
         stop = self._intervene(f"choose alternative {index + 1}", change, "choice",
                                f"Took alternative {index + 1}")

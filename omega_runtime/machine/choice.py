@@ -29,7 +29,7 @@ def current_boundary(m: Machine) -> tuple[int, Any]:
     return 0, None
 
 
-def choose(m: Machine, thunks: list[Any], node: Any) -> None:
+def choose(m: Machine, thunks: tuple[Any, ...], node: Any) -> None:
     if not thunks:
         fail(m, sym("amb"), node)
         return
@@ -38,8 +38,7 @@ def choose(m: Machine, thunks: list[Any], node: Any) -> None:
         mono = r.mono
         cid = mono.ids.get("cp", 0) + 1
         boundary, _ = current_boundary(m)
-        alternatives = tuple(thunks)
-        cp = ChoicePoint(cid, m.span_of(node), alternatives, m.snapshot(), alternatives[1:], len(thunks), 1,
+        cp = ChoicePoint(cid, m.span_of(node), thunks, m.snapshot(), thunks[1:], len(thunks), 1,
                          m.t, boundary, node)
         m.r = r.with_choices(r.choices + (cp,), mono.with_ids(mono.ids.set("cp", cid)))
         if m.services.listening:
@@ -68,7 +67,11 @@ def resume_choice(m: Machine, cp: ChoicePoint, index: int | None) -> None:
     thunk = cp.remaining[i]
     rest = cp.remaining[:i] + cp.remaining[i + 1:]
     mono = m.r.mono
-    choices = tuple(c for c in m.r.choices if c.cid < cp.cid)
+    choices = m.r.choices
+    if choices and choices[-1] is cp:  # backtracking to the newest choice point: the usual case
+        choices = choices[:-1]
+    else:
+        choices = tuple(c for c in choices if c.cid < cp.cid)
     if rest:
         choices += (cp.advanced(rest),)
     st = cp.state

@@ -12,7 +12,18 @@ import subprocess
 from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError, arity_error
-from ..values import NIL, VOID, Condition, Proposal, PStr, Restart, Symbol, list_to_python, make_list, sym
+from ..values import (
+    NIL,
+    VOID,
+    Condition,
+    Pair,
+    Proposal,
+    PStr,
+    Restart,
+    Symbol,
+    make_list,
+    sym,
+)
 
 if TYPE_CHECKING:
     from .machine import Machine
@@ -42,7 +53,7 @@ def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> 
     if name == "infer.op" or name == "search.op":
         m.services.oracle_effect(m, name, args, node)
     elif name == "amb.choose":
-        thunks = list_to_python(args[0])
+        thunks = list_to_tuple(args[0])
         if thunks is None:
             from ..conditions import wrong_type
 
@@ -61,6 +72,15 @@ def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> 
         external(m, "shell", args[0], (args[0],), node)
     elif name == "tool.op":
         tool_effect(m, args, node)
+
+
+def list_to_tuple(v: Any) -> tuple[Any, ...] | None:
+    """The elements of a proper list, or None when `v` is not one (a choice point keeps them)."""
+    out = []
+    while isinstance(v, Pair):
+        out.append(v.car)
+        v = v.cdr
+    return tuple(out) if v is NIL else None
 
 
 def commit_now(m: Machine, node: Any) -> None:

@@ -32,6 +32,7 @@ from ..values import (
 from . import budgets, choice, extents, handlers, patterns, promises, transfers
 from . import frames as F
 from . import nodes as N
+from .effects import builtin_effect
 from .frames import Activation, AppFrame, IfFrame, LetFrame, SeqFrame
 from .halts import ERROR_SUPERS, NEVER
 from .halts import MachineHalt as MachineHalt
@@ -626,8 +627,6 @@ class Machine:
                     self.c = clause.body
                     return
             k = k.next
-        from .effects import builtin_effect
-
         builtin_effect(self, op, args, node)
 
     # ---- what other modules ask of a machine, done in the modules of each concern ------------
@@ -698,7 +697,7 @@ class Machine:
     def current_boundary(self) -> tuple[int, Any]:
         return choice.current_boundary(self)
 
-    def choose(self, thunks: list[Any], node: Any) -> None:
+    def choose(self, thunks: tuple[Any, ...], node: Any) -> None:
         choice.choose(self, thunks, node)
 
     def fail(self, reason: Any, node: Any) -> None:

@@ -22,8 +22,9 @@ class State(NamedTuple):
     t: int  # transitions so far
 
 
-@attrs.frozen(slots=True)
-class ChoicePoint:
+class ChoicePoint(NamedTuple):
+    """A pending choice (a named tuple: one is made at every choice and every backtrack)."""
+
     cid: int  # cp-N
     span: Any  # the amb's span
     alternatives: tuple[Any, ...]  # every alternative's thunk, in amb order
