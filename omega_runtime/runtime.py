@@ -71,7 +71,6 @@ class OmegaRuntime:
     def __init__(self, config: RuntimeConfig, providers: RuntimeProviders) -> None:
         self._config = config
         self._disposed = False
-        self._listeners: dict[str, list[Callable[[Any], None]]] = {}
         self.stdout: Callable[[str], None] = providers.stdout or (lambda s: None)
         self.stderr: Callable[[str], None] = providers.stderr or (lambda s: None)
         self._captured = io.StringIO()
@@ -85,6 +84,7 @@ class OmegaRuntime:
         self.host.stdout = self._write_stdout
         self.host.stderr = self._write_stderr
         self.host.emit = self.emit
+        self._listeners = self.host.listeners
         for tool in providers.tools:
             self.host.tools[tool.name] = tool
         self.interpreter = Interpreter(self.host)
@@ -130,15 +130,20 @@ class OmegaRuntime:
         self._debug_parts: tuple[DebugSubsystem, Views] | None = None
 
     def _wire_subsystems(self) -> None:
-        """The card's `wireSubsystems`: events from the machine update the subsystems, an amb
-        backtrack rolls back the transactions opened after its choice point, and every completed
+        """The card's `wireSubsystems`: events from the machine update the subsystems (the amb
+        subsystem reads the machine's counts instead), an amb backtrack rolls back the transactions opened after its choice point, and every completed
         oracle call is charged to the budget and recorded in provenance, the artifact store and
         the session; then the Omega-level libraries are loaded."""
         on = self.on
-        on("amb-choice", self.amb.on_choice)
-        on("amb-backtrack", self.amb.on_backtrack)
-        on("amb-backtrack", self.transactions.on_backtrack)
         on("transaction-begin", self.transactions.on_begin)
+
+        def first_transaction(_data: Any) -> None:
+            # Backtracking rolls back transactions only once one was opened: until then no one
+            # hears amb-backtrack (a search without transactions builds no event per backtrack).
+            self.off("transaction-begin", first_transaction)
+            on("amb-backtrack", self.transactions.on_backtrack)
+
+        on("transaction-begin", first_transaction)
         on("transaction-commit", self.transactions.on_commit)
         on("transaction-rollback", self.transactions.on_rollback)
         on("fixpoint-iteration", self.fixpoint.on_iteration)
@@ -296,13 +301,15 @@ class OmegaRuntime:
 
     def on(self, name: str, handler: Callable[[Any], None]) -> None:
         self._listeners.setdefault(name, []).append(handler)
-        self.host.listening = True
         if name == "step":
             self._step_events.install()
 
     def off(self, name: str, handler: Callable[[Any], None]) -> None:
-        if handler in self._listeners.get(name, []):
-            self._listeners[name].remove(handler)
+        handlers = self._listeners.get(name, [])
+        if handler in handlers:
+            handlers.remove(handler)
+            if not handlers:
+                del self._listeners[name]  # an event no one hears is not built (Host.listeners)
         if name == "step" and not self._listeners.get("step"):
             self._step_events.uninstall()  # an unheard event costs the machine's loop nothing
 

@@ -24,6 +24,32 @@ class CountingOracle:
         return OracleAnswer(req.prompt[::-1], 2, 3, 0.0, "counting")
 
 
+def test_amb_counts_and_events_match_while_heard() -> None:
+    """The amb subsystem's counts come from the machine; a listener hears every choice and
+    backtrack while subscribed and nothing after it unsubscribes."""
+    with OmegaRuntime.create() as rt:
+        heard: list[tuple[str, Any]] = []
+
+        def on_choice(data: Any) -> None:
+            heard.append(("choice", data))
+
+        def on_backtrack(data: Any) -> None:
+            heard.append(("backtrack", data))
+
+        rt.on("amb-choice", on_choice)
+        rt.on("amb-backtrack", on_backtrack)
+        assert rt.eval("(let ((x (amb 1 2 3))) (require (= x 3)) x)").printed == "3"
+        assert heard == [("choice", {"id": "cp-1", "alternatives": 3}),
+                         ("backtrack", {"id": "cp-1", "alternative": 2}),
+                         ("backtrack", {"id": "cp-1", "alternative": 3})]
+        assert (rt.amb.choices_made, rt.amb.backtracks) == (1, 2)
+        rt.off("amb-choice", on_choice)
+        rt.off("amb-backtrack", on_backtrack)
+        assert rt.eval("(let ((x (amb 1 2))) (require (= x 2)) x)").printed == "2"
+        assert len(heard) == 3
+        assert (rt.amb.choices_made, rt.amb.backtracks) == (2, 3)
+
+
 def test_amb_backtrack_rolls_back_transactions_opened_after_the_choice_point() -> None:
     with OmegaRuntime.create() as rt:
         rollbacks: list[Any] = []

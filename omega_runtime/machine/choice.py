@@ -41,7 +41,8 @@ def choose(m: Machine, thunks: tuple[Any, ...], node: Any) -> None:
         cp = ChoicePoint(cid, m.span_of(node), thunks, m.snapshot(), thunks[1:], len(thunks), 1,
                          m.t, boundary, node)
         m.r = r.with_choices(r.choices + (cp,), mono.with_ids(mono.ids.set("cp", cid)))
-        if m.services.listening:
+        m.choices_made += 1
+        if "amb-choice" in m.services.listeners:
             m.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": len(thunks)})
     m.apply(thunks[0], (), node)
 
@@ -77,7 +78,8 @@ def resume_choice(m: Machine, cp: ChoicePoint, index: int | None) -> None:
     st = cp.state
     m.c, m.v, m.e, m.k, m.s, m.nc = None, VOID, st.e, st.k, st.s, st.nc
     m.r = st.r.with_choices(choices, mono)
-    if m.services.listening:
+    m.backtracks += 1
+    if "amb-backtrack" in m.services.listeners:
         m.services.emit("amb-backtrack", {"id": f"cp-{cp.cid}", "alternative": cp.total - len(cp.remaining) + i + 1})
     # The polling schedule restarts before the watchers run: a watcher (the debugger) may ask
     # for the slow path right after this step, and that request must not be reset away.

@@ -66,7 +66,9 @@ class Host:
         self.stdout: Callable[[str], None] = lambda s: None
         self.stderr: Callable[[str], None] = lambda s: None
         self.emit: Callable[[str, Any], None] = lambda name, data: None
-        self.listening = False  # any event listener registered: only then are event payloads built
+        # The event listeners by event name (the runtime's own table): an event is built and
+        # emitted only when its name has a listener.
+        self.listeners: dict[str, list[Callable[[Any], None]]] = {}
         self.expand_eval: Callable[[Machine, Any, Any], Any] | None = None
         self.provenance_seen = False
         self.argv: list[str] = []  # the program and its arguments, for (command-line)

@@ -59,6 +59,10 @@ class Machine:
         self.s: immutables.Map[Any, Any] = immutables.Map()
         self.r = Registers()
         self.nc = 1
+        # Statistics of the machine's life (never rewound by time travel): choice points made
+        # and backtracks taken (the amb subsystem's counts).
+        self.choices_made = 0
+        self.backtracks = 0
         self.t = 0
         self.check_at: int = NEVER  # the loop's slow path runs when t reaches this
         self.poll_every = 1024

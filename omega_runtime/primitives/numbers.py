@@ -9,6 +9,7 @@ are tried first.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import sys
 from collections.abc import Callable
@@ -135,8 +136,8 @@ def _comparison(name: str, test: Callable[[Any, Any], bool]) -> Callable[..., Va
     return compare
 
 
-for _name, _test in (("=", lambda a, b: a == b), ("<", lambda a, b: a < b), (">", lambda a, b: a > b),
-                     ("<=", lambda a, b: a <= b), (">=", lambda a, b: a >= b)):
+for _name, _test in (("=", operator.eq), ("<", operator.lt), (">", operator.gt), ("<=", operator.le),
+                     (">=", operator.ge)):
     primitive(_name, 1, None, signature=f"({_name} x y ...)")(_comparison(_name, _test))
 
 

@@ -41,14 +41,16 @@ class AmbManager:
     def __init__(self, state: StateCoordinator, runtime: Any) -> None:
         self._state = state
         self._rt = runtime
-        self.choices_made = 0  # choice points created this run (amb-choice events)
-        self.backtracks = 0  # amb-backtrack events this run
 
-    def on_choice(self, _data: Any) -> None:
-        self.choices_made += 1
+    @property
+    def choices_made(self) -> int:
+        """Choice points created since the runtime was made (each an amb-choice event)."""
+        return int(self._state.machine.choices_made)
 
-    def on_backtrack(self, _data: Any) -> None:
-        self.backtracks += 1
+    @property
+    def backtracks(self) -> int:
+        """Backtracks taken since the runtime was made (each an amb-backtrack event)."""
+        return int(self._state.machine.backtracks)
 
     def pending(self) -> tuple[ChoicePointView, ...]:
         """Pending choice points, newest first."""
