@@ -8,7 +8,6 @@ performed at the outermost commit.
 
 from __future__ import annotations
 
-import subprocess
 from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError, arity_error
@@ -153,6 +152,8 @@ def perform_one(kind: str, payload: tuple[Any, ...], m: Machine) -> tuple[bool, 
             return False, OmegaError("file-error", f"file: {detail}", (path, detail))
         return True, VOID
     if kind == "shell":
+        import subprocess  # only a program that runs a shell command needs it (start-up)
+
         proc = subprocess.run(["/bin/sh", "-c", payload[0]], capture_output=True, text=True, check=False,
                               cwd=m.services.cwd)
         if proc.returncode != 0:
