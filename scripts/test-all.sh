@@ -11,7 +11,7 @@ bash scripts/setup.sh
 if [ -f scripts/install-editors.sh ]; then bash scripts/install-editors.sh; fi
 bash scripts/install-code-server.sh
 export PATH="$PWD/.venv/bin:$PATH"
-.venv/bin/ruff check omega_runtime omega_dap omega_lsp
+.venv/bin/ruff check .
 .venv/bin/mypy
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet   # the user guide (docs/, mkdocs.yml)
 .venv/bin/python -m pytest -n 2 -p no:cacheprovider --durations=15

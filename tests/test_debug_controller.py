@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from transcript_programs import PAIRS, STATS
 
+from omega_runtime import OmegaRuntime, RuntimeProviders
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.debug.inspector import Evaluator, activation_locals, frames
 from omega_runtime.machine.state import State
 from omega_runtime.oracle.request import OracleAnswer, OracleRequest
 from omega_runtime.printer import write_repr
-from omega_runtime import OmegaRuntime, RuntimeProviders
 from omega_runtime.values import sym
 
 

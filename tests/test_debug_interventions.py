@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from transcript_programs import PAIRS
 
+from omega_runtime import OmegaRuntime
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.debug.interventions import InterventionError, Interventions
 from omega_runtime.debug.values_view import VarNode
 from omega_runtime.debug.views import Views
-from omega_runtime import OmegaRuntime
 from omega_runtime.values import sym
 
 

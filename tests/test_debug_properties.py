@@ -12,10 +12,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from omega_runtime import OmegaRuntime, RuntimeProviders
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.machine.state import State
 from omega_runtime.printer import write_repr
-from omega_runtime import OmegaRuntime, RuntimeProviders
 
 # One statement of the generated body; each receives the rest of the body as REST.
 Op = tuple[str, Any]

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from transcript_programs import PAIRS, STATS
 
+from omega_runtime import OmegaRuntime
 from omega_runtime.debug.controller import DebugController, Stop
 from omega_runtime.debug.inspector import EvaluationError
 from omega_runtime.debug.values_view import ListInfo, VarNode, cut_write, grouped
 from omega_runtime.debug.views import Views
-from omega_runtime import OmegaRuntime
 from omega_runtime.values import NIL, Vector, make_list
 
 

@@ -21,11 +21,10 @@ from hypothesis import strategies as st
 from test_debug_properties import Op, ops, program
 from transcript_programs import PAIRS, STATS
 
-from omega_runtime import interpreter
+from omega_runtime import OmegaRuntime, RuntimeProviders, interpreter
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.machine.machine import Machine
 from omega_runtime.machine.state import State
-from omega_runtime import OmegaRuntime, RuntimeProviders
 
 PROGRAMS = sorted((Path(__file__).resolve().parent / "acceptance").glob("*/*.omega"))
 MAX_STEPS = 60_000  # the longest acceptance programs are checked over their first stretch

@@ -17,10 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from omega_runtime import RuntimeProviders
+from omega_runtime import OmegaRuntime, RuntimeProviders
 from omega_runtime.reader import read
 from omega_runtime.repl import form_text, is_incomplete, run_repl
-from omega_runtime import OmegaRuntime
 
 
 def clean_env(home: Path) -> dict[str, str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from omega_runtime.debug.controller import Exit, Stop
 from omega_runtime import OmegaRuntime
+from omega_runtime.debug.controller import Exit, Stop
 
 SRC = "(define (double x)\n  (* 2 x))\n(define r (double 21))\nr\n"
 

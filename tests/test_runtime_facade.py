@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from omega_runtime import RuntimeConfig
-from omega_runtime import EvalResult, OmegaRuntime
+from omega_runtime import EvalResult, OmegaRuntime, RuntimeConfig
 from omega_runtime.subsystems import (
     AmbManager,
     ArtifactManager,

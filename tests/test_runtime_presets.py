@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from omega_runtime.config import PRESETS, feature_disabled
 from omega_runtime import OmegaRuntime
+from omega_runtime.config import PRESETS, feature_disabled
 
 
 def test_all_seven_presets_exist() -> None:

@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from omega_runtime import RuntimeProviders
+from omega_runtime import OmegaRuntime, RuntimeProviders
 from omega_runtime.oracle import OracleAnswer, OracleRequest
-from omega_runtime import OmegaRuntime
 
 
 class CountingOracle:
