@@ -53,6 +53,7 @@ def find_bench_ref() -> Path | None:
     if os.environ.get("OMEGA_SHARED"):
         candidates.append(Path(os.environ["OMEGA_SHARED"]) / "bench-ref")
     candidates.append(HERE.parent.parent / "shared" / "bench-ref")
+    candidates.append(HERE / "bench-ref")  # the copy this repository carries
     return next((c for c in candidates if (c / "cesk.py").is_file()), None)
 
 

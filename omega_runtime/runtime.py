@@ -21,6 +21,7 @@ from .config import PRESETS, RuntimeConfig, RuntimeProviders, build_config
 from .interpreter import Interpreter
 from .machine.host import Host, Tool
 from .machine.machine import MachineHalt, ProgramExit, Uncaught
+from .machine.state import NO_CHOICES
 from .oracle import ArtifactCache, ReceiptLog, make_provider
 from .printer import result_repr
 from .reconfigure import reconfigured, server_config
@@ -418,7 +419,7 @@ class OmegaRuntime:
         m = self.machine
         while m.r.txs:
             m.rollback_tx(m.r.txs[0].tid, "exit")
-        m.r = attrs.evolve(m.r, choices=())
+        m.r = attrs.evolve(m.r, choices=NO_CHOICES)
         m.c, m.k = None, None
 
     def register_tool(self, name: str, fn: Callable[..., Any], *, side_effecting: bool = False,

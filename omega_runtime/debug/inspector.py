@@ -17,7 +17,7 @@ from ..machine import frames as F
 from ..machine.layout import GLOBAL_ENV, SLOT0, Layout
 from ..machine.machine import Machine, MachineHalt, ProgramExit, Uncaught
 from ..machine.procedures import Closure
-from ..machine.state import State
+from ..machine.state import NO_CHOICES, State
 from ..span import Span
 from ..values import MISSING, Symbol, sym
 
@@ -386,7 +386,7 @@ class Evaluator:
         recording = _stop_recording(m)  # an evaluation inside a recorded run is not history
         try:
             m.restore(st)
-            m.r = attrs.evolve(m.r, choices=())
+            m.r = attrs.evolve(m.r, choices=NO_CHOICES)
             m.c, m.e, m.k = node, env, None
             m.reset_check()
             try:

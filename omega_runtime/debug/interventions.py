@@ -17,6 +17,7 @@ from ..machine import nodes as N
 from ..machine.layout import GLOBAL_ENV
 from ..machine.machine import Machine
 from ..machine.procedures import Closure
+from ..machine.state import NO_CHOICES
 from ..values import VOID, Symbol, list_to_python, sym
 from . import inspector as I
 from .inspector import EvaluationError
@@ -248,7 +249,7 @@ class Interventions:
                 while bottom is not None and bottom.next is not None:
                     bottom = bottom.next
                 _rollback_inside(m, None)
-                m.r = attrs.evolve(m.r, choices=(), step_deadline=m.t + 1)
+                m.r = attrs.evolve(m.r, choices=NO_CHOICES, step_deadline=m.t + 1)
                 m.k = bottom
                 m.e = GLOBAL_ENV
                 m.c = bottom.forms[form] if isinstance(bottom, F.ProgramFrame) else m.current_form()

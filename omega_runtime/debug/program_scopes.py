@@ -119,7 +119,7 @@ class ProgramScopes(ViewsBase):
                        location=cp.span, fetch=_lazy_named(children))
 
     def _choice_points(self) -> VarNode:
-        cps = self.state.r.choices
+        cps = tuple(self.state.r.choices)
         n = len(cps)
 
         def make(a: int, b: int) -> list[VarNode]:

@@ -56,9 +56,8 @@ def find_backtrack(before: Any, entry: tuple[Any, ...]) -> Backtrack | None:
     it made one: resuming a pending choice point restores its continuation, facts and transactions,
     and leaves it one alternative further on (or gone, after its last)."""
     r = entry[5]
-    after = r.choices
-    last = after[-1] if after else None
-    for cp in reversed(before.choices):
+    last = r.choices.top
+    for cp in before.choices.newest_first():
         if last is not None and last.cid > cp.cid:
             return None
         st = cp.state
@@ -89,7 +88,7 @@ def _resumes(k: Any, k0: Any) -> bool:
 
 def new_choice_points(before: Any, after: Any) -> list[ChoicePoint]:
     """The choice points in `after` made since `before` (ids never reused in a run)."""
-    known = max((cp.cid for cp in before.choices), default=0)
+    known = before.choices.top.cid if before.choices.top is not None else 0
     seen = before.mono.ids.get("cp", 0)
     return [cp for cp in after.choices if cp.cid > known and cp.cid > seen]
 

@@ -40,7 +40,7 @@ def choose(m: Machine, thunks: tuple[Any, ...], node: Any) -> None:
         boundary, _ = current_boundary(m)
         cp = ChoicePoint(cid, m.span_of(node), thunks, m.snapshot(), thunks[1:], len(thunks), 1,
                          m.t, boundary, node)
-        m.r = r.with_choices(r.choices + (cp,), mono.with_ids(mono.ids.set("cp", cid)))
+        m.r = r.with_choices(r.choices.push(cp), mono.with_ids(mono.ids.set("cp", cid)))
         m.choices_made += 1
         if "amb-choice" in m.services.listeners:
             m.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": len(thunks)})
@@ -51,9 +51,9 @@ def fail(m: Machine, reason: Any, node: Any) -> None:
     for watcher in m.services.fail_watchers:
         watcher(m, reason, node)
     boundary, bframe = current_boundary(m)
-    choices = m.r.choices
-    if choices and choices[-1].boundary == boundary:
-        resume_choice(m, choices[-1], None)
+    top = m.r.choices.top
+    if top is not None and top.boundary == boundary:
+        resume_choice(m, top, None)
         return
     if bframe is not None:
         finish_collect(m, bframe)
@@ -68,13 +68,9 @@ def resume_choice(m: Machine, cp: ChoicePoint, index: int | None) -> None:
     thunk = cp.remaining[i]
     rest = cp.remaining[:i] + cp.remaining[i + 1:]
     mono = m.r.mono
-    choices = m.r.choices
-    if choices and choices[-1] is cp:  # backtracking to the newest choice point: the usual case
-        choices = choices[:-1]
-    else:
-        choices = tuple(c for c in choices if c.cid < cp.cid)
+    choices = m.r.choices.older_than(cp.cid)
     if rest:
-        choices += (cp.advanced(rest),)
+        choices = choices.push(cp.advanced(rest))
     st = cp.state
     m.c, m.v, m.e, m.k, m.s, m.nc = None, VOID, st.e, st.k, st.s, st.nc
     m.r = st.r.with_choices(choices, mono)

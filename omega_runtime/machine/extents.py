@@ -130,7 +130,7 @@ def _commit_innermost(m: Machine) -> None:
         return
     mark_tx(m, tx.tid, "committed")
     # A committed world cannot be backtracked into.
-    m.r = attrs.evolve(m.r, choices=tuple(cp for cp in m.r.choices if cp.cid < tx.cp_mark))
+    m.r = attrs.evolve(m.r, choices=m.r.choices.older_than(tx.cp_mark))
     m.services.emit("transaction-commit", {"id": f"tx-{tx.tid}", "nested": False})
 
 

@@ -444,9 +444,10 @@ class ProgramFrame(Frame):
         import attrs
 
         from .layout import GLOBAL_ENV
+        from .state import NO_CHOICES
 
         i = m.r.form + 1
-        m.r = attrs.evolve(m.r, choices=(), form=i)
+        m.r = attrs.evolve(m.r, choices=NO_CHOICES, form=i)
         if i >= len(self.forms):
             m.k = None  # the program's value: the last form's
             m.v = v

@@ -42,7 +42,7 @@ from .layout import GLOBAL_ENV, Layout
 from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
 from .registers import Registers
 from .signals import poll_signals
-from .state import ChoicePoint, ProposalRecord, State, Transaction
+from .state import NO_CHOICES, ChoicePoint, ProposalRecord, State, Transaction
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # tests check every step through a subclass
@@ -135,7 +135,7 @@ class Machine:
     def start_program(self, forms: Sequence[Any]) -> None:
         """Evaluate `forms` in order as one run: a ProgramFrame at the bottom of the continuation
         moves from one top-level form to the next."""
-        self.r = attrs.evolve(self.r, form=0, choices=())
+        self.r = attrs.evolve(self.r, form=0, choices=NO_CHOICES)
         if not forms:
             self.c, self.k, self.v = None, None, VOID
             return

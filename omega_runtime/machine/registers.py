@@ -9,6 +9,8 @@ from typing import Any
 import attrs
 import immutables
 
+from .state import NO_CHOICES, ChoiceStack
+
 EMPTY_MAP: immutables.Map[Any, Any] = immutables.Map()
 
 
@@ -28,7 +30,7 @@ class Monotone:
 
 @attrs.frozen(slots=True)
 class Registers:
-    choices: tuple[Any, ...] = ()  # pending ChoicePoints, oldest first
+    choices: ChoiceStack = NO_CHOICES  # the pending choice points, newest on top
     facts: immutables.Map[Any, tuple[int, Any]] = EMPTY_MAP  # key symbol -> (insertion seq, value)
     fact_seq: int = 0
     txs: tuple[Any, ...] = ()  # open Transactions, outermost first
@@ -39,7 +41,7 @@ class Registers:
     fibers: Any = None  # fibers.FiberTable once a fiber is spawned
     form: int = 0  # index of the top-level form being evaluated (see frames.ProgramFrame)
 
-    def with_choices(self, choices: tuple[Any, ...], mono: Monotone) -> Registers:
+    def with_choices(self, choices: ChoiceStack, mono: Monotone) -> Registers:
         """These registers with other choice points and monotone part: what every choice and
         backtrack makes (a direct construction, several times cheaper than attrs.evolve)."""
         return Registers(choices, self.facts, self.fact_seq, self.txs, self.step_deadline, self.random_state,

@@ -6,6 +6,7 @@ travel and backtracking). It holds references only; every part is persistent and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import attrs
@@ -48,6 +49,58 @@ class ChoicePoint(NamedTuple):
         would make it, at a fraction of its cost: a choice point changes at every backtrack)."""
         return ChoicePoint(self.cid, self.span, self.alternatives, self.state, remaining, self.total,
                            self.tried + 1, self.created, self.boundary, self.node)
+
+
+class ChoiceStack:
+    """The pending choice points: a persistent stack, newest on top. A choice pushes and a
+    backtrack pops in O(1), sharing the rest (a tuple would copy every pending choice point at
+    each choice: quadratic in a search that keeps many). Length, iteration and indexing read it
+    oldest first, as the tuple it replaces did (views and tests; O(n) but the newest)."""
+
+    __slots__ = ("top", "below", "size")
+
+    def __init__(self, top: ChoicePoint | None, below: ChoiceStack | None, size: int) -> None:
+        self.top = top
+        self.below = below
+        self.size = size
+
+    def push(self, cp: ChoicePoint) -> ChoiceStack:
+        return ChoiceStack(cp, self, self.size + 1)
+
+    def older_than(self, cid: int) -> ChoiceStack:
+        """The stack without its choice points numbered `cid` or later (ids grow upwards)."""
+        stack = self
+        while stack.top is not None and stack.top.cid >= cid and stack.below is not None:
+            stack = stack.below
+        return stack
+
+    def newest_first(self) -> list[ChoicePoint]:
+        out = []
+        stack: ChoiceStack | None = self
+        while stack is not None and stack.top is not None:
+            out.append(stack.top)
+            stack = stack.below
+        return out
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __bool__(self) -> bool:
+        return self.size > 0
+
+    def __iter__(self) -> Iterator[ChoicePoint]:
+        return iter(self.newest_first()[::-1])
+
+    def __getitem__(self, i: int) -> ChoicePoint:
+        if self.top is not None and (i == -1 or i == self.size - 1):
+            return self.top
+        return self.newest_first()[::-1][i]
+
+    def __repr__(self) -> str:
+        return f"ChoiceStack({', '.join(f'cp-{cp.cid}' for cp in self)})"
+
+
+NO_CHOICES = ChoiceStack(None, None, 0)
 
 
 @attrs.frozen(slots=True)

@@ -55,7 +55,7 @@ class AmbManager:
     def pending(self) -> tuple[ChoicePointView, ...]:
         """Pending choice points, newest first."""
         views = []
-        for cp in reversed(self._state.registers().choices):
+        for cp in self._state.registers().choices.newest_first():
             views.append(ChoicePointView(f"cp-{cp.cid}", cp.span, len(cp.remaining), cp.total, cp.tried,
                                          cp.created, "top-level" if cp.boundary == 0 else f"collect-{cp.boundary}"))
         return tuple(views)
