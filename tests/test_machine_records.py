@@ -7,13 +7,18 @@ import attrs
 import immutables
 
 from omega_runtime.machine.registers import Monotone, Registers
-from omega_runtime.machine.state import ChoicePoint, State
+from omega_runtime.machine.state import NO_CHOICES, ChoicePoint, State
+
+
+def choice_point(cid: int) -> ChoicePoint:
+    state = State(None, 1, 2, 3, 4, 5, 6, 7)
+    return ChoicePoint(cid, "span", ("a",), state, (), 1, 1, 0, 0, "node")
 
 
 def distinct_registers() -> Registers:
     # Every field a value no other field has (of its own type: the compiled build checks types),
     # so a field copied into the wrong place shows.
-    values = {"choices": ("choice",), "facts": immutables.Map({"fact": (0, 1)}), "fact_seq": 7,
+    values = {"choices": NO_CHOICES.push(choice_point(1)), "facts": immutables.Map({"fact": (0, 1)}), "fact_seq": 7,
               "txs": ("tx",), "step_deadline": 99, "random_state": ("random",),
               "counters": immutables.Map({"gensym": 2}), "mono": Monotone(5), "fibers": "fibers", "form": 3}
     assert set(values) == {f.name for f in attrs.fields(Registers)}
@@ -23,7 +28,8 @@ def distinct_registers() -> Registers:
 def test_with_choices_is_evolve_of_choices_and_mono() -> None:
     r = distinct_registers()
     mono = Monotone(1, 2, immutables.Map({"cp": 3}), immutables.Map())
-    assert r.with_choices(("c",), mono) == attrs.evolve(r, choices=("c",), mono=mono)
+    choices = NO_CHOICES.push(choice_point(2))
+    assert r.with_choices(choices, mono) == attrs.evolve(r, choices=choices, mono=mono)
 
 
 def test_with_ids_is_evolve_of_ids() -> None:
