@@ -7,7 +7,6 @@ history entry; Step Back undoes it), installs its whole new state or none, and r
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -602,8 +601,7 @@ def replace_env(m: Machine, old: Any, new: Any, act: Any) -> None:
         k = k.next
     below = k
     for fr in reversed(frames):
-        copy_ = copy.copy(fr)
-        copy_.next = below
+        copy_ = fr.rebased(below)
         env = getattr(fr, "env", None)
         if isinstance(env, tuple):
             copy_.env = rebuild(env)

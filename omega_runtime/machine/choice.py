@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 
 
 def current_boundary(m: Machine) -> tuple[int, Any]:
-    k = m.k
+    k = F.innermost_marked(m.k)
     while k is not None:
-        if k.__class__ is F.ExtentFrame and k.ekind == "amb-collect":
+        if type(k) is F.ExtentFrame and k.ekind == "amb-collect":
             return k.data[0], k
-        k = k.next
+        k = F.innermost_marked(k.next)
     return 0, None
 
 

@@ -30,6 +30,9 @@ def call_back(m: Machine, method: str, value: Any, args: tuple[Any, ...]) -> Non
     CALLBACKS[method](m, value, *args)
 
 
+UNKNOWN: Any = object()  # Activation.marked_below before any search reached it
+
+
 @mypyc_attr(allow_interpreted_subclasses=True)
 class Frame:
     __slots__ = ("next",)
@@ -321,7 +324,7 @@ class Activation(Frame):
     `call`, set only on a standard procedure's activation made by a tail call from user code, is
     that user call: its errors are located there (`site` is then the replaced caller's site)."""
 
-    __slots__ = ("proc", "site", "args", "call")
+    __slots__ = ("proc", "site", "args", "call", "marked_below")
     kind = "activation"
     is_activation = True
 
@@ -331,6 +334,14 @@ class Activation(Frame):
         self.args = args
         self.next = next_frame
         self.call: Any = None  # declared here: a compiled (mypyc) class has no other attributes
+        # The innermost handle or extent frame below this one, once a search found it (see
+        # innermost_marked; what lies below a frame never changes).
+        self.marked_below: Any = UNKNOWN
+
+    def rebased(self, next_frame: Frame | None) -> Frame:
+        f = Activation(self.proc, self.site, self.args, next_frame)
+        f.call = self.call
+        return f
 
     @property
     def name(self) -> str:
@@ -471,3 +482,29 @@ def list_from(values: list[Any]) -> Any:
     for x in values[::-1]:
         result = Pair(x, result)
     return result
+
+
+def innermost_marked(k: Any) -> Any:
+    """The innermost handle or extent frame of continuation `k` (`k` itself included), or None:
+    where an effect looks for its handler and a choice for its amb-collect. Each activation the
+    search passes remembers the answer for the continuation below it, so the searches of a
+    continuation that keeps deepening (amb or effects inside a deep recursion) cost only the
+    frames pushed since the last one, not the whole continuation each time."""
+    passed: list[Activation] = []
+    f = k
+    found: Any = None
+    while f is not None:
+        cls = type(f)
+        if cls is HandleFrame or cls is ExtentFrame:
+            found = f
+            break
+        if cls is Activation:
+            act: Activation = f
+            if act.marked_below is not UNKNOWN:
+                found = act.marked_below
+                break
+            passed.append(act)
+        f = f.next
+    for act in passed:
+        act.marked_below = found
+    return found

@@ -615,9 +615,9 @@ class Machine:
         if self.watched_calls and "effect:" + op.name in self.watched_calls:
             for watcher in self.services.call_watchers:
                 watcher(self, "effect:" + op.name)
-        k = self.k
+        k = F.innermost_marked(self.k)
         while k is not None:
-            if k.__class__ is F.HandleFrame:
+            if type(k) is F.HandleFrame:
                 clause = k.node.clauses.get(op)
                 if clause is not None:
                     if len(args) != clause.nparams:
@@ -630,7 +630,7 @@ class Machine:
                         self.e = (k.env, clause.layout, *self.box_values(clause.layout, (*args, resumption)))
                     self.c = clause.body
                     return
-            k = k.next
+            k = F.innermost_marked(k.next)
         builtin_effect(self, op, args, node)
 
     # ---- what other modules ask of a machine, done in the modules of each concern ------------

@@ -93,6 +93,13 @@ def invoke_resumption(m: Machine, f: Resumption, args: tuple[Any, ...], node: An
         m.raise_error(arity_error("continuation", 0, 1, len(args), f), node)
         return
     value = args[0] if args else VOID
+    if m.k is (f.base.next if f.include_base else f.base):
+        # Resumed where it was captured from (a tail-resumptive handler: `(k v)` as its clause's
+        # last call): the captured frames already lie on this continuation; copying them would
+        # cost the whole segment at every resume.
+        m.k = f.top
+        m.v, m.c = value, None
+        return
     segment = []
     k = f.top
     while k is not f.base:

@@ -1,0 +1,81 @@
+"""Effects and choices under a deep recursion (issue 15): finding the handler or the amb-collect
+of an effect costs the frames pushed since the last search, and a tail-resumptive handler
+resumes without copying the captured frames; the answers are those of a walk of the whole
+continuation and of a copied resumption."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from omega_runtime import OmegaRuntime
+from omega_runtime.debug.controller import DebugController, Stop
+from omega_runtime.machine import frames as F
+
+
+def run(program: str) -> str:
+    result = OmegaRuntime.create().eval(program)
+    assert result.ok, result.report
+    return result.printed
+
+
+def walked(k: Any) -> Any:
+    """The innermost handle or extent frame, by walking the whole continuation."""
+    while k is not None and type(k) not in (F.HandleFrame, F.ExtentFrame):
+        k = k.next
+    return k
+
+
+# Handlers, amb-collects, parameterize and transactions interleaved with deep recursions.
+PROGRAMS = {
+    "amb-under-recursion": "(define (f n) (if (= n 0) 0 (+ (amb 1 2) (f (- n 1))))) (f 40)",
+    "collect-inside-handler": """
+        (define (f n) (if (= n 0) '() (cons (effect pick n) (f (- n 1)))))
+        (handle (amb-collect (let ((xs (f 6))) (require (even? (apply + xs))) xs))
+                (on pick (x k) (k (amb x (- x)))))""",
+    "nested-handlers": """
+        (define (g n) (if (= n 0) (effect outer 0) (+ (effect inner n) (g (- n 1)))))
+        (handle (handle (g 30) (on inner (x k) (k (* 2 x))))
+                (on outer (x k) (k 1000)))""",
+    "collect-in-collect": """
+        (define (h n) (if (= n 0) '() (cons (amb 0 1) (h (- n 1)))))
+        (amb-collect (length (amb-collect (h 3))))""",
+    "transaction-and-parameter": """
+        (define p (make-parameter 1))
+        (define (d n) (if (= n 0) (p) (+ (parameterize ((p (+ (p) 1))) (d (- n 1))) 0)))
+        (amb-collect (with-transaction (+ (amb 1 2) (d 20))))""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_the_remembered_search_agrees_with_a_walk_at_every_step(name: str) -> None:
+    dc = DebugController(OmegaRuntime.create(preset="debug"))
+    assert dc.launch(PROGRAMS[name], f"{name}.omega") == []
+    result = dc.resume()
+    while isinstance(result, Stop):
+        result = dc.resume()
+    assert result.code == 0, result.report
+    h = dc.history
+    for step in range(h.oldest, h.newest + 1):
+        k = h.get(step).k
+        assert F.innermost_marked(k) is walked(k), f"step {step}"
+
+
+def test_results_under_deep_recursions() -> None:
+    assert run("(define (f n) (if (= n 0) 0 (+ (amb 1 2) (f (- n 1))))) (f 3000)") == "3000"
+    assert run("""(define (f n) (if (= n 0) 0 (+ (effect tick) (f (- n 1)))))
+                  (handle (f 3000) (on tick (k) (k 1)))""") == "3000"
+    # amb-collect around a deep recursion: every combination, innermost collect first
+    assert run("""(define (h n) (if (= n 0) '() (cons (amb 0 1) (h (- n 1)))))
+                  (length (amb-collect (h 10)))""") == "1024"
+
+
+def test_resumptions_that_are_not_in_tail_position_still_copy() -> None:
+    """Multi-shot and non-tail resumes (LANGUAGE.md 4.2) are unchanged by the tail-resume
+    shortcut."""
+    assert run("(handle (if (effect flip) 'heads 'tails) (on flip (k) (list (k #t) (k #f))))") == "(heads tails)"
+    assert run("(handle (+ 1 (effect ask 10)) (on ask (x k) (+ (k (+ x 5)) 100)))") == "116"
+    assert run("(handle (+ (effect get) (effect get)) (on get (k) (k 21)))") == "42"
+    assert run("""(define (f n) (if (= n 0) '() (cons (effect flip) (f (- n 1)))))
+                  (handle (f 3) (on flip (k) (append (k 0) (k 1))))""") == "(0 0 0 0 0 1 0 1 0 0 1 1 1 0 0 1 0 1 1 1 0 1 1 1)"
