@@ -47,11 +47,11 @@ def open_budget(m: Machine, node: Any, dims: list[str], vals: tuple[Any, ...]) -
 
 def active_budgets(m: Machine) -> list[tuple[Any, Budget]]:
     out = []
-    k = m.k
+    k = F.innermost_marked(m.k)  # extent frames only (see frames.innermost_marked)
     while k is not None:
         if k.__class__ is F.ExtentFrame and k.ekind == "with-budget":
             out.append((k, k.data))
-        k = k.next
+        k = F.innermost_marked(k.next)
     return out
 
 
@@ -186,11 +186,11 @@ def budget_remaining(m: Machine) -> list[tuple[str, int | float]]:
 
 def capabilities(m: Machine) -> frozenset[str]:
     caps = frozenset(m.services.granted_capabilities)
-    k = m.k
+    k = F.innermost_marked(m.k)  # extent frames only (see frames.innermost_marked)
     while k is not None:
         if k.__class__ is F.ExtentFrame and k.ekind == "with-capabilities":
             caps = caps & k.data
-        k = k.next
+        k = F.innermost_marked(k.next)
     return caps
 
 

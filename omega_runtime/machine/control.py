@@ -110,11 +110,11 @@ def _abort_to_prompt(m: Machine, args: tuple[Any, ...], node: Any) -> None:
     from ..equality import eqv
 
     tag, vals = args[0], args[1:]
-    k = m.k
+    k = F.innermost_marked(m.k)  # extent frames only (see frames.innermost_marked)
     while k is not None:
         if k.__class__ is F.ExtentFrame and k.ekind == "prompt" and eqv(k.data[0], tag):
             break
-        k = k.next
+        k = F.innermost_marked(k.next)
     if k is None:
         from ..printer import write_repr
 
@@ -515,11 +515,11 @@ def _commit(m: Machine, args: tuple[Any, ...], node: Any) -> None:
 @primitive("rollback!", 0, 1, kind="control", signature="(rollback! [value])")
 def _rollback(m: Machine, args: tuple[Any, ...], node: Any) -> None:
     value = args[0] if args else False
-    k = m.k
+    k = F.innermost_marked(m.k)  # extent frames only (see frames.innermost_marked)
     while k is not None:
         if k.__class__ is F.ExtentFrame and k.ekind == "with-transaction" and m.tx_is_open(k.data):
             break
-        k = k.next
+        k = F.innermost_marked(k.next)
     if k is None or not m.r.txs:
         raise OmegaError("transaction-error", "transaction: rollback! outside a transaction")
     frame = k

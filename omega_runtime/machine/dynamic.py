@@ -142,12 +142,13 @@ def parameter_value(k: Any, param: Parameter) -> Any:
     """The value of `param` in the continuation `k`: the innermost binding, else its initial value."""
     if id(param) not in EVER_BOUND:
         return param.initial
+    k = F.innermost_marked(k)  # a parameterize is an extent frame: only those are looked at
     while k is not None:
         if k.__class__ is F.ExtentFrame and k.ekind == "parameterize":
             for p, v in k.data[1]:
                 if p is param:
                     return v
-        k = k.next
+        k = F.innermost_marked(k.next)
     return param.initial
 
 

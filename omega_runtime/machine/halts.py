@@ -25,16 +25,18 @@ NEVER = sys.maxsize  # a check_at no transition count reaches
 
 def _own_extents(k: Any, other: Any) -> Iterator[Any]:
     """The extent frames of continuation `k` that continuation `other` does not share,
-    innermost first."""
+    innermost first. Only the handle and extent frames of each are looked at (F.innermost_marked):
+    below the first such frame they share, they share everything."""
     shared = set()
-    o = other
+    o = F.innermost_marked(other)
     while o is not None:
         shared.add(id(o))
-        o = o.next
+        o = F.innermost_marked(o.next)
+    k = F.innermost_marked(k)
     while k is not None and id(k) not in shared:
         if k.__class__ is F.ExtentFrame:
             yield k
-        k = k.next
+        k = F.innermost_marked(k.next)
 
 @mypyc_attr(allow_interpreted_subclasses=True)
 class MachineHalt(Exception):
