@@ -45,6 +45,16 @@ PROGRAMS = {
         (define p (make-parameter 1))
         (define (d n) (if (= n 0) (p) (+ (parameterize ((p (+ (p) 1))) (d (- n 1))) 0)))
         (amb-collect (with-transaction (+ (amb 1 2) (d 20))))""",
+    "escapes-through-dynamic-wind": """
+        (define log '())
+        (define (note x) (set! log (cons x log)))
+        (define (f n k) (if (= n 0) (k 'out)
+                            (dynamic-wind (lambda () (note n)) (lambda () (f (- n 1) k)) (lambda () (note (- n))))))
+        (list (call/cc (lambda (k) (f 3 k))) (reverse log))""",
+    "guards-and-prompts": """
+        (define (g n) (if (= n 0) (raise 'deep) (+ 1 (g (- n 1)))))
+        (list (guard (e (#t (list 'caught e))) (g 25))
+              (call-with-prompt 'p (lambda () (+ 1 (abort-to-prompt 'p 41))) (lambda (k v) (+ v 1))))""",
 }
 
 
@@ -69,6 +79,27 @@ def test_results_under_deep_recursions() -> None:
     # amb-collect around a deep recursion: every combination, innermost collect first
     assert run("""(define (h n) (if (= n 0) '() (cons (amb 0 1) (h (- n 1)))))
                   (length (amb-collect (h 10)))""") == "1024"
+
+
+def test_dynamic_context_under_deep_recursions() -> None:
+    """Parameters, guards, call/cc escapes and dynamic-wind under deep recursions: the frames a
+    transfer leaves and enters are found among the extent frames alone."""
+    assert run("""(define p (make-parameter 1))
+                  (define (d n) (if (= n 0) 0 (+ (p) (d (- n 1)))))
+                  (list (d 3000) (parameterize ((p 2)) (d 3000)))""") == "(3000 6000)"
+    assert run("""(define (d n) (if (= n 0) 0 (+ (guard (e (#t 1)) (raise 'x)) (d (- n 1)))))
+                  (d 3000)""") == "3000"
+    assert run("""(define (d n) (if (= n 0) 0 (+ (call/cc (lambda (k) (k 1))) (d (- n 1)))))
+                  (d 3000)""") == "3000"
+    # an escape out of nested dynamic-winds runs every after-thunk, innermost first
+    assert run(PROGRAMS["escapes-through-dynamic-wind"]) == "(out (3 2 1 -1 -2 -3))"
+    # re-entering a continuation captured inside dynamic-winds runs the before-thunks again
+    assert run("""(let ((log '()) (k2 #f) (n 0))
+                    (dynamic-wind (lambda () (set! log (cons 'in log)))
+                                  (lambda () (call/cc (lambda (k) (set! k2 k))) (set! n (+ n 1)))
+                                  (lambda () (set! log (cons 'out log))))
+                    (if (< n 3) (k2 #f))
+                    (list n (reverse log)))""") == "(3 (in out in out in out))"
 
 
 def test_resumptions_that_are_not_in_tail_position_still_copy() -> None:
