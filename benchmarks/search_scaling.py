@@ -9,12 +9,13 @@ ratio to cesk.py measured in the same run:
 * pending: a loop makes one `amb` per iteration and keeps every choice point pending;
 * deep amb: an `amb` at every level of a non-tail recursion (the continuation deepens);
 * deep effect: an effect at every level of a non-tail recursion, handled by a tail-resumptive
-  handler at the bottom (cesk.py has no effects: Omega alone).
+  handler at the bottom (cesk.py has no effects: Omega alone);
+* deep signal: a `raise-continuable` at every level, handled below the recursion (Omega alone).
 
 Per-operation times that stay flat as the size doubles mean O(1) per operation. Before issue 15
 each choice copied every pending choice point, each choice and effect walked the whole
 continuation to find its amb-collect or handler, and each resume copied the captured frames:
-20,000 pending took 2.7 s, 20,000 deep ambs 39.8 s, 5,000 deep effects 82 s.
+20,000 pending took 2.7 s, 20,000 deep ambs 39.8 s, 5,000 deep effects 82 s, 8,000 deep signals 4.2 s.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ SHAPES: dict[str, tuple[Callable[[int], str], bool]] = {
     "deep amb": (lambda n: f"(define (f n) (if (= n 0) 0 (+ (amb 1 2) (f (- n 1)))))\n(f {n})\n", True),
     "deep effect": (lambda n: f"(define (f n) (if (= n 0) 0 (+ (effect tick) (f (- n 1)))))\n"
                               f"(handle (f {n}) (on tick (k) (k 1)))\n", False),
+    "deep signal": (lambda n: f"(define (f n) (if (= n 0) 0 (+ (raise-continuable 'tick) (f (- n 1)))))\n"
+                              f"(with-exception-handler (lambda (c) 1) (lambda () (f {n})))\n", False),
 }
 
 

@@ -21,8 +21,8 @@ def run(program: str) -> str:
 
 
 def walked(k: Any) -> Any:
-    """The innermost handle or extent frame, by walking the whole continuation."""
-    while k is not None and type(k) not in (F.HandleFrame, F.ExtentFrame):
+    """The innermost handle, extent or callback frame, by walking the whole continuation."""
+    while k is not None and type(k) not in (F.HandleFrame, F.ExtentFrame, F.CallbackFrame):
         k = k.next
     return k
 
@@ -51,6 +51,11 @@ PROGRAMS = {
         (define (f n k) (if (= n 0) (k 'out)
                             (dynamic-wind (lambda () (note n)) (lambda () (f (- n 1) k)) (lambda () (note (- n))))))
         (list (call/cc (lambda (k) (f 3 k))) (reverse log))""",
+    "signals-to-a-handler-below": """
+        (define (d n) (if (= n 0) 0 (+ (raise-continuable 'x) (d (- n 1)))))
+        (list (with-exception-handler (lambda (e) 1) (lambda () (d 12)))
+              (handler-bind ((condition (lambda (c) (invoke-restart 'use 2))))
+                (restart-case (signal (make-condition 'condition "s" '())) (use (v) v))))""",
     "guards-and-prompts": """
         (define (g n) (if (= n 0) (raise 'deep) (+ 1 (g (- n 1)))))
         (list (guard (e (#t (list 'caught e))) (g 25))
@@ -91,6 +96,8 @@ def test_dynamic_context_under_deep_recursions() -> None:
                   (d 3000)""") == "3000"
     assert run("""(define (d n) (if (= n 0) 0 (+ (call/cc (lambda (k) (k 1))) (d (- n 1)))))
                   (d 3000)""") == "3000"
+    assert run("""(define (d n) (if (= n 0) 0 (+ (raise-continuable 'x) (d (- n 1)))))
+                  (with-exception-handler (lambda (e) 1) (lambda () (d 3000)))""") == "3000"
     # an escape out of nested dynamic-winds runs every after-thunk, innermost first
     assert run(PROGRAMS["escapes-through-dynamic-wind"]) == "(out (3 2 1 -1 -2 -3))"
     # re-entering a continuation captured inside dynamic-winds runs the before-thunks again

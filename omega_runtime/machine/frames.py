@@ -334,8 +334,8 @@ class Activation(Frame):
         self.args = args
         self.next = next_frame
         self.call: Any = None  # declared here: a compiled (mypyc) class has no other attributes
-        # The innermost handle or extent frame below this one, once a search found it (see
-        # innermost_marked; what lies below a frame never changes).
+        # The innermost handle, extent or callback frame below this one, once a search found it
+        # (see innermost_marked; what lies below a frame never changes).
         self.marked_below: Any = UNKNOWN
 
     def rebased(self, next_frame: Frame | None) -> Frame:
@@ -485,17 +485,18 @@ def list_from(values: list[Any]) -> Any:
 
 
 def innermost_marked(k: Any) -> Any:
-    """The innermost handle or extent frame of continuation `k` (`k` itself included), or None:
-    where an effect looks for its handler and a choice for its amb-collect. Each activation the
-    search passes remembers the answer for the continuation below it, so the searches of a
-    continuation that keeps deepening (amb or effects inside a deep recursion) cost only the
-    frames pushed since the last one, not the whole continuation each time."""
+    """The innermost handle, extent or callback frame of continuation `k` (`k` itself included),
+    or None: the frames that make up the dynamic context, where an effect looks for its handler,
+    a choice for its amb-collect, a signal for its handlers, a parameter for its binding. Each
+    activation the search passes remembers the answer for the continuation below it, so the
+    searches of a continuation that keeps deepening (amb, effects or signals inside a deep
+    recursion) cost only the frames pushed since the last one, not the whole continuation."""
     passed: list[Activation] = []
     f = k
     found: Any = None
     while f is not None:
         cls = type(f)
-        if cls is HandleFrame or cls is ExtentFrame:
+        if cls is HandleFrame or cls is ExtentFrame or cls is CallbackFrame:
             found = f
             break
         if cls is Activation:

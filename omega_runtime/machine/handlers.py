@@ -39,10 +39,11 @@ def signal(m: Machine, cond: Condition, severity: str) -> None:
 
 def search_handlers(m: Machine, cond: Condition, severity: str, frame: Any, signal_k: Any, start: int) -> None:
     is_error = cond.is_a(S_ERROR)
+    frame = F.innermost_marked(frame)  # handlers live in extent and callback frames only
     while frame is not None:
         fc = frame.__class__
         if fc is F.CallbackFrame and frame.method in ("handler_declined", "guard_declined", "handler_returned"):
-            frame = frame.args[4]  # handlers running: their own and inner ones are inactive
+            frame = F.innermost_marked(frame.args[4])  # handlers running: their own and inner ones are inactive
             start = 0
             continue
         if fc is F.ExtentFrame:
@@ -61,7 +62,7 @@ def search_handlers(m: Machine, cond: Condition, severity: str, frame: Any, sign
                 guard_test(m, cond, frame, 0)
                 return
         start = 0
-        frame = frame.next
+        frame = F.innermost_marked(frame.next)
     m.k = signal_k
     if severity == "signal":
         m.v, m.c = VOID, None
@@ -196,7 +197,7 @@ def backtrace(m: Machine, cond: Condition | None = None) -> list[tuple[str, Span
 
 def active_restarts(m: Machine) -> list[Restart]:
     out: list[Restart] = []
-    k = m.k
+    k = F.innermost_marked(m.k)  # restarts live in extent and callback frames only
     while k is not None:
         kc = k.__class__
         if kc is F.CallbackFrame and k.method in ("handler_declined", "guard_declined"):
@@ -211,7 +212,7 @@ def active_restarts(m: Machine) -> list[Restart]:
                     out.append(Restart(name, (), k.node.span, ("restart_bind_transfer", (k, i))))
             elif k.ekind == "signal-restarts":
                 out.extend(k.data)
-        k = k.next
+        k = F.innermost_marked(k.next)
     return out
 
 
