@@ -82,20 +82,24 @@ def mark_tx(m: Machine, tid: int, status: str) -> None:
     m.s = m.s.set(("tx-status", tid), status)
 
 
+# The transactions are searched innermost first: the one asked about is nearly always the innermost.
+
+
 def tx_status(m: Machine, tid: int) -> str:
-    for tx in m.r.txs:
+    for tx in reversed(m.r.txs):
         if tx.tid == tid:
             return str(tx.status)
     return str(m.s.get(("tx-status", tid), "open"))
 
 
 def tx_is_open(m: Machine, tid: int) -> bool:
-    return any(tx.tid == tid for tx in m.r.txs)
+    return any(tx.tid == tid for tx in reversed(m.r.txs))
 
 
 def _tx_index(m: Machine, tid: int) -> int:
-    for i, tx in enumerate(m.r.txs):
-        if tx.tid == tid:
+    txs = m.r.txs
+    for i in range(len(txs) - 1, -1, -1):
+        if txs[i].tid == tid:
             return i
     raise KeyError(tid)
 

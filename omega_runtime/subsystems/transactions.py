@@ -63,6 +63,10 @@ class TransactionManager:
         self._emit = emit
         # tid -> (status, cp_mark): every transaction this run, as the events reported it
         self._log: dict[int, list[Any]] = {}
+        # The entries still open or merged (the same lists): what a commit, a rollback, a backtrack
+        # or the end of an evaluation may yet settle. Looking at these alone keeps each of those
+        # proportional to the transactions in flight, not to every one the run has made.
+        self._unsettled: dict[int, list[Any]] = {}
 
     # ---- views ------------------------------------------------------------------------------
 
@@ -107,43 +111,48 @@ class TransactionManager:
     def on_begin(self, data: Any) -> None:
         tid = _tid(data["id"])
         mark = 0
-        for tx in self._state.registers().txs:
+        for tx in reversed(self._state.registers().txs):  # the new one is the innermost
             if tx.tid == tid:
                 mark = tx.cp_mark
-        self._log[tid] = ["open", mark]
+                break
+        self._log[tid] = self._unsettled[tid] = ["open", mark]
 
     def on_commit(self, data: Any) -> None:
         tid = _tid(data["id"])
         entry = self._log.setdefault(tid, ["open", 0])
         if data.get("nested"):
             entry[0] = "merged"  # handed to its parent: its fate is the parent's
+            self._unsettled[tid] = entry
             return
-        entry[0] = "committed"
+        self._settle(tid, "committed")
         self._settle_merged(tid, "committed")
 
     def on_rollback(self, data: Any) -> None:
         tid = _tid(data["id"])
-        self._log.setdefault(tid, ["open", 0])[0] = "rolled-back"
+        self._settle(tid, "rolled-back")
         self._settle_merged(tid, "rolled-back")
+
+    def _settle(self, tid: int, status: str) -> None:
+        self._log.setdefault(tid, ["open", 0])[0] = status
+        self._unsettled.pop(tid, None)
 
     def _settle_merged(self, tid: int, status: str) -> None:
         # Transactions nest, so every merged one opened after `tid` while it was open is inside it.
-        for other, entry in self._log.items():
-            if other > tid and entry[0] == "merged":
-                entry[0] = status
+        for other in [o for o, entry in self._unsettled.items() if o > tid and entry[0] == "merged"]:
+            self._settle(other, status)
 
     def rollback_to_checkpoint(self, checkpoint_id: str) -> list[str]:
         """After a backtrack to choice point `checkpoint_id` (cp-N): every transaction opened after
         it that the restored state no longer holds is rolled back. Returns their ids."""
-        if not self._log:
-            return []  # no transaction was ever opened (a search without any: every backtrack)
+        if not self._unsettled:
+            return []  # no transaction in flight (a search without any: every backtrack)
         cid = _tid(checkpoint_id)
         live = {tx.tid for tx in self._state.registers().txs}
         m = self._state.machine
         gone = []
-        for tid, entry in sorted(self._log.items()):
-            if entry[0] in ("open", "merged") and tid not in live and entry[1] > cid:
-                entry[0] = "rolled-back"
+        for tid, entry in sorted(self._unsettled.items()):
+            if tid not in live and entry[1] > cid:
+                self._settle(tid, "rolled-back")
                 m.mark_tx(tid, "rolled-back")
                 gone.append(f"tx-{tid}")
         for tx_id in gone:
@@ -157,9 +166,8 @@ class TransactionManager:
         """Transactions an evaluation left without commit or rollback (discarded by amb-collect or
         by backtracking past them within a collection) are recorded as discarded."""
         live = {tx.tid for tx in self._state.registers().txs}
-        for tid, entry in self._log.items():
-            if entry[0] in ("open", "merged") and tid not in live:
-                entry[0] = "discarded"
+        for tid in [t for t in self._unsettled if t not in live]:
+            self._settle(tid, "discarded")
 
     # ---- Python-level control ---------------------------------------------------------------
 
