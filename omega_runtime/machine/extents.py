@@ -82,26 +82,33 @@ def mark_tx(m: Machine, tid: int, status: str) -> None:
     m.s = m.s.set(("tx-status", tid), status)
 
 
-# The transactions are searched innermost first: the one asked about is nearly always the innermost.
-
-
-def tx_status(m: Machine, tid: int) -> str:
-    for tx in reversed(m.r.txs):
-        if tx.tid == tid:
-            return str(tx.status)
-    return str(m.s.get(("tx-status", tid), "open"))
-
-
-def tx_is_open(m: Machine, tid: int) -> bool:
-    return any(tx.tid == tid for tx in reversed(m.r.txs))
-
-
-def _tx_index(m: Machine, tid: int) -> int:
+def _tx_position(m: Machine, tid: int) -> int:
+    """Where `tid` is among the open transactions, or -1. Searched innermost first: the one asked
+    about is nearly always the innermost. (An index loop: mypyc cannot compile `reversed` over
+    the untyped tuple.)"""
     txs = m.r.txs
     for i in range(len(txs) - 1, -1, -1):
         if txs[i].tid == tid:
             return i
-    raise KeyError(tid)
+    return -1
+
+
+def tx_status(m: Machine, tid: int) -> str:
+    i = _tx_position(m, tid)
+    if i >= 0:
+        return str(m.r.txs[i].status)
+    return str(m.s.get(("tx-status", tid), "open"))
+
+
+def tx_is_open(m: Machine, tid: int) -> bool:
+    return _tx_position(m, tid) >= 0
+
+
+def _tx_index(m: Machine, tid: int) -> int:
+    i = _tx_position(m, tid)
+    if i < 0:
+        raise KeyError(tid)
+    return i
 
 
 def commit_tx(m: Machine, tid: int, value: Any) -> None:
