@@ -20,6 +20,7 @@ from ..values import (
     PStr,
     Restart,
     Symbol,
+    list_to_python,
     make_list,
     sym,
 )
@@ -52,13 +53,13 @@ def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> 
     if name == "infer.op" or name == "search.op":
         m.services.oracle_effect(m, name, args, node)
     elif name == "amb.choose":
-        thunks = list_to_tuple(args[0])
+        thunks = list_to_python(args[0])
         if thunks is None:
             from ..conditions import wrong_type
 
             m.raise_error(wrong_type("amb.choose", "list", args[0]), node)
             return
-        m.choose(thunks, node)
+        m.choose(tuple(thunks), node)  # a choice point keeps them
     elif name == "amb.fail":
         m.fail(args[0] if args else sym("amb"), node)
     elif name == "commit.op":
@@ -71,15 +72,6 @@ def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> 
         external(m, "shell", args[0], (args[0],), node)
     elif name == "tool.op":
         tool_effect(m, args, node)
-
-
-def list_to_tuple(v: Any) -> tuple[Any, ...] | None:
-    """The elements of a proper list, or None when `v` is not one (a choice point keeps them)."""
-    out = []
-    while isinstance(v, Pair):
-        out.append(v.car)
-        v = v.cdr
-    return tuple(out) if v is NIL else None
 
 
 def commit_now(m: Machine, node: Any) -> None:
@@ -196,7 +188,6 @@ def oracle_value(text: str, receipt_id: str) -> PStr:
 
 
 def search_value(texts: list[PStr], ids: list[str]) -> Any:
-    from ..values import Pair
 
     lst = make_list(texts)
     if isinstance(lst, Pair):
