@@ -143,7 +143,7 @@ class AttachedEvaluations:
     def evaluate(self, text: str, source: str) -> EvalResult:
         read = self.rt.interpreter.read(text, source)
         if read.diagnostics:
-            return EvalResult(diagnostics=list(read.diagnostics))
+            return EvalResult(receipts=[], diagnostics=list(read.diagnostics))
         job = Job(text, source, read)
         with self._lock:
             self.job = job

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
-import attrs
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 CAPABILITIES = ("file.read", "file.write", "shell", "tool", "net")
 
 
-@attrs.frozen
-class RuntimeConfig:
+# Named tuples rather than attrs classes: `omega run` builds both before anything else, and importing
+# attrs with its class factory costs a third of its start-up.
+class RuntimeConfig(NamedTuple):
     oracle: str | None = None  # scripted | replay | openai (None: OMEGA_ORACLE or scripted)
     oracle_script: str | None = None
     replay_receipts: str | None = None
@@ -19,7 +19,7 @@ class RuntimeConfig:
     cache_dir: str | None = None  # artifact cache (off when None)
     capabilities: tuple[str, ...] = ()
     seed: int = 0
-    budget: Mapping[str, float] = attrs.field(factory=dict)  # steps llm-calls tokens seconds
+    budget: Mapping[str, float] = MappingProxyType({})  # steps llm-calls tokens seconds
     history: bool = True
     history_limit: int = 1_000_000
     tracing: bool = False
@@ -33,13 +33,12 @@ class RuntimeConfig:
     preset: str = "default"  # the preset the configuration started from (set by build_config)
 
 
-@attrs.define
-class RuntimeProviders:
+class RuntimeProviders(NamedTuple):
     oracle: Any = None  # an OracleProvider; None: built from the config
     stdout: Callable[[str], None] | None = None
     stderr: Callable[[str], None] | None = None
     env: Mapping[str, str] | None = None
-    tools: list[Any] = attrs.field(factory=list)
+    tools: Sequence[Any] = ()
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -52,7 +51,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "server": {"server": True, "host": "127.0.0.1", "port": 7888},
 }
 
-FIELDS = [f.name for f in attrs.fields(RuntimeConfig) if f.name != "preset"]
+FIELDS = [name for name in RuntimeConfig._fields if name != "preset"]
 
 # What each feature-gated operation, special form or procedure belongs to (RUNTIME.md "Presets").
 FEATURE_OF: dict[str, str] = {
@@ -81,7 +80,7 @@ def build_config(config: Mapping[str, Any] | RuntimeConfig | None, preset: str |
         raise ValueError(f"unknown preset {preset!r}; accepted presets: {', '.join(PRESETS)}")
     values: dict[str, Any] = dict(PRESETS[preset or "default"])
     if isinstance(config, RuntimeConfig):
-        values.update(attrs.asdict(config, recurse=False))
+        values.update(config._asdict())
     elif config is not None:
         for key, value in config.items():
             if key not in FIELDS:

@@ -11,9 +11,8 @@ It imports only `values`, so the printer and the debugger read tables without th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-import attrs
 import immutables
 
 from .values import MISSING, HashTable, Keyword, Nil, Pair, Store, Symbol, Value
@@ -68,11 +67,10 @@ def hash_key(v: Value) -> tuple[Any, ...]:
     return tuple(tokens)
 
 
-@attrs.frozen(slots=True)
-class HashContent:
+class HashContent(NamedTuple):
     """One table's entries: key form -> (seq, key, value); `next_seq` numbers insertions."""
 
-    entries: immutables.Map[Any, tuple[int, Value, Value]] = attrs.field(factory=immutables.Map)
+    entries: immutables.Map[Any, tuple[int, Value, Value]] = immutables.Map()
     next_seq: int = 0
 
     def lookup(self, key: Value, default: Value = MISSING) -> Value:
@@ -95,9 +93,6 @@ class HashContent:
     def items(self) -> list[tuple[Value, Value]]:
         """(key, value) in insertion order."""
         return [(k, v) for _, k, v in sorted(self.entries.values(), key=lambda e: e[0])]
-
-    def __len__(self) -> int:
-        return len(self.entries)
 
 
 EMPTY = HashContent()
@@ -129,7 +124,7 @@ def hash_entries(table: HashTable, store: Store) -> list[tuple[Value, Value]]:
 
 
 def hash_count(table: HashTable, store: Store) -> int:
-    return len(hash_content(table, store))
+    return len(hash_content(table, store).entries)
 
 
 __all__ = ["EMPTY", "CopiedHashTable", "HashContent", "hash_content", "hash_count", "hash_entries", "hash_key"]

@@ -9,9 +9,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, SupportsIndex, overload
-
-import attrs
+from typing import Any, NamedTuple, SupportsIndex, overload
 
 from . import primitives
 from .conditions import OmegaError
@@ -57,8 +55,7 @@ class KRaise(N.Node):
         m.raise_error(self.error, self)
 
 
-@attrs.define
-class PreparedForm:
+class PreparedForm(NamedTuple):
     syntax: Syntax
     node: N.Node
     core: CoreNode | None
@@ -171,7 +168,7 @@ class Interpreter:
             changed |= names
         if mentions(prepared.syntax, changed):
             return self.finish(self.prepare(prepared.syntax))
-        return attrs.evolve(prepared, epoch=self.syntax_epoch)
+        return prepared._replace(epoch=self.syntax_epoch)
 
     def expand_at_run_time(self, form: Syntax) -> CoreNode:
         """Expand a form `eval` was given (ExpandError propagates); syntax it defines starts a new

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
-
 from .config import FIELDS, RuntimeConfig, build_config
 
 FIXED = ("receipts", "cache_dir", "session_store")
@@ -16,7 +14,7 @@ FIXED = ("receipts", "cache_dir", "session_store")
 
 def server_config(config: RuntimeConfig) -> dict[str, Any]:
     """The configuration of the runtimes an eval server creates per connection (no server)."""
-    values = attrs.asdict(config, recurse=False)
+    values = config._asdict()
     values.pop("preset", None)
     values["server"] = False
     return values
@@ -30,10 +28,10 @@ def reconfigured(config: RuntimeConfig, changes: Mapping[str, Any]) -> RuntimeCo
             raise ValueError(f"unknown config key {key!r}; accepted keys: {', '.join(FIELDS)}")
         if key in FIXED and changes[key] != getattr(config, key):
             raise ValueError(f"config key {key!r} cannot be changed after the runtime is created")
-    values = attrs.asdict(config, recurse=False)
+    values = config._asdict()
     preset = values.pop("preset")
     values.update(changes)
-    return attrs.evolve(build_config(values, None), preset=preset)
+    return build_config(values, None)._replace(preset=preset)
 
 
 __all__ = ["reconfigured", "server_config", "FIXED"]

@@ -24,7 +24,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
@@ -227,7 +227,7 @@ class Repl:
         # A terminal echoes `^C` where the cursor is: start the notice on a line of its own.
         return "\ninterrupted\n" if self.interactive else "interrupted\n"
 
-    def report_diagnostics(self, diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
+    def report_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
         for d in diagnostics:
             self.err(d.format() + "\n")
 

@@ -3,24 +3,22 @@ that the subsystems, the debugger and the servers name it without importing the 
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
-import attrs
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Protocol
 
 from .span import Span
 from .syntax import Diagnostic
 from .values import VOID, Condition
 
 
-@attrs.define
-class EvalResult:
+class EvalResult(NamedTuple):
     value: Any = VOID
     printed: str = ""  # the value's write form ("" for void)
     output: str = ""  # what the program displayed during this evaluation
     condition: Condition | None = None  # an unhandled condition
     steps: int = 0
-    receipts: list[Any] = attrs.field(factory=list)  # oracle calls made by this evaluation
-    diagnostics: list[Diagnostic] = attrs.field(factory=list)  # reader errors (nothing ran)
+    receipts: Sequence[Any] = ()  # oracle calls made by this evaluation (a list)
+    diagnostics: Sequence[Diagnostic] = ()  # reader errors (nothing ran; a list)
     exit_code: int | None = None  # set when the program called `exit`
     report: str = ""  # the uncaught condition's report (LANGUAGE.md 15.3)
 

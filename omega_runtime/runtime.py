@@ -15,8 +15,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from .config import PRESETS, RuntimeConfig, RuntimeProviders, build_config
 from .interpreter import Interpreter
 from .machine.host import Host, Tool
@@ -29,7 +27,6 @@ from .results import EvalResult, EvaluationInterceptor, format_report
 from .span import Span
 from .subsystems import (
     AmbManager,
-    AmbState,
     ArtifactManager,
     BudgetManager,
     ConcurrencyManager,
@@ -38,7 +35,6 @@ from .subsystems import (
     FactsManager,
     FeatureGates,
     FixpointManager,
-    FixpointState,
     FormPipeline,
     LLMIntegration,
     LogicManager,
@@ -49,19 +45,19 @@ from .subsystems import (
     StateCoordinator,
     StreamsManager,
     TransactionManager,
-    TransactionState,
     install_gated_eval,
     load_libraries,
 )
 from .subsystems.step_events import StepEvents
 from .syntax import Atom, SList, SVector
-from .values import VOID
+from .values import VOID, Condition
 
 if TYPE_CHECKING:
     from .debug.facade import BreakpointsSubsystem, DebugSubsystem, SnapshotsSubsystem, StepResult
     from .debug.history import History
     from .debug.views import Views
     from .protocol import ProtocolServer
+    from .subsystems.views import AmbState, FixpointState, TransactionState
 
 KEPT_INPUTS = 1000  # `<repl-N>`-like inputs remembered in `evaluated_sources`
 
@@ -341,7 +337,7 @@ class OmegaRuntime:
         with self.eval_lock:
             result = self.interpreter.read(code, source)
             if result.diagnostics:
-                return EvalResult(diagnostics=list(result.diagnostics))
+                return EvalResult(receipts=[], diagnostics=list(result.diagnostics))
             return self._run_program(self.prepare_program(result, code, source))
 
     def next_input_name(self) -> str:
@@ -393,24 +389,24 @@ class OmegaRuntime:
         start_t = m.t
         start_receipts = len(self.receipt_log.receipts)
         self._captured = io.StringIO()
-        out = EvalResult()
         value: Any = VOID
+        condition: Condition | None = None
+        report = ""
+        exit_code: int | None = None
         try:
             value = run()
         except Uncaught as exc:
-            out.condition = exc.condition
-            out.report = format_report(exc.condition, exc.backtrace, m.condition_text(exc.condition))
+            condition, value = exc.condition, VOID
+            report = format_report(exc.condition, exc.backtrace, m.condition_text(exc.condition))
             self._abandon_form()
         except ProgramExit as exc:
-            out.exit_code = exc.code
+            exit_code = exc.code
             self._abandon_form()
         except MachineHalt:
             self._abandon_form()
-        out.value = value if out.condition is None else VOID
-        out.printed = "" if out.value is VOID else result_repr(out.value, m.s)
-        out.output = self._captured.getvalue()
-        out.steps = m.t - start_t
-        out.receipts = list(self.receipt_log.receipts[start_receipts:])
+        out = EvalResult(value, "" if value is VOID else result_repr(value, m.s), self._captured.getvalue(),
+                         condition, m.t - start_t, list(self.receipt_log.receipts[start_receipts:]), [],
+                         exit_code, report)
         self.emit("eval-complete", out)
         return out
 
@@ -419,7 +415,7 @@ class OmegaRuntime:
         m = self.machine
         while m.r.txs:
             m.rollback_tx(m.r.txs[0].tid, "exit")
-        m.r = attrs.evolve(m.r, choices=NO_CHOICES)
+        m.r = m.r._replace(choices=NO_CHOICES)
         m.c, m.k = None, None
 
     def register_tool(self, name: str, fn: Callable[..., Any], *, side_effecting: bool = False,

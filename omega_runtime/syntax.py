@@ -7,20 +7,18 @@ every element. `to_value` strips spans to give the quoted datum.
 
 from __future__ import annotations
 
-import attrs
+from typing import NamedTuple
 
 from .span import Span
 from .values import NIL, Pair, Value, Vector, make_list
 
 
-@attrs.frozen(slots=True)
-class Atom:
+class Atom(NamedTuple):
     value: Value
     span: Span
 
 
-@attrs.frozen(slots=True)
-class SList:
+class SList(NamedTuple):
     """`( ... )`, possibly improper (`tail` is the datum after the dot)."""
 
     items: tuple[Syntax, ...]
@@ -28,8 +26,7 @@ class SList:
     tail: Syntax | None = None
 
 
-@attrs.frozen(slots=True)
-class SVector:
+class SVector(NamedTuple):
     """`[ ... ]` or `#( ... )`."""
 
     items: tuple[Syntax, ...]
@@ -39,8 +36,7 @@ class SVector:
 Syntax = Atom | SList | SVector
 
 
-@attrs.frozen(slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     code: str
     message: str
     span: Span
@@ -51,8 +47,7 @@ class Diagnostic:
         return f"{self.span.location()}: {self.severity} {self.code}: {self.message}"
 
 
-@attrs.frozen(slots=True)
-class ReadResult:
+class ReadResult(NamedTuple):
     data: tuple[Syntax, ...]
     diagnostics: tuple[Diagnostic, ...]
     comments: tuple[Span, ...] = ()  # line, block and datum comments, for editors

@@ -386,7 +386,7 @@ class Evaluator:
         recording = _stop_recording(m)  # an evaluation inside a recorded run is not history
         try:
             m.restore(st)
-            m.r = attrs.evolve(m.r, choices=NO_CHOICES)
+            m.r = m.r._replace(choices=NO_CHOICES)
             m.c, m.e, m.k = node, env, None
             m.reset_check()
             try:

@@ -248,7 +248,7 @@ class Interventions:
                 while bottom is not None and bottom.next is not None:
                     bottom = bottom.next
                 _rollback_inside(m, None)
-                m.r = attrs.evolve(m.r, choices=NO_CHOICES, step_deadline=m.t + 1)
+                m.r = m.r._replace(choices=NO_CHOICES, step_deadline=m.t + 1)
                 m.k = bottom
                 m.e = GLOBAL_ENV
                 m.c = bottom.forms[form] if isinstance(bottom, F.ProgramFrame) else m.current_form()
@@ -268,7 +268,7 @@ class Interventions:
             m.k = F.Activation(proc, act.site, vals, act.next)
             m.e = (proc.env, layout, *vals)
             m.c = proc.lam.body
-            m.r = attrs.evolve(m.r, step_deadline=m.t + 1)
+            m.r = m.r._replace(step_deadline=m.t + 1)
             m.reset_check()
 
         return self._intervene(f"restart {fr.name}", restart, "restart", f"Restarted {fr.name}")

@@ -7,9 +7,7 @@ the top level (DefineGlobal) and bodies (one Letrec) share the parsing and the l
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
-
-import attrs
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..core import App, Const, DefineGlobal, Lambda, Node, OracleLambda, PrimRef, Seq
 from ..span import Span
@@ -27,8 +25,7 @@ if TYPE_CHECKING:
 InitMaker = Callable[[Env], "Node | Gen[Node]"]
 
 
-@attrs.frozen(slots=True)
-class Definition:
+class Definition(NamedTuple):
     atom: Atom  # the name's binding occurrence
     key: Key
     kind: str  # Binding.kind when local

@@ -9,17 +9,28 @@ enclosing form means what its symbol means at top level (macros are defined only
 
 from __future__ import annotations
 
-import attrs
-
 from ..syntax import Atom, SList, SVector, Syntax
 from ..values import NIL, Symbol, Value, Vector, make_list
 
 
-@attrs.frozen(slots=True, repr=False)
 class Renamed:
-    symbol: Symbol
-    marks: tuple[int, ...]
-    macro: str = attrs.field(eq=False, default="")  # the macro whose template introduced it
+    """An identifier a macro template introduced: its symbol and the marks of the expansions
+    it came from. Equal by symbol and marks; `macro` (the macro whose template introduced it)
+    is only reported. Immutable by convention (a dictionary key throughout the expander)."""
+
+    __slots__ = ("symbol", "marks", "macro")
+
+    def __init__(self, symbol: Symbol, marks: tuple[int, ...], macro: str = "") -> None:
+        self.symbol = symbol
+        self.marks = marks
+        self.macro = macro
+
+    def __eq__(self, other: object) -> bool:
+        return (other.__class__ is Renamed and self.symbol is other.symbol
+                and self.marks == other.marks)
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.marks))
 
     def __repr__(self) -> str:
         return f"{self.symbol.name}#{'.'.join(map(str, self.marks))}"

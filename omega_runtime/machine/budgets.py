@@ -8,8 +8,6 @@ import math
 import time
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ..conditions import OmegaError
 from ..values import (
     Restart,
@@ -40,7 +38,7 @@ def open_budget(m: Machine, node: Any, dims: list[str], vals: tuple[Any, ...]) -
         if dim == "steps":
             deadline = m.t + lim
             if deadline < m.r.step_deadline:
-                m.r = attrs.evolve(m.r, step_deadline=deadline)
+                m.r = m.r._replace(step_deadline=deadline)
     m.reset_check()
     return b
 
@@ -81,11 +79,11 @@ def check_step_budget(m: Machine) -> None:
         if lim is None:
             continue
         if budget_used(m, b, "steps") > lim:
-            m.r = attrs.evolve(m.r, step_deadline=math.inf)
+            m.r = m.r._replace(step_deadline=math.inf)
             budget_exceeded(m, frame, b, "steps", lim)
             return
         deadline = min(deadline, b.start_t + lim + 1)
-    m.r = attrs.evolve(m.r, step_deadline=deadline)
+    m.r = m.r._replace(step_deadline=deadline)
 
 
 def check_seconds_budget(m: Machine) -> None:
@@ -143,7 +141,7 @@ def increase_budget(m: Machine, args: tuple[Any, ...], b: Budget, dim: str, resu
     key = ("budget-extra", b.bid, dim)
     m.s = m.s.set(key, m.s.get(key, 0) + amount)
     if dim == "steps":
-        m.r = attrs.evolve(m.r, step_deadline=m.t + 1)
+        m.r = m.r._replace(step_deadline=m.t + 1)
     m.reset_check()
     F.call_back(m, resume[0], (), resume[1])
 

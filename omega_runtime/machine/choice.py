@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ..conditions import OmegaError
 from ..values import (
     VOID,
@@ -90,7 +88,7 @@ def finish_collect(m: Machine, frame: Any) -> None:
     mono = m.r.mono
     values = mono.collected.get(cid, ())
     m.s = entry_store
-    m.r = attrs.evolve(entry_regs, mono=attrs.evolve(mono, collected=mono.collected.delete(cid)
+    m.r = entry_regs._replace(mono=mono._replace(collected=mono.collected.delete(cid)
                                                          if cid in mono.collected else mono.collected))
     m.k = frame.next
     m.v, m.c = make_list(list(values)), None

@@ -5,9 +5,7 @@ and capabilities."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..conditions import OmegaError, wrong_type
 from ..primitives.registry import BUILTINS as BUILTINS_TABLE
@@ -359,8 +357,7 @@ def _receipts(m: Machine) -> Any:
 # ---- fixpoint (LANGUAGE.md 8) -------------------------------------------------------------------
 
 
-@attrs.frozen
-class FixpointState:
+class FixpointState(NamedTuple):
     fid: int
     step: Any
     equal: Any
@@ -412,7 +409,7 @@ def fp_iterate(m: Machine, fp: FixpointState, node: Any) -> None:
 
 
 def fp_stepped(m: Machine, nxt: Any, fp: FixpointState, node: Any) -> None:
-    fp = attrs.evolve(fp, iteration=fp.iteration + 1, previous=fp.current, current=nxt)
+    fp = fp._replace(iteration=fp.iteration + 1, previous=fp.current, current=nxt)
     m.k = F.CallbackFrame("fp_compared", (fp, node), m.k, "fixpoint")
     m.apply(fp.equal, (fp.previous, nxt), node)
 
@@ -433,7 +430,7 @@ def fp_compared(m: Machine, same: Any, fp: FixpointState, node: Any) -> None:
 def fp_continue(m: Machine, args: tuple[Any, ...], fp: FixpointState, node: Any, k: Any) -> None:
     more = args[0] if args else fp.base_max_iter
     m.k = k
-    fp_iterate(m, attrs.evolve(fp, max_iter=fp.max_iter + more), node)
+    fp_iterate(m, fp._replace(max_iter=fp.max_iter + more), node)
 
 
 # ---- facts (LANGUAGE.md 9) ----------------------------------------------------------------------
@@ -464,7 +461,7 @@ def _assert_fact(m: Machine, key: Any, value: Any) -> Any:
                          (k, old[1], value), restarts=())
     entry = (m.r.fact_seq, value)
     m.record_fact_change(k, None, "fact-assert", VOID, value)
-    m.r = attrs.evolve(m.r, facts=m.r.facts.set(k, entry), fact_seq=m.r.fact_seq + 1)
+    m.r = m.r._replace(facts=m.r.facts.set(k, entry), fact_seq=m.r.fact_seq + 1)
     return True
 
 
@@ -477,7 +474,7 @@ def _retract_fact(m: Machine, key: Any) -> Any:
     if old is None:
         return False
     m.record_fact_change(k, old, "fact-retract", old[1], VOID)
-    m.r = attrs.evolve(m.r, facts=m.r.facts.delete(k))
+    m.r = m.r._replace(facts=m.r.facts.delete(k))
     return True
 
 

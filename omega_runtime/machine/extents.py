@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ..conditions import OmegaError
 from ..values import (
     MISSING,
@@ -59,7 +57,7 @@ def exit_extent(m: Machine, frame: Any, v: Any) -> None:
         cid = frame.data[0]
         mono = m.r.mono
         got = mono.collected.get(cid, ()) + (v,)
-        m.r = attrs.evolve(m.r, mono=attrs.evolve(mono, collected=mono.collected.set(cid, got)))
+        m.r = m.r._replace(mono=mono._replace(collected=mono.collected.set(cid, got)))
         choice.fail(m, sym("amb-collect"), None)
     elif kind == "dynamic-wind":
         m.k = F.ReturnValueFrame(v, m.k)
@@ -72,7 +70,7 @@ def open_tx(m: Machine, node: Any) -> int:
     tid = m.next_id("tx")
     cp_mark = m.r.mono.ids.get("cp", 0) + 1
     tx = Transaction(tid, node.span, "open", cp_mark=cp_mark)
-    m.r = attrs.evolve(m.r, txs=m.r.txs + (tx,))
+    m.r = m.r._replace(txs=m.r.txs + (tx,))
     m.services.emit("transaction-begin", {"id": f"tx-{tid}"})
     return tid
 
@@ -126,12 +124,12 @@ def _commit_innermost(m: Machine) -> None:
     tx = txs[-1]
     if len(txs) > 1:
         parent = txs[-2]
-        merged = attrs.evolve(parent, undo=parent.undo + tx.undo, proposals=parent.proposals + tx.proposals,
+        merged = parent._replace(undo=parent.undo + tx.undo, proposals=parent.proposals + tx.proposals,
                               external=parent.external + tx.external)
-        m.r = attrs.evolve(m.r, txs=txs[:-2] + (merged,))
+        m.r = m.r._replace(txs=txs[:-2] + (merged,))
         m.services.emit("transaction-commit", {"id": f"tx-{tx.tid}", "nested": True})
         return
-    m.r = attrs.evolve(m.r, txs=())
+    m.r = m.r._replace(txs=())
     failure = m.services.perform_external(m, tx.external)
     if failure is not None:
         _undo(m, tx.undo)
@@ -141,7 +139,7 @@ def _commit_innermost(m: Machine) -> None:
         return
     mark_tx(m, tx.tid, "committed")
     # A committed world cannot be backtracked into.
-    m.r = attrs.evolve(m.r, choices=m.r.choices.older_than(tx.cp_mark))
+    m.r = m.r._replace(choices=m.r.choices.older_than(tx.cp_mark))
     m.services.emit("transaction-commit", {"id": f"tx-{tx.tid}", "nested": False})
 
 
@@ -154,7 +152,7 @@ def rollback_tx(m: Machine, tid: int, why: str) -> None:
         watcher(m, m.r.txs[i], why)
     while len(m.r.txs) > i:
         tx = m.r.txs[-1]
-        m.r = attrs.evolve(m.r, txs=m.r.txs[:-1])
+        m.r = m.r._replace(txs=m.r.txs[:-1])
         _undo(m, tx.undo)
         mark_tx(m, tx.tid, "rolled-back")
         m.services.emit("transaction-rollback", {"id": f"tx-{tx.tid}"})
@@ -169,7 +167,7 @@ def _undo(m: Machine, undo: tuple[tuple[Any, ...], ...]) -> None:
         else:
             facts = facts.delete(key) if old is None and key in facts else (facts if old is None else facts.set(key, old))
     m.s = s
-    m.r = attrs.evolve(m.r, facts=facts)
+    m.r = m.r._replace(facts=facts)
     for watcher in m.services.write_watchers:
         for kind, key, _old in undo:
             if kind == "cell":
@@ -179,11 +177,11 @@ def _undo(m: Machine, undo: tuple[tuple[Any, ...], ...]) -> None:
 def record_fact_change(m: Machine, key: Any, old_entry: Any, kind: str, old: Any, new: Any) -> None:
     if m.r.txs:
         rec = ProposalRecord(kind, key, old, new, m.current_span())
-        m._update_tx(lambda tx: attrs.evolve(tx, undo=tx.undo + (("fact", key, old_entry),),
+        m._update_tx(lambda tx: tx._replace(undo=tx.undo + (("fact", key, old_entry),),
                                                 proposals=tx.proposals + (rec,)))
 
 
 def propose_external(m: Machine, proposal: Any, target: Any) -> None:
     rec = ProposalRecord(proposal.kind, target, VOID, proposal, m.current_span())
-    m._update_tx(lambda tx: attrs.evolve(tx, proposals=tx.proposals + (rec,),
+    m._update_tx(lambda tx: tx._replace(proposals=tx.proposals + (rec,),
                                             external=tx.external + (proposal,)))

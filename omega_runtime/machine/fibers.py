@@ -10,9 +10,8 @@ fiber can run and some are blocked, `deadlock` is signalled naming them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import attrs
 import immutables
 
 from ..conditions import OmegaError, wrong_type
@@ -50,8 +49,7 @@ class Channel:
         self.serial = next_serial()
 
 
-@attrs.frozen
-class Suspended:
+class Suspended(NamedTuple):
     fid: int
     c: Any
     v: Any
@@ -60,8 +58,7 @@ class Suspended:
     why: str  # ready | join N | receive | sleep
 
 
-@attrs.frozen
-class FiberTable:
+class FiberTable(NamedTuple):
     current: int = MAIN
     fibers: immutables.Map[int, Fiber] = EMPTY  # every fiber but main, by id
     ready: tuple[Suspended, ...] = ()  # run queue, in order
@@ -79,7 +76,7 @@ def table(m: Machine) -> FiberTable:
 
 
 def _set(m: Machine, t: FiberTable) -> None:
-    m.r = attrs.evolve(m.r, fibers=t)
+    m.r = m.r._replace(fibers=t)
 
 
 def fiber_name(t: FiberTable, fid: int) -> str:
@@ -106,8 +103,8 @@ class FiberEndFrame(F.Frame):
         for fid, s in list(blocked.items()):
             if s.why == f"join {self.fid}":
                 blocked = blocked.delete(fid)
-                ready = ready + (attrs.evolve(s, v=v, why="ready"),)
-        _set(m, attrs.evolve(t, done=t.done.set(self.fid, v), blocked=blocked, ready=ready))
+                ready = ready + (s._replace(v=v, why="ready"),)
+        _set(m, t._replace(done=t.done.set(self.fid, v), blocked=blocked, ready=ready))
         m.services.emit("fiber-exit", {"fiber": self.fid})
         switch(m, None)
 
@@ -117,24 +114,24 @@ def switch(m: Machine, suspended: Suspended | None) -> None:
     t = table(m)
     if suspended is not None:
         if suspended.why == "ready":
-            t = attrs.evolve(t, ready=t.ready + (suspended,))
+            t = t._replace(ready=t.ready + (suspended,))
         elif suspended.why.startswith("sleep"):
             wake = float(suspended.why.split()[1])
             order = len(t.sleeping) + t.next_id * 1000 + m.t
-            t = attrs.evolve(t, sleeping=tuple(sorted(t.sleeping + ((wake, order, suspended),), key=lambda x: (x[0], x[1]))))
+            t = t._replace(sleeping=tuple(sorted(t.sleeping + ((wake, order, suspended),), key=lambda x: (x[0], x[1]))))
         else:
-            t = attrs.evolve(t, blocked=t.blocked.set(suspended.fid, suspended))
+            t = t._replace(blocked=t.blocked.set(suspended.fid, suspended))
     if not t.ready and t.sleeping:
         wake, _order, s = t.sleeping[0]
-        t = attrs.evolve(t, sleeping=t.sleeping[1:], clock=max(t.clock, wake),
-                         ready=(attrs.evolve(s, why="ready", v=VOID),))
+        t = t._replace(sleeping=t.sleeping[1:], clock=max(t.clock, wake),
+                         ready=(s._replace(why="ready", v=VOID),))
     if not t.ready:
         names = sorted(fiber_name(t, fid) for fid in t.blocked)
         _set(m, t)
         if suspended is not None and suspended.why != "ready":
             # Deadlock: signal in the fiber that just blocked, at its own continuation.
             t2 = table(m)
-            _set(m, attrs.evolve(t2, blocked=t2.blocked.delete(suspended.fid), current=suspended.fid))
+            _set(m, t2._replace(blocked=t2.blocked.delete(suspended.fid), current=suspended.fid))
             m.c, m.v, m.e, m.k = suspended.c, suspended.v, suspended.e, suspended.k
             m.raise_error(OmegaError("deadlock", "blocked fibers: " + ", ".join(names),
                                      tuple(sym(n) for n in names), restarts=()), None)
@@ -143,7 +140,7 @@ def switch(m: Machine, suspended: Suspended | None) -> None:
         m.c = None
         return
     nxt, rest = t.ready[0], t.ready[1:]
-    _set(m, attrs.evolve(t, ready=rest, current=nxt.fid, slice_end=m.t + SLICE))
+    _set(m, t._replace(ready=rest, current=nxt.fid, slice_end=m.t + SLICE))
     m.c, m.v, m.e, m.k = nxt.c, nxt.v, nxt.e, nxt.k
     m.reset_check()
 
@@ -174,7 +171,7 @@ def _spawn(m: Machine, args: tuple[Any, ...], node: Any) -> None:
     fiber = Fiber(fid, name if isinstance(name, str) else display_repr(name, m.s))
     # The new fiber starts by applying its thunk: its first state is an application in waiting.
     start = Suspended(fid, None, thunk, m.e, F.CallbackFrame("fiber_start", (node,), inherit_parameters(m.k, FiberEndFrame(fid)), "spawn"), "ready")
-    _set(m, attrs.evolve(t, fibers=t.fibers.set(fid, fiber), ready=t.ready + (start,), next_id=fid + 1,
+    _set(m, t._replace(fibers=t.fibers.set(fid, fiber), ready=t.ready + (start,), next_id=fid + 1,
                          slice_end=t.slice_end or m.t + SLICE))
     m.services.emit("fiber-start", {"fiber": fid, "name": fiber.name})
     m.v, m.c = fiber, None
@@ -250,7 +247,7 @@ def _channel_send(m: Machine, args: tuple[Any, ...], node: Any) -> None:
         fid, rest = waiting[0], waiting[1:]
         t = table(m)
         s = t.blocked[fid]
-        _set(m, attrs.evolve(t, blocked=t.blocked.delete(fid), ready=t.ready + (attrs.evolve(s, v=value, why="ready"),)))
+        _set(m, t._replace(blocked=t.blocked.delete(fid), ready=t.ready + (s._replace(v=value, why="ready"),)))
         m.s = m.s.set(ch, (values, rest))
     else:
         m.s = m.s.set(ch, (values + (value,), waiting))

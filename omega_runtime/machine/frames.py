@@ -452,13 +452,11 @@ class ProgramFrame(Frame):
         self.next = None
 
     def resume(self, m: Machine, v: Any) -> None:
-        import attrs
-
         from .layout import GLOBAL_ENV
         from .state import NO_CHOICES
 
         i = m.r.form + 1
-        m.r = attrs.evolve(m.r, choices=NO_CHOICES, form=i)
+        m.r = m.r._replace(choices=NO_CHOICES, form=i)
         if i >= len(self.forms):
             m.k = None  # the program's value: the last form's
             m.v = v

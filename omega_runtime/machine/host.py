@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..conditions import OmegaError, arity_error
 from ..oracle import OracleFailure, OracleRequest, Receipt, ReceiptLog, ReplayMiss
@@ -34,8 +32,7 @@ if TYPE_CHECKING:
     from .machine import Machine
 
 
-@attrs.define
-class Tool:
+class Tool(NamedTuple):
     name: str
     fn: Callable[..., Any]
     side_effecting: bool = False
@@ -43,8 +40,7 @@ class Tool:
     capabilities: tuple[str, ...] = ()
 
 
-@attrs.define
-class OracleEvent:
+class OracleEvent(NamedTuple):
     """One answered oracle request, as hosts (DAP `oracle` output, Oracle scope) see it."""
 
     receipt: Receipt
@@ -162,7 +158,7 @@ class Host:
         counter = "oracle:" + rid
         k = m.r.mono.ids.get(counter, 0) + 1
         mono = m.r.mono
-        m.r = attrs.evolve(m.r, mono=attrs.evolve(mono, ids=mono.ids.set(counter, k)))
+        m.r = m.r._replace(mono=mono._replace(ids=mono.ids.set(counter, k)))
         for on_request in self.request_watchers:
             on_request(m, req)
         self.emit("llm-call-start", {"id": rid, "prompt": req.prompt})
@@ -190,7 +186,7 @@ class Host:
             if answer.oracle == "replay":
                 source, origin = "replayed", "receipts file"
         mono = m.r.mono
-        m.r = attrs.evolve(m.r, mono=attrs.evolve(mono, llm_calls=mono.llm_calls + 1,
+        m.r = m.r._replace(mono=mono._replace(llm_calls=mono.llm_calls + 1,
                                                   tokens=mono.tokens + receipt.total_tokens))
         event = OracleEvent(receipt, m.t, source, origin, m.span_of(node))
         self.oracle_events.append(event)

@@ -12,7 +12,6 @@ import random as _random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import attrs
 import immutables
 from mypy_extensions import mypyc_attr
 
@@ -135,7 +134,7 @@ class Machine:
     def start_program(self, forms: Sequence[Any]) -> None:
         """Evaluate `forms` in order as one run: a ProgramFrame at the bottom of the continuation
         moves from one top-level form to the next."""
-        self.r = attrs.evolve(self.r, form=0, choices=NO_CHOICES)
+        self.r = self.r._replace(form=0, choices=NO_CHOICES)
         if not forms:
             self.c, self.k, self.v = None, None, VOID
             return
@@ -418,7 +417,7 @@ class Machine:
             old = self.s.get(key, MISSING)
             kind, target, pold, pnew = proposal if proposal is not None else ("set", key, old, value)
             rec = ProposalRecord(kind, target, pold, pnew, self.current_span())
-            self._update_tx(lambda tx: attrs.evolve(tx, undo=tx.undo + (("cell", key, old),),
+            self._update_tx(lambda tx: tx._replace(undo=tx.undo + (("cell", key, old),),
                                                     proposals=tx.proposals + (rec,)))
         self.s = self.s.set(key, value)
         for watcher in self.services.write_watchers:
@@ -429,7 +428,7 @@ class Machine:
 
     def _update_tx(self, fn: Callable[[Transaction], Transaction]) -> None:
         txs = self.r.txs
-        self.r = attrs.evolve(self.r, txs=txs[:-1] + (fn(txs[-1]),))
+        self.r = self.r._replace(txs=txs[:-1] + (fn(txs[-1]),))
 
     # PrimContext ------------------------------------------------------------------------------
 
@@ -442,14 +441,14 @@ class Machine:
 
     def next_counter(self, name: str) -> int:
         n = self.r.counters.get(name, 0) + 1
-        self.r = attrs.evolve(self.r, counters=self.r.counters.set(name, n))
+        self.r = self.r._replace(counters=self.r.counters.set(name, n))
         return n
 
     def next_id(self, name: str) -> int:
         """Run-wide ids (cp, tx, fp, collect): never reused, not restored by backtracking."""
         mono = self.r.mono
         n = mono.ids.get(name, 0) + 1
-        self.r = attrs.evolve(self.r, mono=attrs.evolve(mono, ids=mono.ids.set(name, n)))
+        self.r = self.r._replace(mono=mono._replace(ids=mono.ids.set(name, n)))
         return n
 
     def random_call(self, fn: Callable[[Any], Any]) -> Any:
@@ -457,7 +456,7 @@ class Machine:
         if self.r.random_state is not None:
             rng.setstate(self.r.random_state)
         result = fn(rng)
-        self.r = attrs.evolve(self.r, random_state=rng.getstate())
+        self.r = self.r._replace(random_state=rng.getstate())
         return result
 
     # ---- variables --------------------------------------------------------------------------

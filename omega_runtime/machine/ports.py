@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..conditions import OmegaError, value_error, wrong_type
 from ..primitives import checks, jsonconv
@@ -28,14 +26,12 @@ if TYPE_CHECKING:
     from .machine import Machine
 
 
-@attrs.frozen(slots=True)
-class InputState:
+class InputState(NamedTuple):
     pos: int = 0  # code points consumed
     closed: bool = False
 
 
-@attrs.frozen(slots=True)
-class OutputState:
+class OutputState(NamedTuple):
     chunks: tuple[Any, str] | None = None  # (earlier chunks, text): the text written, newest last
     size: int = 0  # code points written
     closed: bool = False

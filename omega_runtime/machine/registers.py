@@ -4,9 +4,8 @@ continuation (LANGUAGE.md 16.1). Immutable; a change makes a new Registers shari
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
-import attrs
 import immutables
 
 from .state import NO_CHOICES, ChoiceStack
@@ -14,8 +13,7 @@ from .state import NO_CHOICES, ChoiceStack
 EMPTY_MAP: immutables.Map[Any, Any] = immutables.Map()
 
 
-@attrs.frozen(slots=True)
-class Monotone:
+class Monotone(NamedTuple):
     """What backtracking never restores (LANGUAGE.md 6): budget usage, id counters and the values
     an `amb-collect` has gathered. Time travel restores it like everything else."""
 
@@ -28,8 +26,7 @@ class Monotone:
         return Monotone(self.llm_calls, self.tokens, ids, self.collected)
 
 
-@attrs.frozen(slots=True)
-class Registers:
+class Registers(NamedTuple):
     choices: ChoiceStack = NO_CHOICES  # the pending choice points, newest on top
     facts: immutables.Map[Any, tuple[int, Any]] = EMPTY_MAP  # key symbol -> (insertion seq, value)
     fact_seq: int = 0
@@ -43,6 +40,6 @@ class Registers:
 
     def with_choices(self, choices: ChoiceStack, mono: Monotone) -> Registers:
         """These registers with other choice points and monotone part: what every choice and
-        backtrack makes (a direct construction, several times cheaper than attrs.evolve)."""
+        backtrack makes (a direct construction, cheaper than `_replace`)."""
         return Registers(choices, self.facts, self.fact_seq, self.txs, self.step_deadline, self.random_state,
                          self.counters, mono, self.fibers, self.form)

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-import attrs
-
 
 class State(NamedTuple):
     c: Any  # control node, or None when returning the value `v`
@@ -103,8 +101,7 @@ class ChoiceStack:
 NO_CHOICES = ChoiceStack(None, None, 0)
 
 
-@attrs.frozen(slots=True)
-class ProposalRecord:
+class ProposalRecord(NamedTuple):
     kind: str  # set vector-set hash-set hash-delete record-set fact-assert fact-retract file-write shell tool
     target: Any
     old: Any
@@ -112,8 +109,7 @@ class ProposalRecord:
     span: Any
 
 
-@attrs.frozen(slots=True)
-class Transaction:
+class Transaction(NamedTuple):
     tid: int  # tx-N
     span: Any
     status: str  # open | committed | rolled-back | failed | rolling-back
@@ -123,8 +119,7 @@ class Transaction:
     cp_mark: int = 0  # choice points with ids >= mark were created inside
 
 
-@attrs.frozen(slots=True)
-class Budget:
+class Budget(NamedTuple):
     bid: int
     limits: tuple[tuple[str, int | float], ...]  # (dimension, limit) in the order steps llm-calls tokens seconds
     start_t: int

@@ -8,9 +8,7 @@ answered from the artifact cache adds `"cache_hit":true`.
 from __future__ import annotations
 
 import json
-from typing import IO, Any
-
-import attrs
+from typing import IO, Any, NamedTuple
 
 from .request import OracleAnswer, OracleRequest
 
@@ -24,8 +22,7 @@ def _json_line(obj: dict[str, Any]) -> str:
     return line
 
 
-@attrs.frozen
-class Receipt:
+class Receipt(NamedTuple):
     id: str
     seq: int
     request: dict[str, Any]

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal, Protocol
-
-import attrs
+from typing import Any, Literal, NamedTuple, Protocol
 
 OracleOp = Literal["infer", "search"]
 
@@ -26,26 +24,27 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def _check_op(_inst: object, _attr: object, value: str) -> None:
-    if value not in ("infer", "search"):
-        raise ValueError(f"oracle op must be 'infer' or 'search', not {value!r}")
-
-
-@attrs.frozen
-class OracleRequest:
-    """One oracle request. A `search.op` of n candidates is n requests, candidate 1..n."""
-
-    op: str = attrs.field(validator=_check_op)
+class _RequestFields(NamedTuple):
+    op: str
     prompt: str
     n: int | None = None
     candidate: int | None = None
 
-    def __attrs_post_init__(self) -> None:
-        if self.op == "search":
-            if self.n is None or self.candidate is None or not 1 <= self.candidate <= self.n:
+
+class OracleRequest(_RequestFields):
+    """One oracle request. A `search.op` of n candidates is n requests, candidate 1..n."""
+
+    __slots__ = ()
+
+    def __new__(cls, op: str, prompt: str, n: int | None = None, candidate: int | None = None) -> OracleRequest:
+        if op == "search":
+            if n is None or candidate is None or not 1 <= candidate <= n:
                 raise ValueError("a search request needs n >= 1 and a candidate in 1..n")
-        elif self.n is not None or self.candidate is not None:
+        elif op != "infer":
+            raise ValueError(f"oracle op must be 'infer' or 'search', not {op!r}")
+        elif n is not None or candidate is not None:
             raise ValueError("an infer request has no n or candidate")
+        return super().__new__(cls, op, prompt, n, candidate)
 
     @classmethod
     def infer(cls, prompt: str) -> OracleRequest:
@@ -72,8 +71,7 @@ class OracleRequest:
         return "r-" + hashlib.sha256(utf8(self.canonical())).hexdigest()[:16]
 
 
-@attrs.frozen
-class OracleAnswer:
+class OracleAnswer(NamedTuple):
     """What a provider answered, with the figures its receipt records."""
 
     text: str

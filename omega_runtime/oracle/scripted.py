@@ -12,16 +12,13 @@ import hashlib
 import json
 import re
 import time
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from .arithmetic import arithmetic_answer
 from .request import OracleAnswer, OracleConfigError, OracleRequest, utf8, word_count
 
 
-@attrs.frozen
-class Rule:
+class Rule(NamedTuple):
     """One script rule; exactly one of `match` (case-insensitive substring) and `regex` is set,
     and exactly one of `value` and `values`."""
 
@@ -40,8 +37,7 @@ class Rule:
         return self.match.casefold() in req.prompt.casefold()
 
 
-@attrs.frozen
-class Script:
+class Script(NamedTuple):
     rules: tuple[Rule, ...]
     fallback: str | None
 

@@ -5,36 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ..machine import frames as F
-from ..span import Span
 from ..values import make_list, sym
 
 if TYPE_CHECKING:
     from ..results import EvalResult
     from .state import StateCoordinator
-
-
-@attrs.frozen
-class ChoicePointView:
-    id: str  # cp-N
-    span: Span | None  # the amb's span
-    untried: int  # alternatives not yet tried
-    total: int
-    tried: int
-    created_step: int
-    boundary: str  # "top-level" or "collect-N" (the amb-collect it belongs to)
-
-
-@attrs.frozen
-class AmbState:
-    choice_points: tuple[ChoicePointView, ...]  # newest first
-    collecting: int  # active amb-collect extents
-
-    @property
-    def depth(self) -> int:
-        return len(self.choice_points)
+    from .views import AmbState, ChoicePointView
 
 
 class AmbManager:
@@ -54,6 +31,8 @@ class AmbManager:
 
     def pending(self) -> tuple[ChoicePointView, ...]:
         """Pending choice points, newest first."""
+        from .views import ChoicePointView
+
         views = []
         for cp in self._state.registers().choices.newest_first():
             views.append(ChoicePointView(f"cp-{cp.cid}", cp.span, len(cp.remaining), cp.total, cp.tried,
@@ -76,6 +55,8 @@ class AmbManager:
         """None when no choice point is pending and no amb-collect is active."""
         if not self.is_searching():
             return None
+        from .views import AmbState
+
         return AmbState(self.pending(), self.collecting())
 
     def all_solutions(self, code: str) -> EvalResult:
@@ -91,4 +72,4 @@ class AmbManager:
         return self._rt.eval_expr(make_list([sym("amb-collect"), datum]))  # type: ignore[no-any-return]
 
 
-__all__ = ["AmbManager", "AmbState", "ChoicePointView"]
+__all__ = ["AmbManager"]

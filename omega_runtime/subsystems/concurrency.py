@@ -6,38 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ..machine.fibers import MAIN, Channel, FiberTable, fiber_name
 
 if TYPE_CHECKING:
     from .state import StateCoordinator
-
-
-@attrs.frozen
-class FiberView:
-    id: int  # 1 is main; a DAP thread id
-    name: str
-    status: str  # running | ready | blocked | sleeping | done
-    waiting_for: str = ""  # blocked: "fiber N" (a join) or "channel"; sleeping: "clock T"
-    result: Any = None  # a finished fiber's value
-
-
-@attrs.frozen
-class ConcurrencyState:
-    fibers: tuple[FiberView, ...]  # by id, main first
-    current: int  # the running fiber
-    clock: float  # the virtual clock `sleep` uses, in seconds
-
-    @property
-    def live(self) -> tuple[FiberView, ...]:
-        return tuple(f for f in self.fibers if f.status != "done")
-
-
-@attrs.frozen
-class ChannelView:
-    queued: tuple[Any, ...]  # values sent and not yet received, oldest first
-    receivers: tuple[int, ...]  # fibers blocked receiving from it, in arrival order
+    from .views import ChannelView, ConcurrencyState, FiberView
 
 
 def _blocked_on(why: str) -> str:
@@ -65,6 +38,8 @@ class ConcurrencyManager:
         t = self._table()
         if t is None:
             return None
+        from .views import ConcurrencyState, FiberView
+
         views: dict[int, FiberView] = {}
         for fid in [MAIN, *sorted(t.fibers)]:
             if fid in t.done:
@@ -89,8 +64,10 @@ class ConcurrencyManager:
         """What a channel holds: its queued values and the fibers waiting to receive."""
         if not isinstance(channel, Channel):
             raise TypeError(f"not a channel: {channel!r}")
+        from .views import ChannelView
+
         queued, receivers = self._state.store().get(channel, ((), ()))
         return ChannelView(tuple(queued), tuple(receivers))
 
 
-__all__ = ["ConcurrencyManager", "ConcurrencyState", "FiberView", "ChannelView"]
+__all__ = ["ConcurrencyManager"]

@@ -4,9 +4,7 @@ signal point), the `condition-signalled` event, and the active handlers and rest
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..machine import frames as F
 from ..span import Span
@@ -16,8 +14,7 @@ if TYPE_CHECKING:
     from .state import StateCoordinator
 
 
-@attrs.frozen
-class SignalRecord:
+class SignalRecord(NamedTuple):
     type: str
     message: str
     severity: str  # signal | warn | error

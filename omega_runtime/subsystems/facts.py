@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ..equality import equal
 from ..values import Symbol, sym
 
@@ -49,7 +47,7 @@ class FactsManager:
             if equal(old[1], value, self._state.store()):
                 return False
             raise FactConflict(f"fact {k.name} already holds {old[1]!r}, cannot assert {value!r}")
-        self._state.set_registers(attrs.evolve(r, facts=r.facts.set(k, (r.fact_seq, value)), fact_seq=r.fact_seq + 1))
+        self._state.set_registers(r._replace(facts=r.facts.set(k, (r.fact_seq, value)), fact_seq=r.fact_seq + 1))
         return True
 
 

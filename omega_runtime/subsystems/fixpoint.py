@@ -5,36 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ..machine import frames as F
-from ..span import Span
 
 if TYPE_CHECKING:
     from .state import StateCoordinator
+    from .views import FixpointState, FixpointView
 
 _FP_METHODS = ("fp_stepped", "fp_compared")
-
-
-@attrs.frozen
-class FixpointView:
-    id: str  # fp-N
-    iteration: int  # calls of step so far
-    previous: Any
-    current: Any
-    converged: bool
-    max_iter: int
-    phase: str  # "step" (computing the next value) or "compare" (calling equal)
-    span: Span | None
-
-
-@attrs.frozen
-class FixpointState:
-    computations: tuple[FixpointView, ...]  # innermost first
-
-    @property
-    def current(self) -> FixpointView:
-        return self.computations[0]
 
 
 class FixpointManager:
@@ -46,6 +23,8 @@ class FixpointManager:
         self.iterations += 1
 
     def active(self) -> tuple[FixpointView, ...]:
+        from .views import FixpointView
+
         out = []
         k = self._state.continuation()
         while k is not None:
@@ -61,7 +40,11 @@ class FixpointManager:
 
     def get_state(self) -> FixpointState | None:
         views = self.active()
-        return FixpointState(views) if views else None
+        if not views:
+            return None
+        from .views import FixpointState
+
+        return FixpointState(views)
 
 
-__all__ = ["FixpointManager", "FixpointState", "FixpointView"]
+__all__ = ["FixpointManager"]

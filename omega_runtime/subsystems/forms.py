@@ -8,8 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ..conditions import OmegaError
 from ..reader import read
 from ..span import Span
@@ -43,7 +41,7 @@ class FormPipeline:
         if prepared.core is not None and (gated or rt.budget.limits()):
             core = gate_core(prepared.core, config) if gated else prepared.core
             core = rt.budget.wrap(core)
-            prepared = attrs.evolve(prepared, node=rt.interpreter.compiler.compile(core))
+            prepared = prepared._replace(node=rt.interpreter.compiler.compile(core))
         return prepared
 
 

@@ -3,9 +3,7 @@ call is recorded (the card's wiring); values' provenance trees and receipt ids a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..values import provenance_of
 from .state import to_python
@@ -14,8 +12,7 @@ if TYPE_CHECKING:
     from .state import StateCoordinator
 
 
-@attrs.frozen
-class ProvenanceRecord:
+class ProvenanceRecord(NamedTuple):
     type: str  # llm-call
     receipt_id: str
     operation: str  # infer | search

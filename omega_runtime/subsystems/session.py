@@ -13,9 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import core as C
 from ..oracle import OracleAnswer, OracleRequest, Receipt, ReplayMiss, ReplayProvider
@@ -30,8 +28,7 @@ FORMAT = "omega-session/1"
 DEFINERS = frozenset({"define", "define-syntax", "define-record-type"})
 
 
-@attrs.frozen
-class Definition:
+class Definition(NamedTuple):
     source: str  # the form's text
     file: str  # where it was read from
     receipts: tuple[Receipt, ...] = ()  # oracle calls its evaluation made, in order

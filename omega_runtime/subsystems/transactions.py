@@ -11,46 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from ..machine.machine import MachineHalt, Uncaught
-from ..span import Span
 from ..values import VOID
 
 if TYPE_CHECKING:
     from .state import StateCoordinator
-
-
-@attrs.frozen
-class ProposalView:
-    kind: str
-    target: Any
-    old: Any
-    new: Any
-    span: Span | None
-
-
-@attrs.frozen
-class TransactionView:
-    id: str  # tx-N
-    status: str
-    span: Span | None
-    proposals: tuple[ProposalView, ...]
-
-
-@attrs.frozen
-class TransactionState:
-    depth: int
-    transactions: tuple[TransactionView, ...]  # innermost first
-    active: bool = True
-
-    @property
-    def current(self) -> TransactionView:
-        return self.transactions[0]
-
-    @property
-    def proposals(self) -> tuple[ProposalView, ...]:
-        return self.current.proposals
+    from .views import ProposalView, TransactionState, TransactionView
 
 
 class TransactionError(RuntimeError):
@@ -71,6 +37,8 @@ class TransactionManager:
     # ---- views ------------------------------------------------------------------------------
 
     def _views(self) -> tuple[TransactionView, ...]:
+        from .views import ProposalView, TransactionView
+
         out = []
         for tx in reversed(self._state.registers().txs):
             props = tuple(ProposalView(p.kind, p.target, p.old, p.new, p.span) for p in tx.proposals)
@@ -96,6 +64,8 @@ class TransactionManager:
         views = self._views()
         if not views:
             return None
+        from .views import TransactionState
+
         return TransactionState(len(views), views)
 
     def history(self) -> list[tuple[str, str]]:
@@ -212,4 +182,4 @@ def _tid(text: str) -> int:
     return int(str(text).rsplit("-", 1)[-1])
 
 
-__all__ = ["TransactionManager", "TransactionState", "TransactionView", "ProposalView", "TransactionError"]
+__all__ = ["TransactionManager", "TransactionError"]
