@@ -56,13 +56,16 @@ class _SourcesFirst:
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if not fullname.startswith(__name__ + ".") or not path:
             return None
-        import importlib.util
-
         leaf = fullname.rpartition(".")[2]
         for directory in path:
             source = os.path.join(directory, leaf + ".py")
             if os.path.isfile(source):
-                return importlib.util.spec_from_file_location(fullname, source)
+                # What importlib.util.spec_from_file_location makes, without importing
+                # importlib.util (~5 ms of modules at every start of the pure build).
+                loader = importlib.machinery.SourceFileLoader(fullname, source)
+                spec = importlib.machinery.ModuleSpec(fullname, loader, origin=source)
+                spec.has_location = True
+                return spec
         return None
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any, NamedTuple, SupportsIndex, overload
 
 from . import primitives
@@ -24,7 +23,7 @@ from .span import Span
 from .syntax import Atom, Diagnostic, ReadResult, SList, SVector, Syntax
 from .values import Symbol, sym
 
-PRELUDE = Path(__file__).with_name("prelude.omega")
+PRELUDE = os.path.join(os.path.dirname(__file__), "prelude.omega")
 
 
 def load_builtins() -> dict[str, Primitive]:
@@ -132,7 +131,8 @@ class Interpreter:
         self._load_prelude()
 
     def _load_prelude(self) -> None:
-        result = read(PRELUDE.read_text(encoding="utf-8"), "<prelude>")
+        with open(PRELUDE, encoding="utf-8") as f:
+            result = read(f.read(), "<prelude>")
         if result.diagnostics:
             raise RuntimeError(f"prelude does not read: {result.diagnostics[0].format()}")
         for form in result.data:

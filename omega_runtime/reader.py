@@ -16,13 +16,12 @@ Nothing recurses, so nesting depth is limited only by memory.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import math
 import os
 import re
+import zlib
 from bisect import bisect_right
-from pathlib import Path
 from typing import Any, Final
 
 from .number_syntax import parse_prefixed
@@ -66,7 +65,8 @@ class _Grammar:
     cached as JSON in the user's cache directory (see `_load_tables`)."""
 
     def __init__(self) -> None:
-        source = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
+        with open(os.path.join(os.path.dirname(__file__), "grammar.lark"), encoding="utf-8") as f:
+            source = f.read()
         pattern, names, table, self.start_state, self.end_state = _load_tables(source)
         self.scanner: Final = re.compile(pattern)
         # `m.lastindex` is the alternative's position because the patterns capture nothing else.
@@ -133,7 +133,7 @@ class _Grammar:
 
 # The scanner's pattern, the terminal names (index 0 unused), the parse table, start and end state.
 _Tables = tuple[str, list[str], list[dict[str, int | _Reduction]], int, int]
-_TABLES_FORMAT: Final = 1  # bump when `_build_tables` changes what it derives
+_TABLES_FORMAT: Final = 2  # bump when `_build_tables` changes what it derives
 
 
 def _build_tables(source: str) -> _Tables:
@@ -165,16 +165,19 @@ def _build_tables(source: str) -> _Tables:
     return pattern, names, table, int(conf.start_state), int(conf.end_state)
 
 
-def _cache_file(source: str) -> Path:
-    """Where the tables of this grammar text are cached: keyed by the text's hash, so an edited
-    grammar never meets a stale table."""
+def _cache_file(source: str) -> str:
+    """Where the tables of this grammar text are cached: named by the text's CRC (zlib is
+    built in, hashlib would load OpenSSL at every start); the file holds the text itself, which
+    loading compares, so an edited grammar never meets a stale table."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = hashlib.sha256(f"{_TABLES_FORMAT}\n{source}".encode()).hexdigest()[:32]
-    return Path(base) / "omega" / f"reader-tables-{digest}.json"
+    digest = f"{_TABLES_FORMAT}-{len(source)}-{zlib.crc32(source.encode()):08x}"
+    return os.path.join(base, "omega", f"reader-tables-{digest}.json")
 
 
-def _decode_tables(data: Any) -> _Tables:
-    pattern, names, rows, start, end = data
+def _decode_tables(data: Any, source: str) -> _Tables:
+    grammar, pattern, names, rows, start, end = data
+    if grammar != source:
+        raise ValueError("reader tables of another grammar")
     table: list[dict[str, int | _Reduction]] = [
         {symbol: action if isinstance(action, int) else (int(action[0]), str(action[1]), int(action[2]))
          for symbol, action in row.items()} for row in rows]
@@ -190,18 +193,19 @@ def _load_tables(source: str) -> _Tables:
     whole file or none; any failure (unwritable, corrupt, missing home) just means building."""
     path = _cache_file(source)
     try:
-        return _decode_tables(json.loads(path.read_text(encoding="utf-8")))
+        with open(path, encoding="utf-8") as f:
+            return _decode_tables(json.load(f), source)
     except Exception:
         pass
     tables = _build_tables(source)
     try:
         import tempfile  # only when writing
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".reader-tables-", suffix=".tmp")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".reader-tables-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(tables, f, separators=(",", ":"))
+                json.dump((source, *tables), f, separators=(",", ":"))
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)

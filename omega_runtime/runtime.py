@@ -12,7 +12,6 @@ import itertools
 import os
 import threading
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import PRESETS, RuntimeConfig, RuntimeProviders, build_config
@@ -372,7 +371,8 @@ class OmegaRuntime:
 
     def load(self, path: str | os.PathLike[str]) -> EvalResult:
         self._check()
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
         return self.eval(text, source=str(path))
 
     def _run_program(self, prepared: list[Any]) -> EvalResult:

@@ -72,3 +72,18 @@ def test_the_cache_is_keyed_by_the_grammar_text() -> None:
     source = "start: A\nA: \"a\"\n"
     assert reader._cache_file(source) != reader._cache_file(source + "\n")
     assert reader._cache_file(source) == reader._cache_file(source)
+
+
+def test_a_cache_file_holding_another_grammar_is_not_used(cache_home: Path) -> None:
+    # The file name is a CRC of the grammar text; the file holds the text itself, so a table
+    # whose name matches by accident (or was written by another grammar) is rebuilt, not used.
+    import json
+
+    built = read_fresh()
+    (written,) = cache_files(cache_home)
+    data = json.loads(written.read_text(encoding="utf-8"))
+    data[0] = data[0] + "\nextra: \"x\"\n"
+    data[4] = []  # tables that would break reading if they were used
+    written.write_text(json.dumps(data), encoding="utf-8")
+    assert read_fresh() == built
+    assert json.loads(written.read_text(encoding="utf-8"))[0] != data[0]

@@ -8,7 +8,6 @@ so concurrent runs sharing a directory see whole entries or none. Unreadable ent
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
@@ -23,6 +22,8 @@ class ArtifactCache:
 
     def key(self, req: OracleRequest) -> str:
         material = "\n".join((req.receipt_id(), self.oracle, self.model or ""))
+        import hashlib  # here, not at start-up: loading OpenSSL costs ~3 ms a run may not need
+
         return hashlib.sha256(utf8(material)).hexdigest()
 
     def path(self, req: OracleRequest) -> str:

@@ -6,7 +6,6 @@ on the oracle kind or model, so a log recorded under one oracle replays under an
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, Literal, NamedTuple, Protocol
 
@@ -68,6 +67,8 @@ class OracleRequest(_RequestFields):
 
     def receipt_id(self) -> str:
         """`r-` and the first 16 hex digits of the SHA-256 of the canonical request's UTF-8 bytes."""
+        import hashlib  # here, not at start-up: loading OpenSSL costs ~3 ms a run may not need
+
         return "r-" + hashlib.sha256(utf8(self.canonical())).hexdigest()[:16]
 
 

@@ -8,7 +8,6 @@ answers its k-th item (the last once exhausted) and search candidate i item ((i-
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
@@ -113,6 +112,8 @@ def echo_answer(prompt: str) -> str | None:
 
 def placeholder_answer(prompt: str) -> str:
     """Rule 3: `answer-` and the first 8 hex digits of the SHA-256 of the prompt."""
+    import hashlib  # here, not at start-up: loading OpenSSL costs ~3 ms a run may not need
+
     return "answer-" + hashlib.sha256(utf8(prompt)).hexdigest()[:8]
 
 

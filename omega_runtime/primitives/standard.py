@@ -6,9 +6,9 @@ language server can list `prelude_names()` beside `BUILTINS` as built-in globals
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
-from pathlib import Path
 
 from . import (  # noqa: F401  (imported for their registrations)
     format,
@@ -28,20 +28,21 @@ from . import (  # noqa: F401  (imported for their registrations)
 
 PRELUDE_FILE = "prelude.omega"
 # The package is always a directory (setuptools installs it unzipped); `importlib.resources`
-# would cost ~10 ms of imports at every start.
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# would cost ~10 ms of imports at every start (and pathlib ~5 ms).
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 _DEFINE = re.compile(r"^\(define \(?([^\s()]+)", re.MULTILINE)
 
 
 @cache
 def prelude_source() -> str:
     """The text of `omega_runtime/prelude.omega`."""
-    return _PACKAGE_DIR.joinpath(PRELUDE_FILE).read_text(encoding="utf-8")
+    with open(prelude_path(), encoding="utf-8") as f:
+        return f.read()
 
 
 def prelude_path() -> str:
     """The prelude's path, for spans and editors."""
-    return str(_PACKAGE_DIR.joinpath(PRELUDE_FILE))
+    return os.path.join(_PACKAGE_DIR, PRELUDE_FILE)
 
 
 @cache

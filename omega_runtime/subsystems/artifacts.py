@@ -8,7 +8,6 @@ preset), `persistent` is True and identical oracle requests are answered from it
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from ..printer import write_repr
@@ -30,6 +29,8 @@ class ArtifactManager:
 
     def address(self, value: Any) -> str:
         text = write_repr(value, self._state.store())
+        import hashlib  # here, not at start-up: loading OpenSSL costs ~3 ms a run may not need
+
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def put(self, value: Any) -> str:

@@ -5,7 +5,7 @@ path and the loading of Omega-level libraries."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError
@@ -76,8 +76,8 @@ def load_libraries(runtime: RuntimeLink) -> None:
     gated = bool(disabled_features(config))
     start_t = m.t
     for name in LIBRARIES:
-        path = Path(__file__).resolve().parent.parent / name
-        result = read(path.read_text(encoding="utf-8"), f"<{name}>")
+        with open(os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), name), encoding="utf-8") as f:
+            result = read(f.read(), f"<{name}>")
         if result.diagnostics:
             raise RuntimeError(f"library {name} does not read: {result.diagnostics[0].format()}")
         for form in result.data:

@@ -11,8 +11,7 @@ do not cover go to the runtime's own oracle.
 from __future__ import annotations
 
 import json
-import uuid
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import core as C
@@ -88,7 +87,7 @@ class Session:
     def __init__(self, runtime: Any, store: str = "file") -> None:
         self._rt = runtime
         self.store = store  # file | memory
-        self.id = uuid.uuid4().hex
+        self.id = os.urandom(16).hex()  # 128 random bits (uuid would import ~2 ms of modules)
         self.eval_count = 0
         self._definitions: list[Definition] = []
         self._memory: dict[str, Any] | None = None
@@ -152,7 +151,7 @@ class Session:
             "receipts": [r.to_dict() for r in self._rt.receipt_log.receipts],
         }
 
-    def save(self, path: str | Path | None = None) -> dict[str, Any]:
+    def save(self, path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
         """Write the session to `path` (JSON); with the memory store and no path, keep it in
         memory for `load()`. Returns what was saved."""
         data = self.to_dict()
@@ -161,10 +160,11 @@ class Session:
                 raise ValueError("session.save needs a path (the session store is 'file')")
             self._memory = data
             return data
-        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(data, ensure_ascii=False, indent=1))
         return data
 
-    def load(self, source: str | Path | dict[str, Any] | None = None) -> None:
+    def load(self, source: str | os.PathLike[str] | dict[str, Any] | None = None) -> None:
         """Resume a saved session in this runtime: re-evaluate its definitions with their
         receipts replayed, then take its id and evaluation count."""
         data = self._read(source)
@@ -183,7 +183,7 @@ class Session:
         self.id = str(data.get("id", self.id))
         self.eval_count = int(data.get("eval_count", self.eval_count))
 
-    def _read(self, source: str | Path | dict[str, Any] | None) -> dict[str, Any]:
+    def _read(self, source: str | os.PathLike[str] | dict[str, Any] | None) -> dict[str, Any]:
         if source is None:
             if self._memory is None:
                 raise ValueError("no session saved in memory")
@@ -191,7 +191,8 @@ class Session:
         if isinstance(source, dict):
             data = source
         else:
-            data = json.loads(Path(source).read_text(encoding="utf-8"))
+            with open(source, encoding="utf-8") as f:
+                data = json.loads(f.read())
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"not an Omega session (expected format {FORMAT})")
         return data
