@@ -16,9 +16,13 @@ from hypothesis import strategies as st
 from omega_runtime import cli
 
 # Modules a run of `(+ 1 2)` has no use for: the openai provider's HTTP/TLS stack, the parser
-# generator (its tables are cached), the debugger, the eval server, the REPL and the resource readers.
+# generator (its tables are cached), the debugger, the eval server, the REPL and the resource readers;
+# attrs and cattrs (the run's records are named tuples; the state views, attrs classes, load when
+# asked for), and the standard modules only some operations need (pathlib, hashlib, uuid, importlib.util).
 NOT_LOADED = ("httpx", "ssl", "lark", "importlib.resources", "omega_runtime.oracle.openai",
-              "omega_runtime.debug", "omega_runtime.protocol", "omega_runtime.repl", "omega_runtime.analysis")
+              "omega_runtime.debug", "omega_runtime.protocol", "omega_runtime.repl", "omega_runtime.analysis",
+              "attrs", "attr", "cattrs", "omega_runtime.subsystems.views", "pathlib", "hashlib", "uuid",
+              "importlib.util")
 
 
 def test_a_one_line_run_loads_no_module_it_does_not_use(tmp_path: Path) -> None:
@@ -31,6 +35,20 @@ def test_a_one_line_run_loads_no_module_it_does_not_use(tmp_path: Path) -> None:
     first, loaded = out.stdout.split("\n", 1)
     assert first == "3"
     assert not set(NOT_LOADED) & set(loaded.split())
+
+
+def test_the_state_views_are_attrs_classes_loaded_when_asked_for() -> None:
+    # RUNTIME.md "Semantic state inspection": plain data (attrs classes).
+    import attrs
+
+    from omega_runtime import OmegaRuntime
+
+    rt = OmegaRuntime.create()
+    views: list[object] = []
+    rt.on("amb-choice", lambda _d: views.append(rt.get_amb_state()))
+    rt.on("transaction-begin", lambda _d: views.append(rt.get_transaction_state()))
+    assert rt.eval("(with-transaction (amb 1 2))").printed == "1"
+    assert len(views) == 2 and all(view is not None and attrs.has(type(view)) for view in views)
 
 
 # Words after the file: anything, option-like ones included (they are the program's).
