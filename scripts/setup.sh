@@ -2,8 +2,7 @@
 # Set up a development environment from scratch: a virtualenv in .venv with Omega and its test
 # tools, and (unless OMEGA_SKIP_NODE=1) the VS Code extension's node modules. The install compiles
 # the step machine with mypyc when a C compiler is present (a few minutes; the extension modules
-# land beside the sources, see setup.py); the editable install is a path entry (`compat`), not
-# setuptools' import hook, which costs every `omega` start ~10 ms; OMEGA_BUILD_PURE=1 installs the pure-Python build.
+# land beside the sources, see setup.py); OMEGA_BUILD_PURE=1 installs the pure-Python build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -11,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e '.[test]' --config-settings editable_mode=compat
+.venv/bin/python -m pip install -q -e '.[test]'
 if [ "${OMEGA_SKIP_NODE:-0}" != "1" ]; then
   if ! command -v npm >/dev/null 2>&1; then
     echo "setup: installing Node.js and npm from Debian" >&2

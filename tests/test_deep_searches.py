@@ -86,6 +86,17 @@ def test_results_under_deep_recursions() -> None:
                   (length (amb-collect (h 10)))""") == "1024"
 
 
+def test_amb_collect_gives_every_value_in_the_order_found() -> None:
+    # The values gathered so far are a chain, newest first (adding one no longer copies the
+    # others): the list is the chain reversed, nested collects each keep their own.
+    assert run("""(define (upto i n) (if (> i n) (amb) (amb i (upto (+ i 1) n))))
+                  (equal? (amb-collect (upto 1 3000)) (let loop ((i 3000) (acc '()))
+                                                         (if (= i 0) acc (loop (- i 1) (cons i acc)))))""") == "#t"
+    assert run("""(amb-collect (let ((x (amb 1 2))) (list x (amb-collect (amb (* x 10) (* x 100))))))""") \
+        == "((1 (10 100)) (2 (20 200)))"
+    assert run("(amb-collect (amb))") == "()"
+
+
 def test_dynamic_context_under_deep_recursions() -> None:
     """Parameters, guards, call/cc escapes and dynamic-wind under deep recursions: the frames a
     transfer leaves and enters are found among the extent frames alone."""

@@ -86,10 +86,15 @@ def resume_choice(m: Machine, cp: ChoicePoint, index: int | None) -> None:
 def finish_collect(m: Machine, frame: Any) -> None:
     cid, entry_store, entry_regs = frame.data
     mono = m.r.mono
-    values = mono.collected.get(cid, ())
+    chain = mono.collected.get(cid, None)  # newest first: see extents.exit_extent
+    values: list[Any] = []
+    while chain is not None:
+        values.append(chain[0])
+        chain = chain[1]
+    values.reverse()
     m.s = entry_store
     m.r = entry_regs._replace(mono=mono._replace(collected=mono.collected.delete(cid)
                                                          if cid in mono.collected else mono.collected))
     m.k = frame.next
-    m.v, m.c = make_list(list(values)), None
+    m.v, m.c = make_list(values), None
     m.reset_check()

@@ -56,7 +56,9 @@ def exit_extent(m: Machine, frame: Any, v: Any) -> None:
         m.k = frame  # stay inside: collect the value and force a failure
         cid = frame.data[0]
         mono = m.r.mono
-        got = mono.collected.get(cid, ()) + (v,)
+        # Newest first, as a chain of pairs: adding one is O(1) and shares the rest with the
+        # states before it (a tuple grown by one per solution made collecting n values O(n^2)).
+        got = (v, mono.collected.get(cid, None))
         m.r = m.r._replace(mono=mono._replace(collected=mono.collected.set(cid, got)))
         choice.fail(m, sym("amb-collect"), None)
     elif kind == "dynamic-wind":

@@ -20,7 +20,7 @@ class Monotone(NamedTuple):
     llm_calls: int = 0
     tokens: int = 0
     ids: immutables.Map[str, int] = EMPTY_MAP  # cp, tx, fp counters: never reused in a run
-    collected: immutables.Map[int, tuple[Any, ...]] = EMPTY_MAP  # amb-collect frame id -> values
+    collected: immutables.Map[int, Any] = EMPTY_MAP  # amb-collect id -> its values, (newest, (older, ... None))
 
     def with_ids(self, ids: immutables.Map[str, int]) -> Monotone:
         return Monotone(self.llm_calls, self.tokens, ids, self.collected)
