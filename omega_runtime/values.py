@@ -13,7 +13,7 @@ Representation choices, chosen for the machine's speed and for exact time travel
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from mypy_extensions import mypyc_attr
@@ -222,6 +222,25 @@ class Procedure:
 
     def __init__(self, name: str | None) -> None:
         self.name = name
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class Primitive(Procedure):
+    """A built-in procedure (primitives/registry.py fills the table). Compiled with the machine
+    (a native class in the mypyc build), so the step loop reads its fields directly."""
+
+    __slots__ = ("fn", "min_args", "max_args", "kind", "doc", "signature", "derives")
+
+    def __init__(self, name: str, fn: Callable[..., Value], min_args: int, max_args: int | None,
+                 kind: str, doc: str, signature: str, derives: bool) -> None:
+        super().__init__(name)
+        self.fn = fn
+        self.min_args = min_args
+        self.max_args = max_args  # None: any number
+        self.kind = kind  # pure | ctx | control
+        self.doc = doc
+        self.signature = signature  # e.g. "(substring s start [end])"
+        self.derives = derives  # result derives provenance from arguments (LANGUAGE.md 5.7)
 
 
 class Promise:

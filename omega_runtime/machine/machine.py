@@ -16,12 +16,12 @@ import immutables
 from mypy_extensions import mypyc_attr
 
 from ..conditions import OmegaError, arity_error, not_a_procedure
-from ..primitives.registry import Primitive
 from ..span import Span
 from ..values import (
     MISSING,
     VOID,
     Condition,
+    Primitive,
     PromptTag,
     Restart,
     Symbol,

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..values import Procedure, Store, Value
+from ..values import Primitive as Primitive  # defined with the compiled values (a native class)
+from ..values import Store, Value
 
 
 class PrimContext(Protocol):
@@ -37,21 +38,6 @@ class PrimContext(Protocol):
 
     def random_call(self, fn: Callable[[Any], Value]) -> Value:
         """Run `fn(random.Random)` on the machine's generator state, saving the new state."""
-
-
-class Primitive(Procedure):
-    __slots__ = ("fn", "min_args", "max_args", "kind", "doc", "signature", "derives")
-
-    def __init__(self, name: str, fn: Callable[..., Value], min_args: int, max_args: int | None,
-                 kind: str, doc: str, signature: str, derives: bool) -> None:
-        super().__init__(name)
-        self.fn = fn
-        self.min_args = min_args
-        self.max_args = max_args  # None: any number
-        self.kind = kind  # pure | ctx | control
-        self.doc = doc
-        self.signature = signature  # e.g. "(substring s start [end])"
-        self.derives = derives  # result derives provenance from arguments (LANGUAGE.md 5.7)
 
 
 BUILTINS: dict[str, Primitive] = {}
