@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .config import CAPABILITIES
+
+if TYPE_CHECKING:
+    import argparse  # imported where a parser is built: a plain `omega run` needs none (~2 ms)
+
+# A command line read: the parser's namespace, or the one `_plain_run` makes without a parser.
+Options: TypeAlias = "argparse.Namespace | SimpleNamespace"
 
 EXIT_OK, EXIT_CONDITION, EXIT_USAGE = 0, 1, 2
 
@@ -32,6 +38,8 @@ def _parser(declared: Collection[str] | None = None) -> argparse.ArgumentParser:
     the others keep their names and help (what the top level's usage, help and errors show):
     argparse formats every argument as it is added (~1 ms a command), and a command line can use
     only the arguments of a command it names."""
+    import argparse
+
     p = argparse.ArgumentParser(prog="omega", description="The Omega language: run, check, debug and serve programs.")
     p.add_argument("-e", dest="expr", metavar="EXPR", help="evaluate EXPR and print its value")
     sub = p.add_subparsers(dest="command")
@@ -54,7 +62,7 @@ def _declare_run(sub: Any) -> None:
                          "condition, 2 on reader errors or bad usage.")
     _add_run_options(run)
     run.add_argument("file", help="the .omega program")
-    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the program ((command-line) lists them)")
+    run.add_argument("args", nargs="...", help="arguments for the program ((command-line) lists them)")
 
 
 def _declare_check(sub: Any) -> None:
@@ -79,7 +87,7 @@ def _declare_debug(sub: Any) -> None:
                            description="Debug FILE on the runtime's debug controller; type `help` at the prompt.")
     _add_run_options(debug)
     debug.add_argument("file")
-    debug.add_argument("args", nargs=argparse.REMAINDER)
+    debug.add_argument("args", nargs="...")
 
 
 def _declare_serve(sub: Any) -> None:
@@ -108,18 +116,18 @@ _COMMANDS: dict[str, Callable[[Any], None]] = {
 }
 
 
-def _plain_run(args: list[str]) -> argparse.Namespace | None:
+def _plain_run(args: list[str]) -> SimpleNamespace | None:
     """`omega run FILE ARG...` with no option before FILE, as the parser would read it (every
     word after FILE is the program's), without building the parser (~5-9 ms of a start-up: argparse
     formats each argument it declares and translates every message); None for any other command
     line, which the parser reads."""
     if len(args) < 2 or args[0] != "run" or args[1].startswith("-") or "--" in args[2:]:
         return None
-    return argparse.Namespace(expr=None, command="run", allow=[], oracle=None, oracle_script=None, replay=None,
-                              receipts=None, cache=None, seed=0, file=args[1], args=args[2:])
+    return SimpleNamespace(expr=None, command="run", allow=[], oracle=None, oracle_script=None, replay=None,
+                           receipts=None, cache=None, seed=0, file=args[1], args=args[2:])
 
 
-def _config(ns: argparse.Namespace) -> dict[str, Any]:
+def _config(ns: Options) -> dict[str, Any]:
     cfg: dict[str, Any] = {"capabilities": tuple(ns.allow), "seed": ns.seed}
     if ns.oracle:
         cfg["oracle"] = ns.oracle
@@ -144,7 +152,7 @@ def _write_err(text: str) -> None:
     sys.stderr.flush()
 
 
-def _make_runtime(ns: argparse.Namespace, argv: Sequence[str] = ()) -> Any:
+def _make_runtime(ns: Options, argv: Sequence[str] = ()) -> Any:
     # Importing the runtime and loading the prelude make ~100,000 objects that live as long as the
     # process: collections while they are made find nothing (~9 ms of a start-up), and frozen (left
     # out of every later collection) they cost the program's collections nothing either.
@@ -194,7 +202,7 @@ def _run_and_report(rt: Any, text: str, source: str) -> int:
     return EXIT_OK
 
 
-def cmd_run(ns: argparse.Namespace) -> int:
+def cmd_run(ns: Options) -> int:
     try:
         with open(ns.file, encoding="utf-8-sig") as fh:
             text = fh.read()
@@ -211,7 +219,7 @@ def cmd_eval(expr: str) -> int:
     return EXIT_USAGE if rt is None else _run_and_report(rt, expr, "<eval>")
 
 
-def cmd_check(ns: argparse.Namespace) -> int:
+def cmd_check(ns: Options) -> int:
     from .analysis import check_file
 
     try:
@@ -252,7 +260,7 @@ def _stdout_closed() -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    ns = _plain_run(args)
+    ns: Options | None = _plain_run(args)
     if ns is None:
         ns = _parser({arg for arg in args if arg in _COMMANDS}).parse_args(args)
     if ns.expr is not None:
