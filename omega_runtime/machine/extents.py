@@ -127,7 +127,7 @@ def _commit_innermost(m: Machine) -> None:
     if len(txs) > 1:
         parent = txs[-2]
         merged = parent._replace(undo=parent.undo + tx.undo, proposals=parent.proposals + tx.proposals,
-                              external=parent.external + tx.external)
+                                 external=parent.external + tx.external)
         m.r = m.r._replace(txs=txs[:-2] + (merged,))
         m.services.emit("transaction-commit", {"id": f"tx-{tx.tid}", "nested": True})
         return
@@ -180,10 +180,10 @@ def record_fact_change(m: Machine, key: Any, old_entry: Any, kind: str, old: Any
     if m.r.txs:
         rec = ProposalRecord(kind, key, old, new, m.current_span())
         m._update_tx(lambda tx: tx._replace(undo=tx.undo + (("fact", key, old_entry),),
-                                                proposals=tx.proposals + (rec,)))
+                                            proposals=tx.proposals + (rec,)))
 
 
 def propose_external(m: Machine, proposal: Any, target: Any) -> None:
     rec = ProposalRecord(proposal.kind, target, VOID, proposal, m.current_span())
     m._update_tx(lambda tx: tx._replace(proposals=tx.proposals + (rec,),
-                                            external=tx.external + (proposal,)))
+                                        external=tx.external + (proposal,)))

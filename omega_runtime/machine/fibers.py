@@ -124,7 +124,7 @@ def switch(m: Machine, suspended: Suspended | None) -> None:
     if not t.ready and t.sleeping:
         wake, _order, s = t.sleeping[0]
         t = t._replace(sleeping=t.sleeping[1:], clock=max(t.clock, wake),
-                         ready=(s._replace(why="ready", v=VOID),))
+                       ready=(s._replace(why="ready", v=VOID),))
     if not t.ready:
         names = sorted(fiber_name(t, fid) for fid in t.blocked)
         _set(m, t)
@@ -172,7 +172,7 @@ def _spawn(m: Machine, args: tuple[Any, ...], node: Any) -> None:
     # The new fiber starts by applying its thunk: its first state is an application in waiting.
     start = Suspended(fid, None, thunk, m.e, F.CallbackFrame("fiber_start", (node,), inherit_parameters(m.k, FiberEndFrame(fid)), "spawn"), "ready")
     _set(m, t._replace(fibers=t.fibers.set(fid, fiber), ready=t.ready + (start,), next_id=fid + 1,
-                         slice_end=t.slice_end or m.t + SLICE))
+                       slice_end=t.slice_end or m.t + SLICE))
     m.services.emit("fiber-start", {"fiber": fid, "name": fiber.name})
     m.v, m.c = fiber, None
     m.reset_check()

@@ -187,7 +187,7 @@ class Host:
                 source, origin = "replayed", "receipts file"
         mono = m.r.mono
         m.r = m.r._replace(mono=mono._replace(llm_calls=mono.llm_calls + 1,
-                                                  tokens=mono.tokens + receipt.total_tokens))
+                                              tokens=mono.tokens + receipt.total_tokens))
         event = OracleEvent(receipt, m.t, source, origin, m.span_of(node))
         self.oracle_events.append(event)
         for watcher in self.oracle_watchers:

@@ -418,7 +418,7 @@ class Machine:
             kind, target, pold, pnew = proposal if proposal is not None else ("set", key, old, value)
             rec = ProposalRecord(kind, target, pold, pnew, self.current_span())
             self._update_tx(lambda tx: tx._replace(undo=tx.undo + (("cell", key, old),),
-                                                    proposals=tx.proposals + (rec,)))
+                                                   proposals=tx.proposals + (rec,)))
         self.s = self.s.set(key, value)
         for watcher in self.services.write_watchers:
             watcher(self, key)
