@@ -84,7 +84,7 @@ if TYPE_CHECKING:
     from .debug.facade import StepResult
     from .results import EvalResult
     from .runtime import OmegaRuntime
-    from .subsystems import AmbState, FixpointState, TransactionState
+    from .subsystems.views import AmbState, FixpointState, TransactionState
 
 # name -> the module defining it
 _HOMES = {
@@ -94,9 +94,9 @@ _HOMES = {
     "RuntimeProviders": ".config",
     "PRESETS": ".config",
     "StepResult": ".debug.facade",
-    "AmbState": ".subsystems",
-    "TransactionState": ".subsystems",
-    "FixpointState": ".subsystems",
+    "AmbState": ".subsystems.views",
+    "TransactionState": ".subsystems.views",
+    "FixpointState": ".subsystems.views",
 }
 
 __all__ = ["OmegaRuntime", "RuntimeConfig", "RuntimeProviders", "EvalResult", "StepResult",

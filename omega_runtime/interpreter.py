@@ -18,12 +18,11 @@ from .machine.compiler import Compiler
 from .machine.host import Host
 from .machine.machine import Machine
 from .primitives.registry import BUILTINS, Primitive
+from .primitives.standard import prelude_source
 from .reader import read
 from .span import Span
 from .syntax import Atom, Diagnostic, ReadResult, SList, SVector, Syntax
 from .values import Symbol, sym
-
-PRELUDE = os.path.join(os.path.dirname(__file__), "prelude.omega")
 
 
 def load_builtins() -> dict[str, Primitive]:
@@ -131,8 +130,7 @@ class Interpreter:
         self._load_prelude()
 
     def _load_prelude(self) -> None:
-        with open(PRELUDE, encoding="utf-8") as f:
-            result = read(f.read(), "<prelude>")
+        result = read(prelude_source(), "<prelude>")
         if result.diagnostics:
             raise RuntimeError(f"prelude does not read: {result.diagnostics[0].format()}")
         for form in result.data:

@@ -404,9 +404,10 @@ class OmegaRuntime:
             self._abandon_form()
         except MachineHalt:
             self._abandon_form()
-        out = EvalResult(value, "" if value is VOID else result_repr(value, m.s), self._captured.getvalue(),
-                         condition, m.t - start_t, list(self.receipt_log.receipts[start_receipts:]), [],
-                         exit_code, report)
+        out = EvalResult(value=value, printed="" if value is VOID else result_repr(value, m.s),
+                         output=self._captured.getvalue(), condition=condition, steps=m.t - start_t,
+                         receipts=list(self.receipt_log.receipts[start_receipts:]), diagnostics=[],
+                         exit_code=exit_code, report=report)
         self.emit("eval-complete", out)
         return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 
-from .request import OracleAnswer, OracleRequest, utf8
+from .request import OracleAnswer, OracleRequest, sha256_hex
 
 
 class ArtifactCache:
@@ -22,9 +22,7 @@ class ArtifactCache:
 
     def key(self, req: OracleRequest) -> str:
         material = "\n".join((req.receipt_id(), self.oracle, self.model or ""))
-        import hashlib  # here, not at start-up: loading OpenSSL costs ~3 ms a run may not need
-
-        return hashlib.sha256(utf8(material)).hexdigest()
+        return sha256_hex(material)
 
     def path(self, req: OracleRequest) -> str:
         key = self.key(req)

@@ -18,6 +18,13 @@ def utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+def sha256_hex(text: str) -> str:
+    """The SHA-256 of `text`'s UTF-8 bytes (see `utf8`), in hex."""
+    import hashlib  # here, not at start-up: loading OpenSSL costs ~3 ms a run may not need
+
+    return hashlib.sha256(utf8(text)).hexdigest()
+
+
 def word_count(text: str) -> int:
     """Whitespace-separated word count: the scripted token measure (5.3)."""
     return len(text.split())
@@ -67,9 +74,7 @@ class OracleRequest(_RequestFields):
 
     def receipt_id(self) -> str:
         """`r-` and the first 16 hex digits of the SHA-256 of the canonical request's UTF-8 bytes."""
-        import hashlib  # here, not at start-up: loading OpenSSL costs ~3 ms a run may not need
-
-        return "r-" + hashlib.sha256(utf8(self.canonical())).hexdigest()[:16]
+        return "r-" + sha256_hex(self.canonical())[:16]
 
 
 class OracleAnswer(NamedTuple):

@@ -14,7 +14,7 @@ import time
 from typing import Any, NamedTuple
 
 from .arithmetic import arithmetic_answer
-from .request import OracleAnswer, OracleConfigError, OracleRequest, utf8, word_count
+from .request import OracleAnswer, OracleConfigError, OracleRequest, sha256_hex, word_count
 
 
 class Rule(NamedTuple):
@@ -112,9 +112,7 @@ def echo_answer(prompt: str) -> str | None:
 
 def placeholder_answer(prompt: str) -> str:
     """Rule 3: `answer-` and the first 8 hex digits of the SHA-256 of the prompt."""
-    import hashlib  # here, not at start-up: loading OpenSSL costs ~3 ms a run may not need
-
-    return "answer-" + hashlib.sha256(utf8(prompt)).hexdigest()[:8]
+    return "answer-" + sha256_hex(prompt)[:8]
 
 
 def builtin_answer(req: OracleRequest) -> str:

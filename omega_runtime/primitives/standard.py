@@ -33,11 +33,16 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 _DEFINE = re.compile(r"^\(define \(?([^\s()]+)", re.MULTILINE)
 
 
+def package_text(name: str) -> str:
+    """The text of a file shipped in the package: the prelude, the Omega-level libraries."""
+    with open(os.path.join(_PACKAGE_DIR, name), encoding="utf-8") as f:
+        return f.read()
+
+
 @cache
 def prelude_source() -> str:
     """The text of `omega_runtime/prelude.omega`."""
-    with open(prelude_path(), encoding="utf-8") as f:
-        return f.read()
+    return package_text(PRELUDE_FILE)
 
 
 def prelude_path() -> str:

@@ -4,8 +4,6 @@ runtime through `RuntimeLink` (link.py), never the facade itself; the facade wir
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .amb import AmbManager
 from .artifacts import ArtifactManager
 from .budget import BudgetManager
@@ -27,38 +25,11 @@ from .state import StateCoordinator, to_omega, to_python
 from .streams import StreamsManager
 from .transactions import TransactionError, TransactionManager
 
-if TYPE_CHECKING:
-    from .views import (
-        AmbState,
-        ChannelView,
-        ChoicePointView,
-        ConcurrencyState,
-        FiberView,
-        FixpointState,
-        FixpointView,
-        ProposalView,
-        TransactionState,
-        TransactionView,
-    )
-
-# The state views are attrs classes, loaded on first use (PEP 562) so that a run never imports attrs.
-_VIEWS = ("AmbState", "ChannelView", "ChoicePointView", "ConcurrencyState", "FiberView", "FixpointState",
-          "FixpointView", "ProposalView", "TransactionState", "TransactionView")
-
-
-def __getattr__(name: str) -> Any:
-    if name in _VIEWS:
-        from . import views
-
-        return getattr(views, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
-    "AmbManager", "AmbState", "ArtifactManager", "BudgetManager", "ChannelView", "ChoicePointView",
-    "ConcurrencyManager", "ConcurrencyState", "ConditionsManager", "FiberView",
-    "ExpertsManager", "FactConflict", "FeatureGates", "FactsManager", "FixpointManager", "FixpointState", "FixpointView",
+    "AmbManager", "ArtifactManager", "BudgetManager",
+    "ConcurrencyManager", "ConditionsManager",
+    "ExpertsManager", "FactConflict", "FeatureGates", "FactsManager", "FixpointManager",
     "FormPipeline", "install_gated_eval", "load_libraries", "LLMIntegration", "LogicManager", "RuntimeLink", "OPRIntegration", "ProvenanceManager", "SecurityManager",
     "Session", "StateCoordinator", "StreamsManager", "TransactionError", "TransactionManager",
-    "TransactionState", "TransactionView", "ProposalView", "to_omega", "to_python",
+    "to_omega", "to_python",
 ]

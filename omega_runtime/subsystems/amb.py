@@ -41,11 +41,11 @@ class AmbManager:
 
     def collecting(self) -> int:
         n = 0
-        k = self._state.continuation()
+        k = F.innermost_marked(self._state.continuation())  # an amb-collect is an extent frame
         while k is not None:
             if k.__class__ is F.ExtentFrame and k.ekind == "amb-collect":
                 n += 1
-            k = k.next
+            k = F.innermost_marked(k.next)
         return n
 
     def is_searching(self) -> bool:

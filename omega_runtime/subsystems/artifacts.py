@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..oracle.request import sha256_hex
 from ..printer import write_repr
 
 if TYPE_CHECKING:
@@ -29,9 +30,7 @@ class ArtifactManager:
 
     def address(self, value: Any) -> str:
         text = write_repr(value, self._state.store())
-        import hashlib  # here, not at start-up: loading OpenSSL costs ~3 ms a run may not need
-
-        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return sha256_hex(text)
 
     def put(self, value: Any) -> str:
         addr = self.address(value)

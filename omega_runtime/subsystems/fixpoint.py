@@ -26,13 +26,13 @@ class FixpointManager:
         from .views import FixpointView
 
         out = []
-        k = self._state.continuation()
+        k = F.innermost_marked(self._state.continuation())  # a fixpoint's frame is a callback frame
         while k is not None:
             if k.__class__ is F.CallbackFrame and k.method in _FP_METHODS:
                 fp = k.args[0]
                 out.append(FixpointView(f"fp-{fp.fid}", fp.iteration, fp.previous, fp.current, fp.converged,
                                         fp.max_iter, "step" if k.method == "fp_stepped" else "compare", fp.span))
-            k = k.next
+            k = F.innermost_marked(k.next)
         return tuple(out)
 
     def is_computing(self) -> bool:

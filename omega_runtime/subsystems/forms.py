@@ -5,10 +5,10 @@ path and the loading of Omega-level libraries."""
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError
+from ..primitives.standard import package_text
 from ..reader import read
 from ..span import Span
 from .features import disabled_features, gate_core
@@ -76,8 +76,7 @@ def load_libraries(runtime: RuntimeLink) -> None:
     gated = bool(disabled_features(config))
     start_t = m.t
     for name in LIBRARIES:
-        with open(os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), name), encoding="utf-8") as f:
-            result = read(f.read(), f"<{name}>")
+        result = read(package_text(name), f"<{name}>")
         if result.diagnostics:
             raise RuntimeError(f"library {name} does not read: {result.diagnostics[0].format()}")
         for form in result.data:
