@@ -229,10 +229,11 @@ class Primitive(Procedure):
     """A built-in procedure (primitives/registry.py fills the table). Compiled with the machine
     (a native class in the mypyc build), so the step loop reads its fields directly."""
 
-    __slots__ = ("fn", "min_args", "max_args", "kind", "doc", "signature", "derives")
+    __slots__ = ("fn", "min_args", "max_args", "kind", "doc", "signature", "derives", "pair_type", "pair_op")
 
     def __init__(self, name: str, fn: Callable[..., Value], min_args: int, max_args: int | None,
-                 kind: str, doc: str, signature: str, derives: bool) -> None:
+                 kind: str, doc: str, signature: str, derives: bool,
+                 pair: tuple[type, Callable[[Any, Any], Value]] | None = None) -> None:
         super().__init__(name)
         self.fn = fn
         self.min_args = min_args
@@ -241,6 +242,11 @@ class Primitive(Procedure):
         self.doc = doc
         self.signature = signature  # e.g. "(substring s start [end])"
         self.derives = derives  # result derives provenance from arguments (LANGUAGE.md 5.7)
+        # `(type, op)`: a C-level operator giving what `fn` gives for two arguments of exactly
+        # that type (`(int, operator.add)` for `+`); the step loop calls it instead of `fn`
+        # there, sparing an interpreted call.
+        self.pair_type: type | None = None if pair is None else pair[0]
+        self.pair_op: Callable[[Any, Any], Value] | None = None if pair is None else pair[1]
 
 
 class Promise:

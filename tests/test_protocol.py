@@ -139,6 +139,16 @@ def test_interrupt_stops_a_running_evaluation(client: Client) -> None:
     assert client.request(id=5, op="interrupt") == {"id": 5, "interrupted": False}
 
 
+def test_interrupt_stops_a_loop_of_closures_only(client: Client) -> None:
+    """A compiled step loop that calls no interpreted primitive must still let the interrupting
+    thread run (it hung: the slow path entered interpreted code only at multiples of 1,024)."""
+    client.request(id=1, op="eval", code="(define (idle) (idle)) (list 1 2 3)")
+    client.send(id=2, op="eval", code="(idle)")
+    time.sleep(0.3)
+    assert client.request(id=3, op="interrupt") == {"id": 3, "interrupted": True}
+    assert client.recv()["error"]["type"] == "interrupted"
+
+
 def test_other_ops_answer_while_an_evaluation_runs(client: Client) -> None:
     client.send(id=1, op="eval", code="(define (spin n) (spin (+ n 1))) (spin 0)")
     time.sleep(0.2)

@@ -12,7 +12,7 @@ from ..values import (
     sym,
 )
 from . import frames as F
-from .state import ChoicePoint
+from .state import ChoicePoint, new_record
 
 if TYPE_CHECKING:
     from .machine import Machine
@@ -36,8 +36,8 @@ def choose(m: Machine, thunks: tuple[Any, ...], node: Any) -> None:
         mono = r.mono
         cid = mono.ids.get("cp", 0) + 1
         boundary, _ = current_boundary(m)
-        cp = ChoicePoint(cid, m.span_of(node), thunks, m.snapshot(), thunks[1:], len(thunks), 1,
-                         m.t, boundary, node)
+        cp: ChoicePoint = new_record(ChoicePoint, (cid, m.span_of(node), thunks, m.snapshot(), thunks[1:],
+                                                   len(thunks), 1, m.t, boundary, node))
         m.r = r.with_choices(r.choices.push(cp), mono.with_ids(mono.ids.set("cp", cid)))
         m.choices_made += 1
         if "amb-choice" in m.services.listeners:
@@ -93,8 +93,7 @@ def finish_collect(m: Machine, frame: Any) -> None:
         chain = chain[1]
     values.reverse()
     m.s = entry_store
-    m.r = entry_regs._replace(mono=mono._replace(collected=mono.collected.delete(cid)
-                                                         if cid in mono.collected else mono.collected))
+    m.r = entry_regs.with_mono(mono.with_collected(mono.collected.delete(cid)) if cid in mono.collected else mono)
     m.k = frame.next
     m.v, m.c = make_list(values), None
     m.reset_check()

@@ -59,7 +59,7 @@ def exit_extent(m: Machine, frame: Any, v: Any) -> None:
         # Newest first, as a chain of pairs: adding one is O(1) and shares the rest with the
         # states before it (a tuple grown by one per solution made collecting n values O(n^2)).
         got = (v, mono.collected.get(cid, None))
-        m.r = m.r._replace(mono=mono._replace(collected=mono.collected.set(cid, got)))
+        m.r = m.r.with_mono(mono.with_collected(mono.collected.set(cid, got)))
         choice.fail(m, sym("amb-collect"), None)
     elif kind == "dynamic-wind":
         m.k = F.ReturnValueFrame(v, m.k)

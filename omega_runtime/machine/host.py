@@ -66,7 +66,6 @@ class Host:
         # emitted only when its name has a listener.
         self.listeners: dict[str, list[Callable[[Any], None]]] = {}
         self.expand_eval: Callable[[Machine, Any, Any], Any] | None = None
-        self.provenance_seen = False
         self.argv: list[str] = []  # the program and its arguments, for (command-line)
         self.cwd: str | None = None  # where relative paths of file and shell effects resolve (None: the process's)
         # this session's answers by receipt id, in order: re-executed steps reuse them (5.9)
@@ -148,7 +147,7 @@ class Host:
                 return
             texts.append(got)
             ids.append(req.receipt_id())
-        self.provenance_seen = True
+        m.provenance_seen = True
         m.v = texts[0] if op == "infer.op" else search_value(texts, ids)
         m.c = None
         m.check_tokens_after_oracle()

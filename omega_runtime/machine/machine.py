@@ -41,7 +41,7 @@ from .layout import GLOBAL_ENV, Layout
 from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
 from .registers import Registers
 from .signals import poll_signals
-from .state import NO_CHOICES, ChoicePoint, ProposalRecord, State, Transaction
+from .state import NO_CHOICES, ChoicePoint, ProposalRecord, State, Transaction, new_record
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # tests check every step through a subclass
@@ -79,11 +79,16 @@ class Machine:
         # dispatched (`effect:OP`); each reports to `services.call_watchers` during the step.
         self.watched_calls: frozenset[str] = frozenset()
         self.watch: Any = None  # a debugger's WatchGuard while it evaluates on a copy of the state
+        # Whether an oracle answer (a provenance root) has been seen: until then no primitive
+        # result can derive provenance, so none is asked to (LANGUAGE.md 5.7).
+        self.provenance_seen = False
+        self.polled_at = 0  # the step count at the slow path's last poll (signals, seconds budget)
 
     # ---- state --------------------------------------------------------------------------
 
     def snapshot(self) -> State:
-        return State(self.c, self.v, self.e, self.k, self.s, self.r, self.nc, self.t)
+        st: State = new_record(State, (self.c, self.v, self.e, self.k, self.s, self.r, self.nc, self.t))
+        return st
 
     def restore(self, st: State) -> None:
         self.c, self.v, self.e, self.k, self.s, self.r, self.nc, self.t = st
@@ -206,10 +211,19 @@ class Machine:
                         v = node_const.value
                         c = None
                         narrow = True
-                    elif cc is kglobal and (gv := self.s.get(c.name, missing)) is not missing:
-                        v = gv
-                        c = None
-                        narrow = True
+                    elif cc is kglobal:
+                        node_global: N.KGlobal = c
+                        gv = self.s.get(node_global.name, missing)
+                        if gv is not missing:
+                            v = gv
+                            c = None
+                            narrow = True
+                        else:  # unbound: the node's own step signals it, as below
+                            self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                            live = False
+                            narrow = node_global.step(self)
+                            c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
+                            live = True
                     elif cc is kif:
                         node_if: N.KIf = c
                         k = IfFrame(node_if, e, k)
@@ -220,17 +234,27 @@ class Machine:
                         v = e[0][node_local1.slot]
                         c = None
                         narrow = True
-                    elif cc is kseq and c.exprs:
+                    elif cc is kseq:
                         node_seq: N.KSeq = c
-                        if len(node_seq.exprs) > 1:
-                            k = SeqFrame(node_seq, e, 1, k)
-                        c = node_seq.exprs[0]
+                        exprs = node_seq.exprs
+                        if not exprs:
+                            v = VOID
+                            c = None
+                        else:
+                            if len(exprs) > 1:
+                                k = SeqFrame(node_seq, e, 1, k)
+                            c = exprs[0]
                         narrow = True
-                    elif cc is klet and c.inits:
+                    elif cc is klet:
                         node_let: N.KLet = c
-                        k = LetFrame(node_let, e, (), k)
-                        c = node_let.inits[0]
-                        narrow = True
+                        if node_let.inits:
+                            k = LetFrame(node_let, e, (), k)
+                            c = node_let.inits[0]
+                            narrow = True
+                        else:
+                            e = (e, node_let.layout)
+                            c = node_let.body
+                            narrow = None
                     elif cc is klambda:
                         v = Closure(c, e)
                         c = None
@@ -261,9 +285,9 @@ class Machine:
                             k = frame_app.next
                             f = vals[0]
                             fc = type(f)
-                            args = vals[1:]
                             applied = False
                             if fc is closure:
+                                args = vals[1:]
                                 proc: Closure = f
                                 lam: N.KLambda = proc.lam
                                 if lam.plain_arity == n - 1:
@@ -285,9 +309,15 @@ class Machine:
                                 if (prim.kind == "pure" and prim.min_args < n
                                         and (prim.max_args is None or n <= prim.max_args + 1)
                                         and not self.watched_calls
-                                        and not (prim.derives and self.services.provenance_seen)):
+                                        and not (prim.derives and self.provenance_seen)):
                                     try:
-                                        v = prim.fn(*args)
+                                        pair_op = prim.pair_op
+                                        if (pair_op is not None and n == 3
+                                                and type(a := vals[1]) is (pt := prim.pair_type)
+                                                and type(b := vals[2]) is pt):
+                                            v = pair_op(a, b)
+                                        else:
+                                            v = prim.fn(*vals[1:])
                                         narrow = True
                                         applied = True
                                     except Exception:
@@ -295,7 +325,7 @@ class Machine:
                             if not applied:
                                 self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                                 live = False
-                                narrow = self.apply(f, args, app)
+                                narrow = self.apply(f, vals[1:], app)
                                 c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                                 live = True
                     elif kc is activation:
@@ -315,7 +345,7 @@ class Machine:
                             c = branch.else_
                         else:
                             v = VOID
-                    elif kc is letframe and not k.node.layout.any_boxed:
+                    elif kc is letframe:
                         frame_let: F.LetFrame = k
                         let: N.KLet = frame_let.node
                         vals = frame_let.vals + (v,)
@@ -327,7 +357,10 @@ class Machine:
                             narrow = e is env
                             e = env
                         else:
-                            e = (frame_let.env, let.layout, *vals)
+                            layout = let.layout
+                            if layout.any_boxed:
+                                vals = self.box_values(layout, vals)  # new cells: store and counter only
+                            e = (frame_let.env, layout, *vals)
                             k = frame_let.next
                             c = let.body
                             narrow = None
@@ -378,7 +411,11 @@ class Machine:
             from .fibers import preempt
 
             preempt(self)
-        if self.t % self.poll_every < 1 or self.hooks:
+        if not 0 <= self.t - self.polled_at < self.poll_every or self.hooks:
+            # At least every `poll_every` steps, whatever the phase of the checks: a compiled
+            # loop whose steps call no interpreted code lets other threads (an interrupt
+            # request) and signal handlers run only here.
+            self.polled_at = self.t
             budgets.check_seconds_budget(self)
             poll_signals()
         record = self.record
@@ -543,7 +580,7 @@ class Machine:
             except RecursionError:
                 self.raise_error(OmegaError("value-error", f"{f.name}: data nested too deeply"), node)
                 return None
-            if f.derives and self.services.provenance_seen:
+            if f.derives and self.provenance_seen:
                 result = self.services.derive_provenance(f, args, result)
                 self.v = result
                 self.c = None

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import immutables
 
-from .state import NO_CHOICES, ChoiceStack
+from .state import NO_CHOICES, ChoiceStack, new_record
 
 EMPTY_MAP: immutables.Map[Any, Any] = immutables.Map()
 
@@ -23,7 +23,12 @@ class Monotone(NamedTuple):
     collected: immutables.Map[int, Any] = EMPTY_MAP  # amb-collect id -> its values, (newest, (older, ... None))
 
     def with_ids(self, ids: immutables.Map[str, int]) -> Monotone:
-        return Monotone(self.llm_calls, self.tokens, ids, self.collected)
+        mono: Monotone = new_record(Monotone, (self.llm_calls, self.tokens, ids, self.collected))
+        return mono
+
+    def with_collected(self, collected: immutables.Map[int, Any]) -> Monotone:
+        mono: Monotone = new_record(Monotone, (self.llm_calls, self.tokens, self.ids, collected))
+        return mono
 
 
 class Registers(NamedTuple):
@@ -41,5 +46,12 @@ class Registers(NamedTuple):
     def with_choices(self, choices: ChoiceStack, mono: Monotone) -> Registers:
         """These registers with other choice points and monotone part: what every choice and
         backtrack makes (a direct construction, cheaper than `_replace`)."""
-        return Registers(choices, self.facts, self.fact_seq, self.txs, self.step_deadline, self.random_state,
-                         self.counters, mono, self.fibers, self.form)
+        regs: Registers = new_record(Registers, (choices, self.facts, self.fact_seq, self.txs, self.step_deadline,
+                                                 self.random_state, self.counters, mono, self.fibers, self.form))
+        return regs
+
+    def with_mono(self, mono: Monotone) -> Registers:
+        regs: Registers = new_record(Registers, (self.choices, self.facts, self.fact_seq, self.txs,
+                                                 self.step_deadline, self.random_state, self.counters, mono,
+                                                 self.fibers, self.form))
+        return regs

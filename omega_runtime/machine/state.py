@@ -9,6 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+# Builds a named tuple from a tuple of its fields with one C call: the class's own __new__ is
+# interpreted Python (also in the compiled build), and the records below are made at every
+# choice and backtrack.
+new_record: Any = tuple.__new__
+
 
 class State(NamedTuple):
     c: Any  # control node, or None when returning the value `v`
@@ -45,8 +50,10 @@ class ChoicePoint(NamedTuple):
     def advanced(self, remaining: tuple[Any, ...]) -> ChoicePoint:
         """This choice point with one more alternative tried and `remaining` left (as evolve
         would make it, at a fraction of its cost: a choice point changes at every backtrack)."""
-        return ChoicePoint(self.cid, self.span, self.alternatives, self.state, remaining, self.total,
-                           self.tried + 1, self.created, self.boundary, self.node)
+        cp: ChoicePoint = new_record(ChoicePoint, (self.cid, self.span, self.alternatives, self.state, remaining,
+                                                   self.total, self.tried + 1, self.created, self.boundary,
+                                                   self.node))
+        return cp
 
 
 class ChoiceStack:

@@ -59,7 +59,7 @@ def _fold(args: tuple[Num, ...], start: Num, op: Callable[[Any, Any], Any]) -> N
         return facc
 
 
-@primitive("+", 0, None, signature="(+ z ...)")
+@primitive("+", 0, None, signature="(+ z ...)", pair=(int, operator.add))
 def add(*args: Value) -> Value:
     """Sum of the arguments; `(+)` is 0."""
     if len(args) == 2:
@@ -69,7 +69,7 @@ def add(*args: Value) -> Value:
     return _fold(_nums("+", args), 0, lambda x, y: x + y)
 
 
-@primitive("*", 0, None, signature="(* z ...)")
+@primitive("*", 0, None, signature="(* z ...)", pair=(int, operator.mul))
 def mul(*args: Value) -> Value:
     """Product of the arguments; `(*)` is 1."""
     if len(args) == 2:
@@ -79,7 +79,7 @@ def mul(*args: Value) -> Value:
     return _fold(_nums("*", args), 1, lambda x, y: x * y)
 
 
-@primitive("-", 1, None, signature="(- z ...)")
+@primitive("-", 1, None, signature="(- z ...)", pair=(int, operator.sub))
 def sub(*args: Value) -> Value:
     """`(- z)` negates; `(- a b ...)` subtracts the rest from `a`."""
     if len(args) == 2:
@@ -138,7 +138,7 @@ def _comparison(name: str, test: Callable[[Any, Any], bool]) -> Callable[..., Va
 
 for _name, _test in (("=", operator.eq), ("<", operator.lt), (">", operator.gt), ("<=", operator.le),
                      (">=", operator.ge)):
-    primitive(_name, 1, None, signature=f"({_name} x y ...)")(_comparison(_name, _test))
+    primitive(_name, 1, None, signature=f"({_name} x y ...)", pair=(int, _test))(_comparison(_name, _test))
 
 
 def _int_pair(prim: str, a: Value, b: Value) -> tuple[int, int, bool]:

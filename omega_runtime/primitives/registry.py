@@ -44,15 +44,18 @@ BUILTINS: dict[str, Primitive] = {}
 
 
 def primitive(name: str, min_args: int, max_args: int | None = -1, *, kind: str = "pure", doc: str = "",
-              signature: str = "", derives: bool = True) -> Callable[[Callable[..., Value]], Callable[..., Value]]:
-    """Register `fn` as the built-in `name`. `max_args=-1` means "same as min_args"."""
+              signature: str = "", derives: bool = True, pair: tuple[type, Callable[[Any, Any], Value]] | None = None,
+              ) -> Callable[[Callable[..., Value]], Callable[..., Value]]:
+    """Register `fn` as the built-in `name`. `max_args=-1` means "same as min_args". `pair`, when
+    given, is `(type, op)`: `op(a, b)` must return what `fn(a, b)` returns whenever both are
+    exactly of that type (no subclass), and raise nothing."""
     hi = min_args if max_args == -1 else max_args
 
     def register(fn: Callable[..., Value]) -> Callable[..., Value]:
         if name in BUILTINS:
             raise ValueError(f"primitive {name} registered twice")
         BUILTINS[name] = Primitive(name, fn, min_args, hi, kind, doc or (fn.__doc__ or "").strip(),
-                                   signature or f"({name} ...)", derives)
+                                   signature or f"({name} ...)", derives, pair)
         return fn
 
     return register

@@ -3,6 +3,7 @@ lengths and indexes count code points; string elements are one-character strings
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 
 from ..conditions import index_error, value_error
@@ -26,12 +27,17 @@ def string_length(s: Value) -> Value:
 @primitive("string-append", 0, None, signature="(string-append s ...)")
 def string_append(*args: Value) -> Value:
     """The strings joined."""
-    return "".join([str.__str__(checks.string("string-append", a)) for a in args])
+    try:
+        return "".join(args)  # a plain string, also of provenance strings (as str.__str__ makes)
+    except TypeError:
+        return "".join([str.__str__(checks.string("string-append", a)) for a in args])
 
 
 @primitive("substring", 2, 3, signature="(substring s start [end])")
 def substring(s: Value, start: Value, end: Value = None) -> Value:
     """Code points `start` (inclusive) to `end` (exclusive, default the length)."""
+    if type(s) is str and type(start) is int and type(end) is int and 0 <= start <= end <= len(s):
+        return s[start:end]
     text = checks.string("substring", s)
     n = len(text)
     b = checks.index("substring", start, n, inclusive=True)
@@ -57,10 +63,9 @@ def _compare(name: str, test: Callable[[str, str], bool]) -> Callable[..., Value
     return compare
 
 
-for _name, _test in (("string=?", lambda a, b: a == b), ("string<?", lambda a, b: a < b),
-                     ("string>?", lambda a, b: a > b), ("string<=?", lambda a, b: a <= b),
-                     ("string>=?", lambda a, b: a >= b)):
-    primitive(_name, 1, None, signature=f"({_name} s1 s2 ...)")(_compare(_name, _test))
+for _name, _test in (("string=?", operator.eq), ("string<?", operator.lt), ("string>?", operator.gt),
+                     ("string<=?", operator.le), ("string>=?", operator.ge)):
+    primitive(_name, 1, None, signature=f"({_name} s1 s2 ...)", pair=(str, _test))(_compare(_name, _test))
 
 
 @primitive("string-upcase", 1, signature="(string-upcase s)")
