@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT / "tests" / "dap"))
 from client import DapClient  # noqa: E402
 from debugger import iterations_for, spin_program  # noqa: E402
 
+import omega_runtime  # noqa: E402
+
 OMEGA = """(define big (iota 100000))
 {globals}
 (define (deep n)
@@ -201,6 +203,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=200)
     ap.add_argument("--steps", type=int, default=1000)
     ns = ap.parse_args()
+    print(f"Omega build: {'compiled (mypyc)' if omega_runtime.compiled() else 'pure Python'} (OMEGA_PURE=1 forces pure)")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         omega = run_omega(tmp, ns.repeat, ns.steps)

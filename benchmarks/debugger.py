@@ -23,6 +23,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+import omega_runtime
 from omega_runtime.debug.controller import DebugController, Exit, Stop
 from omega_runtime.runtime import OmegaRuntime, RuntimeProviders
 
@@ -169,6 +170,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
+    print(f"Omega build: {'compiled (mypyc)' if omega_runtime.compiled() else 'pure Python'} (OMEGA_PURE=1 forces pure)")
     overhead(args.scale)
     memory(args.scale)
     travel(args.scale, args.repeats)
