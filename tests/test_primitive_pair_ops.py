@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from omega_runtime.runtime import OmegaRuntime
 
-SETTINGS = settings(max_examples=80, deadline=None,
+SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 INT_OPS: dict[str, Callable[[Any, Any], Any]] = {
@@ -46,20 +46,21 @@ def omega_repr(v: Any) -> str:
     return ("#t" if v else "#f") if isinstance(v, bool) else str(v)
 
 
+# (operator, left operand, right operand, the meaning's result) for both families of operators.
+cases = st.one_of(
+    st.tuples(st.sampled_from(sorted(INT_OPS)), integers, integers).map(
+        lambda c: (c[0], str(c[1]), str(c[2]), INT_OPS[c[0]](c[1], c[2]))),
+    st.tuples(st.sampled_from(sorted(STRING_OPS)), texts, texts).map(
+        lambda c: (c[0], f'"{c[1]}"', f'"{c[2]}"', STRING_OPS[c[0]](c[1], c[2]))))
+
+
 @SETTINGS
-@given(st.sampled_from(sorted(INT_OPS)), integers, integers)
-def test_integer_operators_agree_with_apply_and_python(rt: OmegaRuntime, op: str, a: int, b: int) -> None:
+@given(cases)
+def test_direct_calls_agree_with_apply_and_the_meaning(rt: OmegaRuntime, case: tuple[str, str, str, Any]) -> None:
+    op, a, b, expected = case
     direct = printed(rt, f"({op} {a} {b})")
     assert direct == printed(rt, f"(apply {op} (list {a} {b}))")
-    assert direct == omega_repr(INT_OPS[op](a, b))
-
-
-@SETTINGS
-@given(st.sampled_from(sorted(STRING_OPS)), texts, texts)
-def test_string_comparisons_agree_with_apply_and_python(rt: OmegaRuntime, op: str, a: str, b: str) -> None:
-    direct = printed(rt, f'({op} "{a}" "{b}")')
-    assert direct == printed(rt, f'(apply {op} (list "{a}" "{b}"))')
-    assert direct == omega_repr(STRING_OPS[op](a, b))
+    assert direct == omega_repr(expected)
 
 
 def test_other_argument_types_take_the_primitives_own_path(rt: OmegaRuntime) -> None:
