@@ -8,8 +8,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -94,6 +96,23 @@ def test_run_expansion_error_runs_forms_before_it_and_exits_1() -> None:
 def test_run_exit_procedure_sets_the_status() -> None:
     proc = omega("run", "exit-code.omega")
     assert (proc.returncode, proc.stdout) == (4, "leaving")
+
+
+@pytest.mark.parametrize("loop", ["(define (idle) (idle))\n(idle)", "(define (spin n) (spin (+ n 1)))\n(spin 0)"])
+def test_run_interrupted_by_ctrl_c_says_so_and_exits_130(loop: str, tmp_path: Path) -> None:
+    # Forms before the loop put the step count off the slow path's multiples of 1,024; the
+    # closures-only loop calls no interpreted code (a compiled build never saw the signal).
+    program = write(tmp_path, f'(display "go")\n(newline)\n(list 1 2 3)\n{loop}\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OMEGA_")}
+    proc = subprocess.Popen([sys.executable, "-m", "omega_runtime.cli", "run", program], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # even under a CI runner ignoring it
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "go\n"  # the loop runs next
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, out, err) == (130, "", "interrupted\n")
 
 
 def test_run_missing_file_is_usage_error(tmp_path: Path) -> None:
