@@ -115,6 +115,16 @@ def test_run_interrupted_by_ctrl_c_says_so_and_exits_130(loop: str, tmp_path: Pa
     assert (proc.returncode, out, err) == (130, "", "interrupted\n")
 
 
+def test_run_seconds_budget_stops_a_loop_of_closures_only(tmp_path: Path) -> None:
+    # LANGUAGE.md 12.1: checked at least every 1,024 steps, wherever the count stood when the
+    # loop began (a first form puts it off the multiples; it used to be checked only on them).
+    program = write(tmp_path, "(list 1 2 3)\n(define (idle) (idle))\n(with-budget (seconds 0.3) (idle))\n")
+    started = time.monotonic()
+    proc = omega("run", program, cwd=tmp_path)
+    assert proc.returncode == 1 and "budget-exceeded: seconds budget of 0.3 exceeded" in proc.stderr
+    assert time.monotonic() - started < 30  # loose: a loaded CI machine; the budget is 0.3 s
+
+
 def test_run_missing_file_is_usage_error(tmp_path: Path) -> None:
     proc = omega("run", "no-such-file.omega", cwd=tmp_path)
     assert proc.returncode == 2
