@@ -18,7 +18,7 @@ from .machine.compiler import Compiler
 from .machine.host import Host
 from .machine.machine import Machine
 from .primitives.registry import BUILTINS, Primitive
-from .primitives.standard import prelude_source
+from .primitives.standard import LIBRARIES, package_text, prelude_source
 from .reader import read
 from .span import Span
 from .syntax import Atom, Diagnostic, ReadResult, SList, SVector, Syntax
@@ -130,16 +130,24 @@ class Interpreter:
         self._load_prelude()
 
     def _load_prelude(self) -> None:
-        result = read(prelude_source(), "<prelude>")
-        if result.diagnostics:
-            raise RuntimeError(f"prelude does not read: {result.diagnostics[0].format()}")
-        for form in result.data:
-            core = self.expander.expand_toplevel(form)
-            node = self.compiler.compile(core, builtin=True)
-            self.machine.start(node)
+        """Evaluate the prelude; the libraries, expanded with it, wait for `take_library_forms`
+        (the facade loads them once its subsystems exist)."""
+        from .library_image import expand_sources
+
+        sources = [("<prelude>", prelude_source())]
+        sources += [(f"<{name}>", package_text(name)) for name in LIBRARIES]
+        expanded = expand_sources(self.expander, sources)
+        for core in expanded.pop("<prelude>"):
+            self.machine.start(self.compiler.compile(core, builtin=True))
             self.machine.run()
+        self._library_forms = [core for forms in expanded.values() for core in forms]
         self.machine.t = 0
         self.prelude_store = self.machine.s
+
+    def take_library_forms(self) -> list[CoreNode]:
+        """The libraries' expanded forms, in order; once (later calls get none)."""
+        forms, self._library_forms = self._library_forms, []
+        return forms
 
     # ---- pipeline --------------------------------------------------------------------------
 

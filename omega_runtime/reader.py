@@ -20,13 +20,13 @@ import json
 import math
 import os
 import re
-import zlib
 from bisect import bisect_right
 from typing import Any, Final
 
 from .number_syntax import parse_prefixed
 from .span import Span
 from .syntax import Atom, Diagnostic, ReadResult, SList, SVector, Syntax
+from .user_cache import cache_path, read_cached, write_cached
 from .values import NIL, Value, keyword, sym
 
 __all__ = ["read"]
@@ -166,12 +166,9 @@ def _build_tables(source: str) -> _Tables:
 
 
 def _cache_file(source: str) -> str:
-    """Where the tables of this grammar text are cached: named by the text's CRC (zlib is
-    built in, hashlib would load OpenSSL at every start); the file holds the text itself, which
+    """Where the tables of this grammar text are cached; the file holds the text itself, which
     loading compares, so an edited grammar never meets a stale table."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = f"{_TABLES_FORMAT}-{len(source)}-{zlib.crc32(source.encode()):08x}"
-    return os.path.join(base, "omega", f"reader-tables-{digest}.json")
+    return cache_path("reader-tables", f"{_TABLES_FORMAT}\n{source}", ".json")
 
 
 def _decode_tables(data: Any, source: str) -> _Tables:
@@ -188,30 +185,16 @@ def _decode_tables(data: Any, source: str) -> _Tables:
 
 
 def _load_tables(source: str) -> _Tables:
-    """The tables from the cache (JSON: loading runs no code), else built by lark and cached.
-    The cache file is written to a temporary name and renamed, so a concurrent reader sees the
-    whole file or none; any failure (unwritable, corrupt, missing home) just means building."""
+    """The tables from the cache (JSON: loading runs no code), else built by lark and cached."""
     path = _cache_file(source)
-    try:
-        with open(path, encoding="utf-8") as f:
-            return _decode_tables(json.load(f), source)
-    except Exception:
-        pass
-    tables = _build_tables(source)
-    try:
-        import tempfile  # only when writing
-
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".reader-tables-", suffix=".tmp")
+    cached = read_cached(path)
+    if cached is not None:
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump((source, *tables), f, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except Exception:
-        pass
+            return _decode_tables(json.loads(cached), source)
+        except Exception:
+            pass
+    tables = _build_tables(source)
+    write_cached(path, json.dumps((source, *tables), separators=(",", ":")).encode())
     return tables
 
 

@@ -79,6 +79,17 @@ class Expander:
         with gc_paused():
             return run(gen())
 
+    def export_state(self) -> tuple[dict[Symbol, Macro], int]:
+        """What expanding leaves behind: the macros and the next mark (a library image keeps it)."""
+        next_mark = next(self._marks)
+        self._marks = itertools.count(next_mark)
+        return dict(self.macros), next_mark
+
+    def import_state(self, macros: dict[Symbol, Macro], next_mark: int) -> None:
+        """Continue as the expander that exported this state."""
+        self.macros.update(macros)
+        self._marks = itertools.count(next_mark)
+
     def is_macro(self, name: str) -> bool:
         return sym(name) in self.macros
 

@@ -50,8 +50,18 @@ class _Value:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
         return f"{type(self).__name__}({shown})"
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled in the library image
+        return _rebuild, (self.__class__, self._fields())
+
 
 _set = object.__setattr__
+
+
+def _rebuild(cls: type[_Value], fields: tuple[Any, ...]) -> _Value:
+    value: _Value = object.__new__(cls)
+    for name, field in zip(cls.__slots__, fields, strict=True):
+        _set(value, name, field)
+    return value
 
 # ---- compiled patterns ----------------------------------------------------------------------
 

@@ -27,6 +27,8 @@ from . import (  # noqa: F401  (imported for their registrations)
 )
 
 PRELUDE_FILE = "prelude.omega"
+# The Omega-level libraries every runtime loads after the prelude, in order.
+LIBRARIES = ("logic.omega", "experts.omega")
 # The package is always a directory (setuptools installs it unzipped); `importlib.resources`
 # would cost ~10 ms of imports at every start (and pathlib ~5 ms).
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))

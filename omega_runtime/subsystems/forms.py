@@ -8,16 +8,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError
-from ..primitives.standard import package_text
-from ..reader import read
 from ..span import Span
 from .features import disabled_features, gate_core
 
 if TYPE_CHECKING:
     from ..interpreter import PreparedForm
     from .link import RuntimeLink
-
-LIBRARIES = ("logic.omega", "experts.omega")
 
 
 class FormPipeline:
@@ -68,26 +64,22 @@ def install_gated_eval(runtime: RuntimeLink) -> None:
 
 
 def load_libraries(runtime: RuntimeLink) -> None:
-    """Evaluate the Omega-level libraries as built-in code (hidden from backtraces and the
-    debugger's globals), gated like user code; the machine's step count is left unchanged."""
+    """Evaluate the Omega-level libraries (expanded with the prelude, see `Interpreter`) as
+    built-in code (hidden from backtraces and the debugger's globals), gated like user code; the
+    machine's step count is left unchanged."""
     interp = runtime.interpreter
     m = runtime.machine
     config = runtime.get_config()
     gated = bool(disabled_features(config))
     start_t = m.t
-    for name in LIBRARIES:
-        result = read(package_text(name), f"<{name}>")
-        if result.diagnostics:
-            raise RuntimeError(f"library {name} does not read: {result.diagnostics[0].format()}")
-        for form in result.data:
-            core = interp.expander.expand_toplevel(form)
-            if gated:
-                core = gate_core(core, config)
-            m.start(interp.compiler.compile(core, builtin=True))
-            m.run()
+    for core in interp.take_library_forms():
+        if gated:
+            core = gate_core(core, config)
+        m.start(interp.compiler.compile(core, builtin=True))
+        m.run()
     m.c, m.k = None, None
     m.t = start_t
     interp.prelude_store = m.s
 
 
-__all__ = ["FormPipeline", "install_gated_eval", "load_libraries", "LIBRARIES"]
+__all__ = ["FormPipeline", "install_gated_eval", "load_libraries"]
