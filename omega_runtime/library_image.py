@@ -10,8 +10,9 @@ runtime. An image is used only when it was made from the same texts by the same 
 sizes and modification times); anything else (no image, another version, a damaged file, an
 unwritable directory) means reading and expanding as before.
 
-The image is a pickle, which runs code when loaded, so it lives only in the user's own cache
-directory: whoever can write there can already change what that user runs.
+The image is a pickle, which runs code when loaded: it is loaded only from a file of the user's
+own that no one else may write (mkstemp makes it so), whoever can replace it can already change
+what that user runs.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def expand_sources(expander: Expander, sources: Sequence[Source]) -> Expanded:
     `expander` must be fresh (no macro defined). Raises ImageError or ExpandError."""
     key = _key(sources)
     path = cache_path("expanded-prelude", key, ".pickle")
-    data = _memory[1] if _memory is not None and _memory[0] == path else read_cached(path)
+    data = _memory[1] if _memory is not None and _memory[0] == path else read_cached(path, private=True)
     if data is not None:
         loaded = _load(data, key)
         if loaded is not None:

@@ -17,10 +17,16 @@ def cache_path(kind: str, key: str, suffix: str) -> str:
     return os.path.join(base, "omega", f"{kind}-{digest}{suffix}")
 
 
-def read_cached(path: str) -> bytes | None:
-    """The file's content, or None if it cannot be read."""
+def read_cached(path: str, *, private: bool = False) -> bytes | None:
+    """The file's content, or None if it cannot be read. `private`: also None unless the file
+    belongs to this user and no one else may write it (a file whose loading runs code, in a cache
+    directory that might be shared)."""
     try:
         with open(path, "rb") as f:
+            if private:
+                st = os.fstat(f.fileno())
+                if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                    return None
             return f.read()
     except OSError:
         return None

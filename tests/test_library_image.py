@@ -91,6 +91,26 @@ def test_a_damaged_image_is_rebuilt(cache_home: Path, monkeypatch: pytest.Monkey
     assert written.read_bytes() == good
 
 
+def test_an_image_others_may_write_is_not_loaded(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Loading a pickle runs code: an image someone else could have written is remade instead.
+    image.expand_sources(Expander(), SOURCES)
+    (written,) = images(cache_home)
+    assert written.stat().st_mode & 0o077 == 0  # made readable and writable by its owner only
+    written.chmod(0o666)
+    monkeypatch.setattr(image, "_memory", None)
+    reads: list[str] = []
+    real_read = image.read  # type: ignore[attr-defined]
+
+    def counted_read(text: str, file: str) -> object:
+        reads.append(file)
+        return real_read(text, file)
+
+    monkeypatch.setattr(image, "read", counted_read)
+    image.expand_sources(Expander(), SOURCES)
+    assert reads == [file for file, _ in SOURCES]
+    assert written.stat().st_mode & 0o077 == 0
+
+
 def test_an_unwritable_cache_directory_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory", encoding="utf-8")
