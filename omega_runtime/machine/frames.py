@@ -189,25 +189,45 @@ class SetFrame(NodeFrame):
         m.assign(self.node, self.env, v)
 
 
+NO_PROCEDURE: Any = object()  # AppFrame.fn before the operator's value arrives
+
+
 @mypyc_attr(allow_interpreted_subclasses=True)
 class AppFrame(ValuesFrame):
-    __slots__ = ()
+    """A call being evaluated: the operator first (`fn`, NO_PROCEDURE until its value arrives),
+    then the arguments, collected in `vals`. Holding the procedure apart from its arguments, a
+    call makes neither a one-element tuple nor a slice of the arguments."""
+
+    __slots__ = ("fn",)
     kind = "app"
+
+    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None,
+                 fn: Any = NO_PROCEDURE) -> None:
+        self.node = node
+        self.env = env
+        self.vals = vals
+        self.next = next_frame
+        self.fn = fn
 
     def resume(self, m: Machine, v: Any) -> bool | None:
         node = self.node
-        vals = self.vals + (v,)
+        fn = self.fn
+        vals: tuple[Any, ...]
+        if fn is NO_PROCEDURE:
+            fn, vals = v, ()
+        else:
+            vals = self.vals + (v,)
         n = len(vals)
-        if n <= node.nargs:
+        if n < node.nargs:
             env = self.env
-            m.k = AppFrame(node, env, vals, self.next)
-            m.c = node.args[n - 1]
+            m.k = AppFrame(node, env, vals, self.next, fn)
+            m.c = node.args[n]
             if m.e is env:
                 return True
             m.e = env
             return None
         m.k = self.next
-        return m.apply(vals[0], vals[1:], node)
+        return m.apply(fn, vals, node)
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)

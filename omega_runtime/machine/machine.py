@@ -179,7 +179,8 @@ class Machine:
         kapp, kif, kseq, klambda, klet = N.KApp, N.KIf, N.KSeq, N.KLambda, N.KLet
         appframe, ifframe, seqframe, letframe, activation = F.AppFrame, F.IfFrame, F.SeqFrame, F.LetFrame, F.Activation
         closure, primitive = Closure, Primitive
-        missing = MISSING
+        missing, no_procedure = MISSING, F.NO_PROCEDURE
+        vals: tuple[Any, ...]
         c: Any = self.c
         v: Any = self.v
         e: Any = self.e
@@ -273,24 +274,28 @@ class Machine:
                     if kc is appframe:
                         frame_app: F.AppFrame = k
                         app: N.KApp = frame_app.node
-                        vals = frame_app.vals + (v,)
+                        f = frame_app.fn
+                        if f is no_procedure:
+                            f = v
+                            vals = ()
+                        else:
+                            vals = frame_app.vals + (v,)
                         n = len(vals)
-                        if n <= app.nargs:
+                        if n < app.nargs:
                             env = frame_app.env
-                            k = AppFrame(app, env, vals, frame_app.next)
-                            c = app.args[n - 1]
+                            k = AppFrame(app, env, vals, frame_app.next, f)
+                            c = app.args[n]
                             narrow = e is env
                             e = env
                         else:
                             k = frame_app.next
-                            f = vals[0]
                             fc = type(f)
                             applied = False
                             if fc is closure:
-                                args = vals[1:]
+                                args = vals
                                 proc: Closure = f
                                 lam: N.KLambda = proc.lam
-                                if lam.plain_arity == n - 1:
+                                if lam.plain_arity == n:
                                     if type(k) is not activation:
                                         k = Activation(proc, app, args, k)
                                         applied = True
@@ -306,18 +311,18 @@ class Machine:
                                         narrow = None
                             elif fc is primitive:
                                 prim: Primitive = f
-                                if (prim.kind == "pure" and prim.min_args < n
-                                        and (prim.max_args is None or n <= prim.max_args + 1)
+                                if (prim.kind == "pure" and prim.min_args <= n
+                                        and (prim.max_args is None or n <= prim.max_args)
                                         and not self.watched_calls
                                         and not (prim.derives and self.provenance_seen)):
                                     try:
                                         pair_op = prim.pair_op
-                                        if (pair_op is not None and n == 3
-                                                and type(a := vals[1]) is (pt := prim.pair_type)
-                                                and type(b := vals[2]) is pt):
+                                        if (pair_op is not None and n == 2
+                                                and type(a := vals[0]) is (pt := prim.pair_type)
+                                                and type(b := vals[1]) is pt):
                                             v = pair_op(a, b)
                                         else:
-                                            v = prim.fn(*vals[1:])
+                                            v = prim.fn(*vals)
                                         narrow = True
                                         applied = True
                                     except Exception:
@@ -325,7 +330,7 @@ class Machine:
                             if not applied:
                                 self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                                 live = False
-                                narrow = self.apply(f, vals[1:], app)
+                                narrow = self.apply(f, vals, app)
                                 c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                                 live = True
                     elif kc is activation:
