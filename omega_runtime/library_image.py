@@ -10,9 +10,9 @@ runtime. An image is used only when it was made from the same texts by the same 
 sizes and modification times); anything else (no image, another version, a damaged file, an
 unwritable directory) means reading and expanding as before.
 
-The image is a pickle, which runs code when loaded: it is loaded only from a file of the user's
-own that no one else may write (mkstemp makes it so), whoever can replace it can already change
-what that user runs.
+The image is a pickle, which runs code when loaded, so it is loaded only from a file that belongs
+to the user and that no one else may write (as mkstemp makes it): whoever can replace such a file
+can already change what that user runs.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def _expand(expander: Expander, sources: Sequence[Source]) -> Expanded:
 def _key(sources: Sequence[Source]) -> str:
     """What an image must have been made from: the format, the code's files and the texts."""
     stamps = [str(IMAGE_FORMAT), sys.version]
-    files = [getattr(sys.modules[name], "__file__", None) or name for name in _INPUT_MODULES]
+    files = [getattr(sys.modules.get(name), "__file__", None) or name for name in _INPUT_MODULES]
     expander_dir = os.path.dirname(sys.modules["omega_runtime.expander"].__file__ or "")
     files += sorted(os.path.join(expander_dir, f) for f in os.listdir(expander_dir) if f.endswith(".py"))
     grammar = os.path.join(os.path.dirname(sys.modules["omega_runtime.reader"].__file__ or ""), "grammar.lark")
