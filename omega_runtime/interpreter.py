@@ -10,19 +10,23 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, SupportsIndex, overload
 
+from . import core as C
 from . import primitives
 from .conditions import OmegaError
 from .core import Node as CoreNode
+from .library_image import DeferredDefinition, Form
 from .machine import nodes as N
 from .machine.compiler import Compiler
 from .machine.host import Host
+from .machine.layout import GLOBAL_ENV
 from .machine.machine import Machine
+from .machine.procedures import Closure
 from .primitives.registry import BUILTINS, Primitive
 from .primitives.standard import LIBRARIES, package_text, prelude_source
 from .reader import read
 from .span import Span
 from .syntax import Atom, Diagnostic, ReadResult, SList, SVector, Syntax
-from .values import Symbol, sym
+from .values import Symbol, Vector, sym
 
 
 def load_builtins() -> dict[str, Primitive]:
@@ -137,14 +141,68 @@ class Interpreter:
         sources = [("<prelude>", prelude_source())]
         sources += [(f"<{name}>", package_text(name)) for name in LIBRARIES]
         expanded = expand_sources(self.expander, sources)
-        for core in expanded.pop("<prelude>"):
-            self.machine.start(self.compiler.compile(core, builtin=True))
-            self.machine.run()
+        self.load_builtin_forms(expanded.pop("<prelude>"))
         self._library_forms = [core for forms in expanded.values() for core in forms]
         self.machine.t = 0
         self.prelude_store = self.machine.s
 
-    def take_library_forms(self) -> list[CoreNode]:
+    def load_builtin_forms(self, forms: Iterable[Form],
+                           finish: Callable[[CoreNode], CoreNode] | None = None) -> None:
+        """Evaluate built-in top-level forms in order (compiled as built-in code, hidden from
+        backtraces; `finish` applied to each first). A definition whose value needs no evaluation
+        (a lambda, a constant, another such definition's name) is made on its first use instead,
+        as a global below the store: most programs use few of the prelude's procedures, and
+        compiling them all took a third of creating a runtime."""
+        m = self.machine
+        for form in forms:
+            if isinstance(form, DeferredDefinition):
+                if finish is None and not self._defines(form.name):
+                    m.pending_globals[form.name] = self._closure_maker(form.name, form.load)
+                    continue
+                form = form.load()
+            core = form if finish is None else finish(form)
+            if isinstance(core, C.DefineGlobal):
+                make = self._deferred_definition(core)
+                if make is not None:
+                    m.pending_globals[core.name] = make
+                    continue
+            m.start(self.compiler.compile(core, builtin=True))
+            m.run()
+
+    def _defines(self, name: Symbol) -> bool:
+        m = self.machine
+        return name in m.s or name in m.pending_globals or name in m.builtin_globals
+
+    def _deferred_definition(self, core: C.DefineGlobal) -> Callable[[], Any] | None:
+        """A factory making the value `core` defines, when evaluating it can wait and can observe
+        nothing; else None."""
+        if self._defines(core.name):
+            return None  # a name defined twice keeps its order of evaluation
+        expr = core.expr
+        if isinstance(expr, C.Lambda):
+            return self._closure_maker(core.name, lambda: core)
+        if isinstance(expr, C.Const) and not isinstance(expr.value, Vector):
+            value = expr.value
+            return lambda: value
+        m = self.machine
+        if isinstance(expr, C.GlobalRef) and expr.name in m.pending_globals:
+            target = expr.name
+            return lambda: m.global_below(target)
+        return None
+
+    def _closure_maker(self, name: Symbol, definition: Callable[[], C.DefineGlobal]) -> Callable[[], Any]:
+        """A factory of the procedure a global `(define name (lambda ...))` makes."""
+
+        def make_closure() -> Any:
+            lam = self.compiler.compile(definition(), builtin=True).children()[0]
+            closure = Closure(lam, GLOBAL_ENV)
+            if closure.name is None:
+                closure.name = name.name
+            return closure
+
+        return make_closure
+
+    def take_library_forms(self) -> list[Form]:
         """The libraries' expanded forms, in order; once (later calls get none)."""
         forms, self._library_forms = self._library_forms, []
         return forms

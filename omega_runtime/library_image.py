@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .core import Node
+from .core import DefineGlobal, Lambda, Node
 from .expander import Expander
 from .expander.expander import gc_paused
 from .expander.syntax_rules import Macro
@@ -34,11 +34,31 @@ from .span import Span
 from .user_cache import cache_path, read_cached, write_cached
 from .values import Keyword, Nil, Pair, Symbol, Vector, Void, keyword, sym
 
-IMAGE_FORMAT = 2  # bump when what an image holds changes shape
+IMAGE_FORMAT = 3  # bump when what an image holds changes shape
+
+
+class DeferredDefinition:
+    """A `(define name (lambda ...))` of an image, kept pickled until `load()`: most programs
+    use few of the prelude's procedures, and unpickling every one took a third of loading it."""
+
+    __slots__ = ("name", "_data")
+
+    def __init__(self, name: Symbol, data: bytes) -> None:
+        self.name = name
+        self._data = data
+
+    def load(self) -> DefineGlobal:
+        form: DefineGlobal = pickle.loads(self._data)
+        return form
+
+    def __reduce__(self) -> tuple[type[DeferredDefinition], tuple[Symbol, bytes]]:
+        return DeferredDefinition, (self.name, self._data)
+
 
 # Each source: (the file name its spans carry, its text); expanded in order.
 Source = tuple[str, str]
-Expanded = dict[str, tuple[Node, ...]]
+Form = Node | DeferredDefinition
+Expanded = dict[str, tuple[Form, ...]]
 
 # Modules (besides the expander package) whose code decides what the expansion is.
 _INPUT_MODULES = ("omega_runtime.core", "omega_runtime.reader", "omega_runtime.syntax",
@@ -131,15 +151,31 @@ def _reducers() -> dict[type, Callable[[Any], Any]]:
 def _dump(key: str, expanded: Expanded, expander: Expander) -> bytes | None:
     """The image's bytes, or None if it would not load back (a value the reducers miss)."""
     macros, next_mark = expander.export_state()
+    try:
+        deferred = {file: tuple(_deferred(form) for form in forms) for file, forms in expanded.items()}
+        data = _pickle((key, deferred, macros, next_mark))
+        for forms in deferred.values():
+            for form in forms:
+                if isinstance(form, DeferredDefinition):
+                    form.load()
+    except Exception:
+        return None
+    return data if _load(data, key) is not None else None
+
+
+def _pickle(obj: Any) -> bytes:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _reducers()
-    try:
-        pickler.dump((key, expanded, macros, next_mark))
-    except Exception:
-        return None
-    data = out.getvalue()
-    return data if _load(data, key) is not None else None
+    pickler.dump(obj)
+    return out.getvalue()
+
+
+def _deferred(form: Form) -> Form:
+    """A procedure's definition as a DeferredDefinition; any other form as it is."""
+    if isinstance(form, DefineGlobal) and isinstance(form.expr, Lambda):
+        return DeferredDefinition(form.name, _pickle(form))
+    return form
 
 
 def _load(data: bytes, key: str) -> tuple[Expanded, dict[Symbol, Macro], int] | None:

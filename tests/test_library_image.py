@@ -49,7 +49,9 @@ def shown(value: object) -> str:
 def expanded_state(expander: Expander, expanded: image.Expanded) -> str:
     """Everything an expansion of the sources leaves, rendered for comparison."""
     macros, next_mark = expander.export_state()
-    return shown((expanded, sorted(macros.items(), key=lambda item: item[0].name), next_mark))
+    forms = {file: [form.load() if isinstance(form, image.DeferredDefinition) else form for form in forms]
+             for file, forms in expanded.items()}
+    return shown((forms, sorted(macros.items(), key=lambda item: item[0].name), next_mark))
 
 
 def test_the_first_expansion_writes_the_image_and_the_next_one_uses_it(
@@ -65,7 +67,10 @@ def test_the_first_expansion_writes_the_image_and_the_next_one_uses_it(
 
     monkeypatch.setattr(image, "read", no_reading)
     second = Expander()
-    assert expanded_state(second, image.expand_sources(second, SOURCES)) == fresh
+    loaded = image.expand_sources(second, SOURCES)
+    assert expanded_state(second, loaded) == fresh
+    # A procedure's definition stays pickled until it is needed.
+    assert isinstance(loaded["<prelude>"][1], image.DeferredDefinition) and loaded["<prelude>"][1].name.name == "map"
     assert images(cache_home) == [written]
 
 

@@ -131,7 +131,7 @@ class DataTargets(ViewsBase):
             for b in I.closure_bindings(st, fs[i]):
                 if b.surface == name and b.evaluable:
                     return ("binding", b, i)
-        if st.s.get(sym(name), MISSING) is not MISSING:
+        if self.rt.machine.global_in(st.s, sym(name)) is not MISSING:
             return ("global", name)
         return None
 

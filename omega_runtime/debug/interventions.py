@@ -398,7 +398,7 @@ class Interventions:
             fn = app.fn
             label = self.views.source_text(app.span, 60)
             if isinstance(fn, N.KGlobal):
-                if not isinstance(st.s.get(fn.name, None), Closure):
+                if not isinstance(self.c.rt.machine.global_in(st.s, fn.name), Closure):
                     continue
             elif not isinstance(fn, (N.KLocal, N.KApp, N.KLambda)):
                 continue

@@ -178,6 +178,7 @@ class Views(DataTargets, ProgramScopes):
             interp = self.rt.interpreter
             found = set(interp.builtins)
             found.update(k.name for k in interp.prelude_store.keys() if isinstance(k, Symbol))
+            found.update(k.name for k in self.rt.machine.builtin_global_names())
             names = self._builtin_names = sorted(found)
         return names
 

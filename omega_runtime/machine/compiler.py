@@ -46,6 +46,9 @@ class Compiler:
     def __init__(self, builtins: dict[str, Any]) -> None:
         self.builtins = builtins
         self.next_nid = 1
+        # Built-in code counts down from -1: its nodes are made on demand (the prelude's
+        # procedures on first use), and must not shift the program's node ids.
+        self.next_builtin_nid = -1
         self.nodes_by_id: dict[int, N.Node] = {}
 
     def compile(self, node: C.Node, builtin: bool = False) -> N.Node:
@@ -92,11 +95,13 @@ class Compiler:
         return results[0]
 
     def _finish(self, n: N.Node, builtin: bool) -> N.Node:
-        n.nid = self.next_nid
-        self.next_nid += 1
         if builtin:
+            n.nid = self.next_builtin_nid
+            self.next_builtin_nid -= 1
             n.builtin = True
         else:
+            n.nid = self.next_nid
+            self.next_nid += 1
             self.nodes_by_id[n.nid] = n
         return n
 

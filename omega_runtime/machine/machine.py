@@ -56,6 +56,12 @@ class Machine:
         self.e: Any = GLOBAL_ENV
         self.k: Any = None
         self.s: immutables.Map[Any, Any] = immutables.Map()
+        # Globals below the store: built-in definitions (the prelude's procedures) that are the
+        # same in every state, so no state holds them; a name the store lacks is looked up here,
+        # and one still pending is made on first use (its factory runs once). A store binding of
+        # the same name (a program's define or set!) hides it.
+        self.builtin_globals: dict[Any, Any] = {}
+        self.pending_globals: dict[Any, Callable[[], Any]] = {}
         self.r = Registers()
         self.nc = 1
         # Statistics of the machine's life (never rewound by time travel): choice points made
@@ -215,6 +221,8 @@ class Machine:
                     elif cc is kglobal:
                         node_global: N.KGlobal = c
                         gv = self.s.get(node_global.name, missing)
+                        if gv is missing:
+                            gv = self.builtin_globals.get(node_global.name, missing)
                         if gv is not missing:
                             v = gv
                             c = None
@@ -503,6 +511,24 @@ class Machine:
 
     # ---- variables --------------------------------------------------------------------------
 
+    def global_below(self, name: Any) -> Any:
+        """The built-in global `name` below the store (made now if pending), else MISSING."""
+        v = self.builtin_globals.get(name, MISSING)
+        if v is MISSING:
+            make = self.pending_globals.pop(name, None)
+            if make is not None:
+                v = self.builtin_globals[name] = make()
+        return v
+
+    def global_in(self, store: Any, name: Any) -> Any:
+        """The value of the global `name` in a state whose store is `store`, else MISSING."""
+        v = store.get(name, MISSING)
+        return self.global_below(name) if v is MISSING else v
+
+    def builtin_global_names(self) -> set[Any]:
+        """The names of every global below the store, made or pending."""
+        return set(self.builtin_globals) | set(self.pending_globals)
+
     def unbound(self, name: str, node: Any) -> None:
         self.raise_error(OmegaError("unbound-variable", f"unbound variable: {name}", (sym(name),)), node)
 
@@ -518,7 +544,7 @@ class Machine:
             if isinstance(v, Closure) and v.name is None:
                 v.name = node.name.name
         else:
-            old = self.s.get(node.name, MISSING)
+            old = self.global_in(self.s, node.name)
             if old is MISSING:
                 self.unbound(node.name.name, node)
                 return

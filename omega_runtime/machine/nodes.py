@@ -158,7 +158,7 @@ class KGlobal(Node):
         self.name = name
 
     def step(self, m: Machine) -> bool | None:
-        v = m.s.get(self.name, MISSING)
+        v = m.global_in(m.s, self.name)
         if v is MISSING:
             m.unbound(self.name.name, self)
             return None

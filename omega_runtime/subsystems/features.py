@@ -16,7 +16,7 @@ from .. import core as C
 from ..conditions import OmegaError
 from ..config import FEATURE_OF, RuntimeConfig, feature_disabled
 from ..primitives.registry import Primitive, primitive
-from ..values import sym
+from ..values import MISSING, sym
 
 DISABLED_TYPE = "feature-disabled"
 
@@ -117,8 +117,12 @@ class FeatureGates:
 
     def __init__(self, runtime: Any) -> None:
         self._rt = runtime
-        store = runtime.machine.s
-        self._originals = {sym(n): store[sym(n)] for n in FEATURE_OF if n not in FORM_GATES and sym(n) in store}
+        m = runtime.machine
+        # Each gated name the store binds, with its value; one bound below the store (a prelude
+        # procedure, made on first use) maps to MISSING: re-enabled, it is unbound from the store.
+        below = m.builtin_global_names()
+        self._originals = {sym(n): m.s.get(sym(n), MISSING) for n in FEATURE_OF
+                           if n not in FORM_GATES and (sym(n) in m.s or sym(n) in below)}
 
     def disabled(self) -> set[str]:
         return disabled_features(self._rt.get_config())
@@ -133,7 +137,7 @@ class FeatureGates:
             if message is not None and not isinstance(current, DisabledProcedure):
                 store = store.set(key, _disabled_procedure(key.name, FEATURE_OF[key.name], message))
             elif message is None and isinstance(current, DisabledProcedure):
-                store = store.set(key, original)
+                store = store.delete(key) if original is MISSING else store.set(key, original)
         m.s = store
 
 

@@ -72,11 +72,8 @@ def load_libraries(runtime: RuntimeLink) -> None:
     config = runtime.get_config()
     gated = bool(disabled_features(config))
     start_t = m.t
-    for core in interp.take_library_forms():
-        if gated:
-            core = gate_core(core, config)
-        m.start(interp.compiler.compile(core, builtin=True))
-        m.run()
+    interp.load_builtin_forms(interp.take_library_forms(),
+                              (lambda core: gate_core(core, config)) if gated else None)
     m.c, m.k = None, None
     m.t = start_t
     interp.prelude_store = m.s

@@ -55,7 +55,8 @@ class StateCoordinator:
 
     def global_value(self, name: str, default: Any = MISSING) -> Any:
         """The value of the global `name`; KeyError when unbound and no default is given."""
-        value = self._rt.machine.s.get(sym(name), MISSING)
+        m = self._rt.machine
+        value = m.global_in(m.s, sym(name))
         if value is MISSING:
             if default is MISSING:
                 raise KeyError(name)
@@ -72,9 +73,11 @@ class StateCoordinator:
             m.s = m.s.delete(sym(name))
 
     def globals(self) -> list[tuple[str, Any]]:
-        """Every global binding, sorted by name."""
-        items = [(k.name, v) for k, v in self._rt.machine.s.items() if isinstance(k, Symbol)]
-        return sorted(items, key=lambda kv: kv[0])
+        """Every global binding, sorted by name (the built-ins below the store made, if pending)."""
+        m = self._rt.machine
+        store = m.s
+        names = {k for k in store.keys() if isinstance(k, Symbol)} | m.builtin_global_names()
+        return sorted(((k.name, m.global_in(store, k)) for k in names), key=lambda kv: kv[0])
 
     def call(self, proc: str | Any, *args: Any) -> EvalResult:
         """Apply the global procedure `proc` (a name) or procedure value to Omega values, as one

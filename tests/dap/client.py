@@ -254,4 +254,7 @@ class DapClient:
             self.proc.kill()
         for stream in (self.proc.stdout, self.proc.stderr, self.proc.stdin):
             if stream is not None:
-                stream.close()
+                try:
+                    stream.close()
+                except BrokenPipeError:  # stdin's buffer, flushed after the server has exited
+                    pass
