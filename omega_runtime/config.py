@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
+
+from .records import NamedTuple
 
 CAPABILITIES = ("file.read", "file.write", "shell", "tool", "net")
 

@@ -11,10 +11,11 @@ It imports only `values`, so the printer and the debugger read tables without th
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import immutables
 
+from .records import NamedTuple
 from .values import MISSING, HashTable, Keyword, Nil, Pair, Store, Symbol, Value
 
 # Key-form tags. Tag 0 is identity; every atom contributes (tag, payload); a pair contributes

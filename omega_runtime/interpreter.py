@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple, SupportsIndex, overload
+from typing import Any, SupportsIndex, overload
 
 from . import core as C
 from . import primitives
@@ -24,6 +24,7 @@ from .machine.procedures import Closure
 from .primitives.registry import BUILTINS, Primitive
 from .primitives.standard import LIBRARIES, package_text, prelude_source
 from .reader import read
+from .records import NamedTuple
 from .span import Span
 from .syntax import Atom, Diagnostic, ReadResult, SList, SVector, Syntax
 from .values import Symbol, Vector, sym

@@ -16,7 +16,7 @@ Nothing recurses, so nesting depth is limited only by memory.
 from __future__ import annotations
 
 import gc
-import json
+import marshal
 import math
 import os
 import re
@@ -168,7 +168,7 @@ def _build_tables(source: str) -> _Tables:
 def _cache_file(source: str) -> str:
     """Where the tables of this grammar text are cached; the file holds the text itself, which
     loading compares, so an edited grammar never meets a stale table."""
-    return cache_path("reader-tables", f"{_TABLES_FORMAT}\n{source}", ".json")
+    return cache_path("reader-tables", f"{_TABLES_FORMAT}\n{source}", ".marshal")
 
 
 def _decode_tables(data: Any, source: str) -> _Tables:
@@ -185,16 +185,18 @@ def _decode_tables(data: Any, source: str) -> _Tables:
 
 
 def _load_tables(source: str) -> _Tables:
-    """The tables from the cache (JSON: loading runs no code), else built by lark and cached."""
+    """The tables from the cache, else built by lark and cached. The cache is marshalled plain
+    data (lists, dicts, strings, numbers): loading runs no code, but marshal trusts its input, so
+    only a file of the user's own that no one else may write is loaded."""
     path = _cache_file(source)
-    cached = read_cached(path)
+    cached = read_cached(path, private=True)
     if cached is not None:
         try:
-            return _decode_tables(json.loads(cached), source)
+            return _decode_tables(marshal.loads(cached), source)
         except Exception:
             pass
     tables = _build_tables(source)
-    write_cached(path, json.dumps((source, *tables), separators=(",", ":")).encode())
+    write_cached(path, marshal.dumps((source, *tables)))
     return tables
 
 

@@ -4,8 +4,9 @@ that the subsystems, the debugger and the servers name it without importing the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
+from .records import NamedTuple
 from .span import Span
 from .syntax import Diagnostic
 from .values import VOID, Condition

@@ -6,11 +6,11 @@ pipeline and the machine, and exposes the subsystems as attributes.
 
 from __future__ import annotations
 
+import _thread
 import functools
 import io
 import itertools
 import os
-import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +87,7 @@ class OmegaRuntime:
         self.machine = self.interpreter.machine
         self._inputs = itertools.count(1)  # numbers the session's unnamed inputs
         # One evaluation at a time, whoever asks (an in-process REPL, `omega serve` clients).
-        self.eval_lock = threading.RLock()
+        self.eval_lock = _thread.RLock()  # threading's RLock (that module costs ~1 ms at start)
         self.evaluation_interceptor: EvaluationInterceptor | None = None
         # Each named source the session has evaluated: its text and compiled top-level nodes, so
         # that a debugger attaching later binds breakpoints in code loaded before it came.
@@ -122,7 +122,7 @@ class OmegaRuntime:
         # ---- end of subsystems --------------------------------------------------------------------
         # The debug subsystems (debug, breakpoints, inspector, history, snapshots) share one debug
         # controller, built on first use: a run that never debugs does not load the debugger.
-        self._debug_lock = threading.Lock()
+        self._debug_lock = _thread.allocate_lock()
         self._debug_parts: tuple[DebugSubsystem, Views] | None = None
 
     def _wire_subsystems(self) -> None:

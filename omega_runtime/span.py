@@ -6,7 +6,7 @@ exclusive (LANGUAGE.md 1.7).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from .records import NamedTuple
 
 
 # A named tuple, like the other records of the run path: cheap to build (the reader makes one per

@@ -7,8 +7,7 @@ every element. `to_value` strips spans to give the quoted datum.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from .records import NamedTuple
 from .span import Span
 from .values import NIL, Pair, Value, Vector, make_list
 

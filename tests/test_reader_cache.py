@@ -33,7 +33,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 
 def cache_files(home: Path) -> list[Path]:
-    return sorted((home / "omega").glob("reader-tables-*.json"))
+    return sorted((home / "omega").glob("reader-tables-*.marshal"))
 
 
 def test_the_first_read_writes_the_cache_and_later_reads_use_it(cache_home: Path) -> None:
@@ -53,10 +53,21 @@ def test_the_first_read_writes_the_cache_and_later_reads_use_it(cache_home: Path
 def test_a_corrupt_cache_is_rebuilt(cache_home: Path) -> None:
     built = read_fresh()
     (written,) = cache_files(cache_home)
-    for garbage in ("", "{not json", "[1, 2]", '["(", [""], [], 0, 0]'):
-        written.write_text(garbage, encoding="utf-8")
+    import marshal
+
+    for garbage in (b"", b"\xff not marshal", marshal.dumps([1, 2]), marshal.dumps(["(", [""], [], 0, 0])):
+        written.write_bytes(garbage)
         assert read_fresh() == built
     assert read_fresh() == built
+
+
+def test_a_cache_file_others_may_write_is_not_loaded(cache_home: Path) -> None:
+    built = read_fresh()
+    (written,) = cache_files(cache_home)
+    written.chmod(0o666)
+    assert read_fresh() == built
+    # Not loaded: the tables were built again and written over it, as a file only its owner may write.
+    assert written.stat().st_mode & 0o777 == 0o600
 
 
 def test_an_unwritable_cache_directory_is_no_error(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,13 +88,13 @@ def test_the_cache_is_keyed_by_the_grammar_text() -> None:
 def test_a_cache_file_holding_another_grammar_is_not_used(cache_home: Path) -> None:
     # The file name is a CRC of the grammar text; the file holds the text itself, so a table
     # whose name matches by accident (or was written by another grammar) is rebuilt, not used.
-    import json
+    import marshal
 
     built = read_fresh()
     (written,) = cache_files(cache_home)
-    data = json.loads(written.read_text(encoding="utf-8"))
+    data = list(marshal.loads(written.read_bytes()))
     data[0] = data[0] + "\nextra: \"x\"\n"
     data[4] = []  # tables that would break reading if they were used
-    written.write_text(json.dumps(data), encoding="utf-8")
+    written.write_bytes(marshal.dumps(tuple(data)))
     assert read_fresh() == built
-    assert json.loads(written.read_text(encoding="utf-8"))[0] != data[0]
+    assert marshal.loads(written.read_bytes())[0] != data[0]

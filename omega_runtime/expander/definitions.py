@@ -7,9 +7,10 @@ the top level (DefineGlobal) and bodies (one Letrec) share the parsing and the l
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..core import App, Const, DefineGlobal, Lambda, Node, OracleLambda, PrimRef, Seq
+from ..records import NamedTuple
 from ..span import Span
 from ..syntax import Atom, SList, Syntax
 from ..values import Symbol, make_list

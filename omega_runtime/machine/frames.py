@@ -7,7 +7,6 @@ value meets the top frame; like a node's `step` it returns True when the transit
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -51,6 +50,8 @@ class Frame:
 
     def rebased(self, next_frame: Frame | None) -> Frame:
         """The same frame over another continuation (resumptions reinstall copies)."""
+        import copy  # not loaded at every start
+
         f = copy.copy(self)
         f.next = next_frame
         return f

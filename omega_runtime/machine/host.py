@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError, arity_error
 from ..oracle import OracleFailure, OracleRequest, Receipt, ReceiptLog, ReplayMiss
+from ..records import NamedTuple
 from ..values import (
     VOID,
     Pair,

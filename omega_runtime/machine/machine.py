@@ -8,7 +8,6 @@ immutable or persistent structure, so `snapshot()` is O(1) and `restore()` is ex
 
 from __future__ import annotations
 
-import random as _random
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -502,7 +501,9 @@ class Machine:
         return n
 
     def random_call(self, fn: Callable[[Any], Any]) -> Any:
-        rng = _random.Random(self.services.seed)
+        import random  # loaded by the first random number a program asks for, not at every start
+
+        rng = random.Random(self.services.seed)
         if self.r.random_state is not None:
             rng.setstate(self.r.random_state)
         result = fn(rng)

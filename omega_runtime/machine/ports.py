@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..conditions import OmegaError, value_error, wrong_type
 from ..primitives import checks, jsonconv
 from ..primitives.registry import BUILTINS, PrimContext, primitive
 from ..printer import display_repr, write_repr
 from ..reader import read as read_text
+from ..records import NamedTuple
 from ..syntax import to_value
 from ..values import EOF, MISSING, VOID, EofObject, InputPort, OutputPort, Port, Procedure, Store, Value
 from . import frames as F

@@ -8,7 +8,6 @@ so concurrent runs sharing a directory see whole entries or none. Unreadable ent
 
 from __future__ import annotations
 
-import json
 import os
 
 from .request import OracleAnswer, OracleRequest, sha256_hex
@@ -29,6 +28,8 @@ class ArtifactCache:
         return os.path.join(self.directory, key[:2], key + ".json")
 
     def get(self, req: OracleRequest) -> OracleAnswer | None:
+        import json  # loaded when the cache is used, not at every start
+
         try:
             with open(self.path(req), encoding="utf-8") as f:
                 d = json.load(f)
@@ -58,6 +59,7 @@ class ArtifactCache:
             "oracle": answer.oracle,
             "model": answer.model,
         }
+        import json
         import tempfile  # only when a cache is written (it imports `random`, `shutil`)
 
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")

@@ -7,13 +7,15 @@ answered from the artifact cache adds `"cache_hit":true`.
 
 from __future__ import annotations
 
-import json
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
+from ..records import NamedTuple
 from .request import OracleAnswer, OracleRequest
 
 
 def _json_line(obj: dict[str, Any]) -> str:
+    import json  # loaded when a receipt is written, not at every start
+
     line = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
     try:
         line.encode("utf-8")

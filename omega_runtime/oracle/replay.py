@@ -4,7 +4,6 @@ The file is read once, at construction, and never written."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable
 
@@ -14,6 +13,8 @@ from .request import OracleAnswer, OracleConfigError, OracleRequest, ReplayMiss
 
 def load_receipts(path: str) -> list[Receipt]:
     """The receipts of a JSON Lines file (blank lines skipped); problems are OracleConfigError."""
+    import json  # loaded with a receipts file, not at every start
+
     try:
         with open(path, encoding="utf-8") as f:
             lines = f.read().splitlines()

@@ -6,8 +6,9 @@ on the oracle kind or model, so a log recorded under one oracle replays under an
 
 from __future__ import annotations
 
-import json
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, Protocol
+
+from ..records import NamedTuple
 
 OracleOp = Literal["infer", "search"]
 
@@ -70,6 +71,8 @@ class OracleRequest(_RequestFields):
 
     def canonical(self) -> str:
         """Sorted keys, no spaces, non-ASCII characters unescaped (5.5)."""
+        import json  # loaded by the first oracle request, not at every start
+
         return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def receipt_id(self) -> str:

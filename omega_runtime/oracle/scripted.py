@@ -8,11 +8,11 @@ answers its k-th item (the last once exhausted) and search candidate i item ((i-
 
 from __future__ import annotations
 
-import json
 import re
 import time
-from typing import Any, NamedTuple
+from typing import Any
 
+from ..records import NamedTuple
 from .arithmetic import arithmetic_answer
 from .request import OracleAnswer, OracleConfigError, OracleRequest, sha256_hex, word_count
 
@@ -43,6 +43,8 @@ class Script(NamedTuple):
 
 def load_script(path: str) -> Script:
     """Read and validate a rules file; any problem is an OracleConfigError naming the file."""
+    import json  # loaded with a rules file, not at every start
+
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)

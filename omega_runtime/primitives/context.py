@@ -4,7 +4,6 @@ transactions, so each proposal passed to `write_cell` is only kept in `writes`."
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +22,8 @@ class SimpleContext:
         self.writes: list[tuple[Any, Value, Any]] = []  # (key, value, proposal)
         self.printed: list[str] = []
         self.counters: dict[str, int] = {}
+        import random  # not loaded at every start (every primitive module is)
+
         self.rng = random.Random(seed)
 
     def write_cell(self, key: Any, value: Value, proposal: Any = None) -> None:

@@ -6,7 +6,6 @@ that builds Omega values and bounds the nesting; bad text becomes `json-error` w
 from __future__ import annotations
 
 import gc
-import json
 import math
 import re
 import sys
@@ -44,7 +43,15 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)
 
 
-_DECODER: Final = json.JSONDecoder(object_pairs_hook=_Object, parse_constant=_reject_constant)
+_DECODERS: list[Any] = []  # the one decoder, made on first use: `json` loads only when JSON is parsed
+
+
+def _decoder() -> Any:
+    if not _DECODERS:
+        import json
+
+        _DECODERS.append(json.JSONDecoder(object_pairs_hook=_Object, parse_constant=_reject_constant))
+    return _DECODERS[0]
 
 
 def _too_deep(text: str, start: int) -> OmegaError:
@@ -86,11 +93,14 @@ def decode(text: str, start: int = 0) -> tuple[Value, int]:
 
 
 def _decode(text: str, start: int) -> tuple[Value, int]:
+    decoder = _decoder()
+    from json import JSONDecodeError
+
     try:
         while start < len(text) and text[start] in " \t\n\r":
             start += 1
-        raw, end = _DECODER.raw_decode(text, start)
-    except json.JSONDecodeError as exc:
+        raw, end = decoder.raw_decode(text, start)
+    except JSONDecodeError as exc:
         raise json_error(text, exc.pos, exc.msg) from None
     except RecursionError:
         raise _too_deep(text, start) from None
@@ -178,6 +188,8 @@ def _alist(v: Value) -> list[tuple[str, Value]] | None:
 
 def encode(root: Value, store: Store) -> str:
     """Compact JSON text for `root` (numbers and escapes as `json.dumps`, non-ASCII as is)."""
+    import json  # loaded when JSON is written, not at every start
+
     out: list[str] = []
     stack: list[Any] = [("value", root, 0)]
     while stack:

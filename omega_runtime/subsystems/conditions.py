@@ -4,9 +4,10 @@ signal point), the `condition-signalled` event, and the active handlers and rest
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..machine import frames as F
+from ..records import NamedTuple
 from ..span import Span
 from ..values import Condition
 

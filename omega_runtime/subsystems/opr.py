@@ -21,7 +21,6 @@ of them), `properties`, `required`, `additionalProperties` (false), `items`, `en
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +59,8 @@ def _matches_type(v: Any, t: str) -> bool:
 
 def validate(schema: dict[str, Any], value: Any) -> list[str]:
     """Every way `value` (decoded JSON) fails `schema`, as `PATH: problem` (empty: valid)."""
+    import json  # loaded by the first structured call, not at every start
+
     errors: list[str] = []
     work: list[tuple[str, Any, Any]] = [("$", schema, value)]
     while work:
@@ -109,6 +110,8 @@ def validate(schema: dict[str, Any], value: Any) -> list[str]:
 def extract_json(text: str) -> Any:
     """The JSON in an oracle answer: the whole text, else a fenced block, else the first
     balanced-looking object or array. ValueError when there is none."""
+    import json
+
     candidates = [text.strip()]
     fence = re.search(r"```(?:json)?\s*(.*?)```", text, re.S)
     if fence:
@@ -127,6 +130,8 @@ def extract_json(text: str) -> Any:
 
 def schema_from_omega(schema: Any) -> dict[str, Any]:
     """A schema given as JSON text or as an Omega association list, as a dict."""
+    import json
+
     if isinstance(schema, str):
         try:
             out = json.loads(str(schema))
@@ -192,6 +197,8 @@ def attempt_prompt(kernel: str, schema_text: str, prompt: str, attempt: int, max
 @primitive("%opr-schema", 1, derives=False, signature="(%opr-schema schema)")
 def _opr_schema(schema: Any) -> str:
     """The schema as canonical JSON text."""
+    import json
+
     return json.dumps(schema_from_omega(schema), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -207,6 +214,8 @@ def _opr_prompt(kernel: Any, schema_text: Any, prompt: Any, attempt: Any, max_at
 @primitive("%opr-check", 2, derives=False, signature="(%opr-check schema-text answer)")
 def _opr_check(schema_text: Any, answer: Any) -> Any:
     """`(ok . value)` or `(error . message)`."""
+    import json
+
     if not isinstance(answer, str):
         return Pair(sym("error"), "the answer is not a string")
     try:
@@ -233,6 +242,8 @@ class OPRIntegration:
 
     def call(self, kernel: str, schema: dict[str, Any] | str, prompt: str, max_attempts: int = 3) -> EvalResult:
         """`(opr-call 'kernel schema prompt max-attempts)` as an evaluation."""
+        import json
+
         text = schema if isinstance(schema, str) else json.dumps(schema)
         return self._state.call("opr-call", sym(kernel), text, prompt, max_attempts)
 

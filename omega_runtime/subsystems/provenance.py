@@ -3,8 +3,9 @@ call is recorded (the card's wiring); values' provenance trees and receipt ids a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from ..records import NamedTuple
 from ..values import provenance_of
 from .state import to_python
 

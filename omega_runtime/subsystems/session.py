@@ -10,13 +10,13 @@ do not cover go to the runtime's own oracle.
 
 from __future__ import annotations
 
-import json
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .. import core as C
 from ..oracle import OracleAnswer, OracleRequest, Receipt, ReplayMiss, ReplayProvider
 from ..printer import write_repr
+from ..records import NamedTuple
 from ..syntax import Atom, SList, Syntax, to_value
 from ..values import Symbol
 
@@ -160,6 +160,8 @@ class Session:
                 raise ValueError("session.save needs a path (the session store is 'file')")
             self._memory = data
             return data
+        import json  # loaded when a session is saved or restored, not at every start
+
         with open(path, "w", encoding="utf-8") as f:
             f.write(json.dumps(data, ensure_ascii=False, indent=1))
         return data
@@ -191,6 +193,8 @@ class Session:
         if isinstance(source, dict):
             data = source
         else:
+            import json
+
             with open(source, encoding="utf-8") as f:
                 data = json.loads(f.read())
         if not isinstance(data, dict) or data.get("format") != FORMAT:
