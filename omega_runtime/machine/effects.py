@@ -24,6 +24,7 @@ from ..values import (
     make_list,
     sym,
 )
+from . import choice
 
 if TYPE_CHECKING:
     from .machine import Machine
@@ -35,6 +36,19 @@ ARITY = {"infer.op": (1, 1), "search.op": (1, 2), "amb.choose": (1, 1), "amb.fai
 
 def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> None:
     name = op.name
+    # amb's two operations first, the hot ones of a search: no capability, no watch applies.
+    if name == "amb.choose" and len(args) == 1:
+        thunks = list_to_python(args[0])
+        if thunks is None:
+            from ..conditions import wrong_type
+
+            m.raise_error(wrong_type("amb.choose", "list", args[0]), node)
+            return
+        choice.choose(m, tuple(thunks), node)  # a choice point keeps them
+        return
+    if name == "amb.fail" and len(args) <= 1:
+        choice.fail(m, args[0] if args else sym("amb"), node)
+        return
     arity = ARITY.get(name)
     if arity is None:
         err = OmegaError("unhandled-effect", f"unhandled effect: {name}", (op, make_list(list(args))))
@@ -44,7 +58,7 @@ def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> 
     if len(args) < lo or (hi is not None and len(args) > hi):
         m.raise_error(arity_error(name, lo, hi, len(args), VOID), node)
         return
-    if m.watch is not None and name not in ("amb.choose", "amb.fail"):
+    if m.watch is not None:
         m.watch.check_effect(name)
     cap = CAPABILITY_OF.get(name)
     if cap is not None and cap not in m.capabilities():
@@ -52,16 +66,6 @@ def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> 
         return
     if name == "infer.op" or name == "search.op":
         m.services.oracle_effect(m, name, args, node)
-    elif name == "amb.choose":
-        thunks = list_to_python(args[0])
-        if thunks is None:
-            from ..conditions import wrong_type
-
-            m.raise_error(wrong_type("amb.choose", "list", args[0]), node)
-            return
-        m.choose(tuple(thunks), node)  # a choice point keeps them
-    elif name == "amb.fail":
-        m.fail(args[0] if args else sym("amb"), node)
     elif name == "commit.op":
         commit_now(m, node)
     elif name == "file.read.op":
