@@ -516,9 +516,12 @@ class Machine:
         """The built-in global `name` below the store (made now if pending), else MISSING."""
         v = self.builtin_globals.get(name, MISSING)
         if v is MISSING:
-            make = self.pending_globals.pop(name, None)
+            make = self.pending_globals.get(name)
             if make is not None:
-                v = self.builtin_globals[name] = make()
+                # Made, then no longer pending: a reader on another thread (a debugger's view)
+                # meanwhile finds it pending, never missing, and the first value made wins.
+                v = self.builtin_globals.setdefault(name, make())
+                self.pending_globals.pop(name, None)
         return v
 
     def global_in(self, store: Any, name: Any) -> Any:
@@ -771,9 +774,6 @@ class Machine:
 
     def choose(self, thunks: tuple[Any, ...], node: Any) -> None:
         choice.choose(self, thunks, node)
-
-    def fail(self, reason: Any, node: Any) -> None:
-        choice.fail(self, reason, node)
 
     def resume_choice(self, cp: ChoicePoint, index: int | None) -> None:
         choice.resume_choice(self, cp, index)
