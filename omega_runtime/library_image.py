@@ -4,9 +4,10 @@ Every runtime evaluates the same Omega source when it is made: the prelude, then
 Reading and expanding that source took over half of creating a runtime (~17 ms of ~25). Its
 expansion depends only on the texts and on the reader's and expander's code, so it is kept in the
 user's cache directory as an image: the core forms of each source and the expander's state after
-them (its macros and its mark counter). Compiling and running the forms still happens at every
-start: the machine's nodes are native (mypyc) classes and the values they make belong to one
-runtime. An image is used only when it was made from the same texts by the same code (the files'
+them (its macros and its mark counter), each procedure's definition pickled apart so that it is
+unpickled only when a program first uses the procedure (`Interpreter.load_builtin_forms`).
+Compiling and running the forms still happens in every runtime: the machine's nodes are native
+(mypyc) classes and the values they make belong to one runtime. An image is used only when it was made from the same texts by the same code (the files'
 sizes and modification times); anything else (no image, another version, a damaged file, an
 unwritable directory) means reading and expanding as before.
 
