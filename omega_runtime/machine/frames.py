@@ -16,6 +16,7 @@ from ..values import VOID, Pair
 from .layout import SLOT0
 
 if TYPE_CHECKING:
+    from . import nodes as N
     from .machine import Machine
 
 
@@ -263,7 +264,7 @@ class EffectFrame(ValuesFrame):
     kind = "effect"
 
     def resume(self, m: Machine, v: Any) -> None:
-        node = self.node
+        node: N.KEffect = self.node  # typed: compiled, its fields are read directly
         vals = self.vals + (v,)
         if len(vals) < len(node.args):
             m.k = EffectFrame(node, self.env, vals, self.next)

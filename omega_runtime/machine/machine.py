@@ -560,36 +560,40 @@ class Machine:
     def apply(self, f: Any, args: tuple[Any, ...], node: Any) -> bool | None:
         """Apply `f` to `args` with the current continuation; `node` is the call site. True when
         the application was narrow (a pure primitive's value; see nodes.py)."""
-        cls = f.__class__
+        cls = type(f)
         if cls is Closure:
-            lam = f.lam
+            # Typed locals: compiled, their fields are read directly, not looked up by name.
+            proc: Closure = f
+            lam: N.KLambda = proc.lam
             n = lam.nparams
             if lam.rest:
                 if len(args) < n:
-                    self.raise_error(arity_error(f.name or "<lambda>", n, None, len(args), f), node)
+                    self.raise_error(arity_error(proc.name or "<lambda>", n, None, len(args), f), node)
                     return None
                 args = args[:n] + (make_list(args[n:]),)
             elif len(args) != n:
-                self.raise_error(arity_error(f.name or "<lambda>", n, n, len(args), f), node)
+                self.raise_error(arity_error(proc.name or "<lambda>", n, n, len(args), f), node)
                 return None
-            layout = lam.layout
-            if layout.boxed and True in layout.boxed:
+            layout: Layout = lam.layout
+            if layout.any_boxed:
                 args = self.box_values(layout, args)
             k = self.k
             site = node
-            if k.__class__ is F.Activation:
+            if type(k) is F.Activation:
                 # A tail call replaces the caller's activation, keeping where that one was called.
-                site = k.site
+                caller: F.Activation = k
+                site = caller.site
                 if lam.body.builtin:
-                    self.k = F.Activation(f, site, args, k.next)
+                    act = F.Activation(proc, site, args, caller.next)
                     # A standard procedure keeps the user call it stands for (span_of).
-                    self.k.call = node if node is not None and not node.builtin else getattr(k, "call", None)
-                    self.e = (f.env, layout, *args)
+                    act.call = node if node is not None and not node.builtin else caller.call
+                    self.k = act
+                    self.e = (proc.env, layout, *args)
                     self.c = lam.body
                     return None
-                k = k.next
-            self.k = F.Activation(f, site, args, k)
-            self.e = (f.env, layout, *args)
+                k = caller.next
+            self.k = F.Activation(proc, site, args, k)
+            self.e = (proc.env, layout, *args)
             self.c = lam.body
             return None
         if cls is Primitive or isinstance(f, Primitive):
