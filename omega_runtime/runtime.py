@@ -19,7 +19,7 @@ from .interpreter import Interpreter
 from .machine.host import Host, Tool
 from .machine.machine import MachineHalt, ProgramExit, Uncaught
 from .machine.state import NO_CHOICES
-from .oracle import ArtifactCache, ReceiptLog, make_provider
+from .oracle import ReceiptLog, make_provider
 from .printer import result_repr
 from .reconfigure import reconfigured, server_config
 from .results import EvalResult, EvaluationInterceptor, format_report
@@ -74,7 +74,11 @@ class OmegaRuntime:
         provider = providers.oracle or make_provider(config.oracle, script=config.oracle_script,
                                                      receipts=config.replay_receipts, env=env)
         self.receipt_log = ReceiptLog(config.receipts)
-        cache = ArtifactCache(config.cache_dir, oracle=provider.kind) if config.cache_dir else None
+        cache = None
+        if config.cache_dir:
+            from .oracle.artifacts import ArtifactCache
+
+            cache = ArtifactCache(config.cache_dir, oracle=provider.kind)
         self.host = Host(provider, self.receipt_log, seed=config.seed,
                          capabilities=frozenset(config.capabilities), cache=cache)
         self.host.stdout = self._write_stdout

@@ -11,7 +11,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .artifacts import ArtifactCache
 from .receipts import Receipt, ReceiptLog, make_receipt
 from .replay import ReplayProvider, load_receipts
 from .request import (
@@ -26,6 +25,7 @@ from .request import (
 from .scripted import ScriptedProvider, load_script
 
 if TYPE_CHECKING:
+    from .artifacts import ArtifactCache
     from .openai import OpenAIProvider
 
 KINDS = ("scripted", "replay", "openai")
@@ -53,11 +53,16 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The openai provider imports httpx (and the ssl/http stack, ~25 ms): only when asked for.
+    # The openai provider imports httpx (and the ssl/http stack, ~25 ms): only when asked for;
+    # the artifact cache, only for a run given a cache directory.
     if name == "OpenAIProvider":
         from .openai import OpenAIProvider
 
         return OpenAIProvider
+    if name == "ArtifactCache":
+        from .artifacts import ArtifactCache
+
+        return ArtifactCache
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

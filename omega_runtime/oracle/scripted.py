@@ -13,7 +13,6 @@ import time
 from typing import Any
 
 from ..records import NamedTuple
-from .arithmetic import arithmetic_answer
 from .request import OracleAnswer, OracleConfigError, OracleRequest, sha256_hex, word_count
 
 
@@ -121,6 +120,8 @@ def builtin_answer(req: OracleRequest) -> str:
     """The built-in rules; a search candidate i gets the placeholder plus `-i`."""
     text = echo_answer(req.prompt)
     if text is None:
+        from .arithmetic import arithmetic_answer  # loaded by the first answer, not at every start
+
         text = arithmetic_answer(req.prompt)
     if text is None:
         text = placeholder_answer(req.prompt)
