@@ -18,12 +18,14 @@ from omega_runtime import cli
 # Modules a run of `(+ 1 2)` has no use for: the openai provider's HTTP/TLS stack, the parser
 # generator (its tables are cached), the debugger, the eval server, the REPL and the resource readers;
 # attrs and cattrs (the run's records are named tuples; the state views, attrs classes, load when
-# asked for), and the standard modules only some operations need (pathlib, hashlib, uuid, importlib.util,
-# argparse: `omega run FILE` is read without a parser).
+# asked for), the oracle's artifact cache and arithmetic rule, and the standard modules only some
+# operations need (pathlib, hashlib, uuid, importlib.util, argparse: `omega run FILE` is read without
+# a parser; json, random, threading, copy).
 NOT_LOADED = ("httpx", "ssl", "lark", "importlib.resources", "omega_runtime.oracle.openai",
+              "omega_runtime.oracle.artifacts", "omega_runtime.oracle.arithmetic",
               "omega_runtime.debug", "omega_runtime.protocol", "omega_runtime.repl", "omega_runtime.analysis",
               "attrs", "attr", "cattrs", "omega_runtime.subsystems.views", "pathlib", "hashlib", "uuid",
-              "importlib.util", "argparse")
+              "importlib.util", "argparse", "json", "random", "threading", "copy")
 
 
 def test_a_one_line_run_loads_no_module_it_does_not_use(tmp_path: Path) -> None:
