@@ -14,7 +14,7 @@ from . import core as C
 from . import primitives
 from .conditions import OmegaError
 from .core import Node as CoreNode
-from .library_image import DeferredDefinition, Form
+from .library_image import DeferredDefinition, Form, expand_sources
 from .machine import nodes as N
 from .machine.compiler import Compiler
 from .machine.host import Host
@@ -137,15 +137,11 @@ class Interpreter:
     def _load_prelude(self) -> None:
         """Evaluate the prelude; the libraries, expanded with it, wait for `take_library_forms`
         (the facade loads them once its subsystems exist)."""
-        from .library_image import expand_sources
-
         sources = [("<prelude>", prelude_source())]
         sources += [(f"<{name}>", package_text(name)) for name in LIBRARIES]
         expanded = expand_sources(self.expander, sources)
         self.load_builtin_forms(expanded.pop("<prelude>"))
         self._library_forms = [core for forms in expanded.values() for core in forms]
-        self.machine.t = 0
-        self.prelude_store = self.machine.s
 
     def load_builtin_forms(self, forms: Iterable[Form],
                            finish: Callable[[CoreNode], CoreNode] | None = None) -> None:
@@ -153,8 +149,10 @@ class Interpreter:
         backtraces; `finish` applied to each first). A definition whose value needs no evaluation
         (a lambda, a constant, another such definition's name) is made on its first use instead,
         as a global below the store: most programs use few of the prelude's procedures, and
-        compiling them all took a third of creating a runtime."""
+        compiling them all took a third of creating a runtime. The machine's step count is left
+        unchanged, and what the forms define becomes `prelude_store` (no user global)."""
         m = self.machine
+        start_t = m.t
         for form in forms:
             if isinstance(form, DeferredDefinition):
                 if finish is None and not self._defines(form.name):
@@ -169,6 +167,9 @@ class Interpreter:
                     continue
             m.start(self.compiler.compile(core, builtin=True))
             m.run()
+        m.c, m.k = None, None
+        m.t = start_t
+        self.prelude_store = m.s
 
     def _defines(self, name: Symbol) -> bool:
         m = self.machine

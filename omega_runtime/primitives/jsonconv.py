@@ -9,6 +9,7 @@ import gc
 import math
 import re
 import sys
+from functools import cache
 from typing import Any, Final
 
 from ..conditions import OmegaError
@@ -43,15 +44,12 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)
 
 
-_DECODERS: list[Any] = []  # the one decoder, made on first use: `json` loads only when JSON is parsed
-
-
+@cache
 def _decoder() -> Any:
-    if not _DECODERS:
-        import json
+    """The one decoder, made on first use: `json` loads only when JSON is parsed."""
+    import json
 
-        _DECODERS.append(json.JSONDecoder(object_pairs_hook=_Object, parse_constant=_reject_constant))
-    return _DECODERS[0]
+    return json.JSONDecoder(object_pairs_hook=_Object, parse_constant=_reject_constant)
 
 
 def _too_deep(text: str, start: int) -> OmegaError:

@@ -68,15 +68,10 @@ def load_libraries(runtime: RuntimeLink) -> None:
     built-in code (hidden from backtraces and the debugger's globals), gated like user code; the
     machine's step count is left unchanged."""
     interp = runtime.interpreter
-    m = runtime.machine
     config = runtime.get_config()
     gated = bool(disabled_features(config))
-    start_t = m.t
     interp.load_builtin_forms(interp.take_library_forms(),
                               (lambda core: gate_core(core, config)) if gated else None)
-    m.c, m.k = None, None
-    m.t = start_t
-    interp.prelude_store = m.s
 
 
 __all__ = ["FormPipeline", "install_gated_eval", "load_libraries"]
