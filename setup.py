@@ -23,11 +23,11 @@ HERE = Path(__file__).resolve().parent
 # system (files, processes, the oracle) and signals.py must run interpreted: both stay Python; primitives/ gain nothing compiled
 # and would lose their docstrings (procedure-documentation, hover). dynamic.py and ports.py define
 # standard procedures too (docstrings), and dynamic.py subclasses the interpreted, slotted
-# Primitive, which a compiled module cannot do.
+# Primitive, which a compiled module cannot do. interpreted.py serves the interpreted build only.
 COMPILED = sorted(
     str(p.relative_to(HERE))
     for p in [*(HERE / "omega_runtime" / "machine").glob("*.py"), HERE / "omega_runtime" / "values.py"]
-    if p.name not in {"__init__.py", "host.py", "signals.py", "dynamic.py", "ports.py"}
+    if p.name not in {"__init__.py", "host.py", "signals.py", "dynamic.py", "ports.py", "interpreted.py"}
 )
 
 

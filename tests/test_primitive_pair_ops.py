@@ -70,3 +70,12 @@ def test_other_argument_types_take_the_primitives_own_path(rt: OmegaRuntime) -> 
                           ("(string=? 'a \"a\")", "string=?: expected string")):
         result = rt.eval(code, source="pair-ops.omega")
         assert result.condition is not None and message in result.condition.message, code
+
+
+@pytest.mark.parametrize("kwargs", [{"kind": "ctx"}, {"max_args": 1}, {"min_args": 3, "max_args": None}])
+def test_a_pair_operator_needs_a_pure_primitive_of_two_arguments(kwargs: dict[str, Any]) -> None:
+    from omega_runtime.primitives.registry import primitive
+
+    spec: dict[str, Any] = {"min_args": 1, "max_args": None, **kwargs}
+    with pytest.raises(ValueError, match="pair operator"):
+        primitive("pair-test", spec.pop("min_args"), spec.pop("max_args"), pair=(int, operator.add), **spec)

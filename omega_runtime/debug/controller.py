@@ -318,18 +318,22 @@ class DebugController(TimeTravel):
         if written:
             self._written = []
         stop = self._after_stop(history.get(newest), newest, self.events.get(pre, []), written)
-        if history.enabled and history.size > history.limit:
+        if history.enabled and history.size > history.capacity:
             self._trim_history()
         if stop is not None:
             self._raise_stop(stop)
 
     def _trim_history(self) -> None:
-        """Drop the oldest entries beyond the history limit, saying so on the console."""
-        before = self.history.oldest
-        after = self.history.enforce_limit()
+        """Drop the oldest entries beyond the history's capacity, saying so on the console."""
+        history = self.history
+        before = history.oldest
+        after = history.enforce_limit()
         if after != before:
-            self.output("console", f"History limit of {self.history.limit:,} entries reached: "
-                                   f"the oldest recorded step is now {after:,}\n")
+            if history.capacity < history.limit:
+                reached = f"Half of the memory available ({history.capacity:,} entries of history)"
+            else:
+                reached = f"History limit of {history.limit:,} entries"
+            self.output("console", f"{reached} reached: the oldest recorded step is now {after:,}\n")
 
     def _raise_stop(self, stop: Stop) -> None:
         self._stop_result = stop

@@ -96,7 +96,7 @@ class ControllerState:
         return self.history.get(self.cur) if self.history.has(self.cur) else self.m.snapshot()
 
     def cur_live(self) -> int:
-        return self.history.newest if self.history.enabled else self.history.base
+        return self.history.newest if self.history.enabled else self.history.oldest
 
     def _node_line(self, st: State) -> int | None:
         return st.c.span.start_line if is_node_control(st) else self._last_line

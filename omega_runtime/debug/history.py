@@ -3,6 +3,8 @@
 States are persistent, so an entry costs only what its step changed. Entry n is "step n"; entry
 0 is the state before the first transition. Interventions (edits) are entries too. When the
 limit is reached the oldest entries are dropped in chunks; `oldest` says which step survives.
+Their slots are cleared at once but removed from the list (moving the kept ones) only once they
+are as many as the kept ones: `base`, the step of the list's first two slots, trails `oldest`.
 
 The machine appends the entries itself while it records (`Machine.run`), in the cheapest form
 that still restores the exact state (the recording is the debugger's main per-step cost). Every
@@ -21,6 +23,7 @@ entries appended here (the first, edits) are anchors that carry their own `t`.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Iterator
 from itertools import compress
 from typing import Any
@@ -29,6 +32,26 @@ from ..machine.nodes import Node
 from ..machine.state import State
 
 _UNKNOWN = object()  # a narrow entry's value not found yet
+
+# What an entry is estimated to cost: the most a recorded step may take (DEBUGGER.md 13;
+# benchmarks/debugger.py measures about half of it).
+ENTRY_BYTES = 200
+
+
+def available_memory() -> int | None:
+    """The bytes of memory available now (Linux's MemAvailable, else the free pages), or None
+    where the system does not say."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def node_types() -> set[type]:
@@ -48,10 +71,16 @@ def full_entry(st: State) -> tuple[Any, ...]:
 
 
 class History:
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, memory: int | None = -1) -> None:
         self.limit = limit  # 0: time travel off (only the current state is kept)
+        # Fewer entries when their estimated size would pass half of the memory available at
+        # launch (DEBUGGER.md 3; `memory`: those bytes, -1 to ask the system, None: no bound).
+        if memory == -1:
+            memory = available_memory()
+        self.memory_entries = None if memory is None else max(1, memory // 2 // ENTRY_BYTES)
         self.states: list[Any] = []  # two slots per entry, oldest first (see the module docstring)
-        self.base = 0  # step number of the first entry
+        self.base = 0  # the step whose entry the first two slots held (dropped ones hold None)
+        self.oldest = 0  # the oldest entry kept
         self.edits: dict[int, str] = {}  # step -> summary, for edit entries
         self._anchors: list[int] = []  # steps whose `t` is known, ascending
         self._anchor_t: list[int] = []
@@ -61,8 +90,10 @@ class History:
         return self.limit > 0
 
     @property
-    def oldest(self) -> int:
-        return self.base
+    def capacity(self) -> int:
+        """The entries kept at most: the limit, or fewer for the memory available."""
+        memory = self.memory_entries
+        return self.limit if memory is None or memory >= self.limit else memory
 
     @property
     def newest(self) -> int:
@@ -71,11 +102,11 @@ class History:
     @property
     def size(self) -> int:
         """The number of entries kept."""
-        return len(self.states) // 2
+        return self.newest - self.oldest + 1
 
     def reset(self, state: State) -> None:
         self.states = [full_entry(state), state.k]
-        self.base = 0
+        self.base = self.oldest = 0
         self.edits = {}
         self._anchors, self._anchor_t = [0], [state.t]
 
@@ -89,7 +120,7 @@ class History:
         states = self.states
         if not self.enabled:
             states[:] = [full_entry(state), state.k]
-            self.base += 1
+            self.base = self.oldest = self.base + 1
             self._anchors, self._anchor_t = [self.base], [state.t]
             return self.base
         states += (full_entry(state), state.k)
@@ -101,20 +132,28 @@ class History:
         return step
 
     def enforce_limit(self) -> int:
-        """Drop the oldest entries (in chunks) while over the limit; the new oldest step."""
-        if self.enabled and self.size > self.limit:
-            drop = max(self.size - self.limit, self.limit // 10, 1)
-            first = self.get(self.base + drop)  # the new oldest entry must be full and anchored
-            del self.states[:2 * drop]
-            self.base += drop
-            self.states[0] = full_entry(first)
-            keep = bisect.bisect_right(self._anchors, self.base)
+        """Drop the oldest entries (in chunks) while over the capacity; the new oldest step."""
+        capacity = self.capacity
+        if self.enabled and self.size > capacity:
+            drop = max(self.size - capacity, capacity // 10, 1)
+            oldest = self.oldest + drop
+            first = self.get(oldest)  # the new oldest entry must be full and anchored
+            states = self.states
+            start, end = 2 * (self.oldest - self.base), 2 * (oldest - self.base)
+            states[start:end] = [None] * (end - start)
+            states[end] = full_entry(first)
+            if end >= len(states) - end:
+                # (moving a million kept entries at every drop took a tenth of a recorded run)
+                del states[:end]
+                self.base = oldest
+            self.oldest = oldest
+            keep = bisect.bisect_right(self._anchors, oldest)
             del self._anchors[:keep], self._anchor_t[:keep]
-            self._anchors.insert(0, self.base)
+            self._anchors.insert(0, oldest)
             self._anchor_t.insert(0, first.t)
-            for s in [s for s in self.edits if s < self.base]:
+            for s in [s for s in self.edits if s < oldest]:
                 del self.edits[s]
-        return self.base
+        return self.oldest
 
     def t_of(self, step: int) -> int:
         i = bisect.bisect_right(self._anchors, step) - 1
@@ -165,8 +204,8 @@ class History:
         times the one before (from `first` up to `largest`): a search usually ends soon."""
         hi = start
         chunk = first
-        while hi > self.base:
-            lo = max(self.base, hi - chunk)
+        while hi > self.oldest:
+            lo = max(self.oldest, hi - chunk)
             yield lo, hi
             hi = lo
             chunk = min(chunk * 4, largest)
@@ -194,7 +233,7 @@ class History:
         return all(a is b for a, b in zip(here[:7], st[:7])) and here.t == st.t
 
     def has(self, step: int) -> bool:
-        return self.base <= step <= self.newest
+        return self.oldest <= step <= self.newest
 
     def discard_newest(self) -> None:
         """Drop the newest entry (a step the debugger stops before)."""
@@ -206,10 +245,9 @@ class History:
 
     def truncate_after(self, step: int) -> int:
         """Discard every entry after `step`; the number discarded."""
-        keep = step - self.base + 1
-        dropped = self.size - keep
+        dropped = self.newest - step
         if dropped > 0:
-            del self.states[2 * keep:]
+            del self.states[2 * (step - self.base + 1):]
             i = bisect.bisect_right(self._anchors, step)
             del self._anchors[i:], self._anchor_t[i:]
             for s in [s for s in self.edits if s > step]:

@@ -36,11 +36,11 @@ def register_changes(history: Any, lo: int, hi: int) -> Iterator[tuple[int, Any,
     differ from those of the entry before it (`entry` is the recorded tuple `(c, v, e, k, s, r,
     nc)`). Entry `lo` itself is compared with entry `lo - 1` when that one is kept."""
     base, states = history.base, history.states
-    lo = max(lo, base)
+    lo = max(lo, history.oldest)
     hi = min(hi, history.newest)
     if hi < lo:
         return
-    prev_r = history.get(lo - 1).r if lo > base else None
+    prev_r = history.get(lo - 1).r if lo > history.oldest else None
     xs = states[2 * (lo - base):2 * (hi - base) + 1:2]
     for i in compress(range(len(xs)), map(is_, map(type, xs), repeat(tuple))):  # full entries, at C speed
         x = xs[i]

@@ -48,8 +48,11 @@ def primitive(name: str, min_args: int, max_args: int | None = -1, *, kind: str 
               ) -> Callable[[Callable[..., Value]], Callable[..., Value]]:
     """Register `fn` as the built-in `name`. `max_args=-1` means "same as min_args". `pair`, when
     given, is `(type, op)`: `op(a, b)` must return what `fn(a, b)` returns whenever both are
-    exactly of that type (no subclass), and raise nothing."""
+    exactly of that type (no subclass), and raise nothing; only a pure primitive taking two
+    arguments has one (the step loop calls `op` without checking more)."""
     hi = min_args if max_args == -1 else max_args
+    if pair is not None and (kind != "pure" or min_args > 2 or (hi is not None and hi < 2)):
+        raise ValueError(f"primitive {name}: a pair operator needs a pure primitive taking two arguments")
 
     def register(fn: Callable[..., Value]) -> Callable[..., Value]:
         if name in BUILTINS:
