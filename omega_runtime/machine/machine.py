@@ -183,7 +183,8 @@ class Machine:
         the loop's largest costs); they are written back to the machine before any other node's
         `step` or frame's `resume` runs, before the slow path, on return and on an exception,
         and read again after. Each inline transition does exactly what the node's or frame's
-        own method does, so step counts and recorded states are the same either way."""
+        own method does, so step counts and recorded states are the same either way; where no
+        state between could be seen, a call's first steps are taken at once (`t += ...`)."""
         record: list[Any] | None = self.record
         kconst, klocal0, klocal1, kglobal = N.KConst, N.KLocal0, N.KLocal1, N.KGlobal
         kapp, kif, kseq, klambda, klet = N.KApp, N.KIf, N.KSeq, N.KLambda, N.KLet
@@ -201,7 +202,6 @@ class Machine:
         # Whether the step was narrow (what `step` and `resume` return), read only when recording:
         # the steps handled inline that are narrow leave it True, the others set it.
         narrow: bool | None = True
-        after: Any = record  # not None: the end of the step has more to do than count it
         # Classes are compared through locals but constructed through global names (`new_*`:
         # compiled, the classes' native constructors), and `type(x)` is preferred to
         # `x.__class__`: interpreted that costs a few nanoseconds, but compiled those are direct
@@ -209,214 +209,258 @@ class Machine:
         # mypyc reads their fields directly instead of looking them up by name.
         try:
             while True:
-                # The steps up to the next regular check, one iteration each (at least one:
-                # as after any other step, a check already due runs after it); `t` is the
-                # count before the step.
-                first, stop = t, (check_at if check_at > t else t + 1)
-                for t in range(first, stop):
-                    if c is not None:
-                        cc = type(c)
-                        if cc is klocal0:
-                            node_local0: N.KLocal0 = c
-                            v = e[node_local0.slot]
-                            c = None
-                        elif cc is kapp:
-                            node_app: N.KApp = c
+                if c is not None:
+                    cc = type(c)
+                    if cc is klocal0:
+                        node_local0: N.KLocal0 = c
+                        v = e[node_local0.slot]
+                        c = None
+                    elif cc is kapp:
+                        node_app: N.KApp = c
+                        fn_node: Any = node_app.fn
+                        fv: Any = missing
+                        nargs = node_app.nargs
+                        if record is None and nargs and t + 1 + 2 * nargs < check_at:
+                            # Nothing can see the states of a call before its last argument's
+                            # value meets its frame: none is recorded, no check is due, and a
+                            # trapped node has another class. So an operator that is a variable,
+                            # and the arguments up to the first that is neither a variable nor
+                            # a constant, are taken at once: the steps they would be are counted,
+                            # the frames between them never made.
+                            fn_class = type(fn_node)
+                            if fn_class is kglobal:
+                                fn_global: N.KGlobal = fn_node
+                                fv = self.s.get(fn_global.name, missing)
+                                if fv is missing:
+                                    fv = self.builtin_globals.get(fn_global.name, missing)
+                            elif fn_class is klocal0:
+                                fn_local0: N.KLocal0 = fn_node
+                                fv = e[fn_local0.slot]
+                            elif fn_class is klocal1:
+                                fn_local1: N.KLocal1 = fn_node
+                                fv = e[0][fn_local1.slot]
+                        if fv is missing:
                             k = new_app_frame(node_app, e, (), k)
-                            c = node_app.fn
-                        elif cc is kconst:
-                            node_const: N.KConst = c
-                            v = node_const.value
-                            c = None
-                        elif cc is kglobal:
-                            node_global: N.KGlobal = c
-                            gv = self.s.get(node_global.name, missing)
-                            if gv is missing:
-                                gv = self.builtin_globals.get(node_global.name, missing)
-                            if gv is not missing:
-                                v = gv
+                            c = fn_node
+                        else:
+                            vals = ()
+                            arg: Any
+                            for arg in node_app.args:
+                                arg_class = type(arg)
+                                if arg_class is klocal0:
+                                    arg_local0: N.KLocal0 = arg
+                                    av = e[arg_local0.slot]
+                                elif arg_class is kconst:
+                                    arg_const: N.KConst = arg
+                                    av = arg_const.value
+                                elif arg_class is klocal1:
+                                    arg_local1: N.KLocal1 = arg
+                                    av = e[0][arg_local1.slot]
+                                elif arg_class is kglobal:
+                                    arg_global: N.KGlobal = arg
+                                    av = self.s.get(arg_global.name, missing)
+                                    if av is missing:
+                                        av = self.builtin_globals.get(arg_global.name, missing)
+                                        if av is missing:
+                                            break  # unbound: its own step signals it
+                                else:
+                                    break
+                                vals += (av,)
+                            n = len(vals)
+                            if n < nargs:  # at argument n, after the 3 + 2n steps before it
+                                k = new_app_frame(node_app, e, vals, k, fv)
+                                c = node_app.args[n]
+                                v = vals[n - 1] if n else fv
+                                t += 2 + 2 * n
+                            else:  # the last argument's value about to meet the frame: 2 + 2n steps
+                                k = new_app_frame(node_app, e, vals[:-1], k, fv)
                                 c = None
-                            else:  # unbound: the node's own step signals it, as below
+                                v = vals[n - 1]
+                                t += 1 + 2 * n
+                    elif cc is kconst:
+                        node_const: N.KConst = c
+                        v = node_const.value
+                        c = None
+                    elif cc is kglobal:
+                        node_global: N.KGlobal = c
+                        gv = self.s.get(node_global.name, missing)
+                        if gv is missing:
+                            gv = self.builtin_globals.get(node_global.name, missing)
+                        if gv is not missing:
+                            v = gv
+                            c = None
+                        else:  # unbound: the node's own step signals it, as below
+                            self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                            live = False
+                            narrow = node_global.step(self)
+                            c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
+                            live = True
+                    elif cc is kif:
+                        node_if: N.KIf = c
+                        k = new_if_frame(node_if, e, k)
+                        c = node_if.test
+                    elif cc is klocal1:
+                        node_local1: N.KLocal1 = c
+                        v = e[0][node_local1.slot]
+                        c = None
+                    elif cc is kseq:
+                        node_seq: N.KSeq = c
+                        exprs = node_seq.exprs
+                        if not exprs:
+                            v = VOID
+                            c = None
+                        else:
+                            if len(exprs) > 1:
+                                k = new_seq_frame(node_seq, e, 1, k)
+                            c = exprs[0]
+                    elif cc is klet:
+                        node_let: N.KLet = c
+                        if node_let.inits:
+                            k = new_let_frame(node_let, e, (), k)
+                            c = node_let.inits[0]
+                        else:
+                            e = (e, node_let.layout)
+                            c = node_let.body
+                            narrow = None
+                    elif cc is klambda:
+                        v = new_closure(c, e)
+                        c = None
+                    else:
+                        self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                        live = False
+                        narrow = c.step(self)
+                        c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
+                        live = True
+                else:
+                    if k is None:
+                        self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                        return v
+                    kc = type(k)
+                    if kc is appframe:
+                        frame_app: F.AppFrame = k
+                        app: N.KApp = frame_app.node
+                        f = frame_app.fn
+                        if f is no_procedure:
+                            f = v
+                            vals = ()
+                        else:
+                            vals = frame_app.vals + (v,)
+                        n = len(vals)
+                        if n < app.nargs:
+                            env = frame_app.env
+                            k = new_app_frame(app, env, vals, frame_app.next, f)
+                            c = app.args[n]
+                            narrow = e is env
+                            e = env
+                        else:
+                            k = frame_app.next
+                            fc = type(f)
+                            applied = False
+                            if fc is closure:
+                                args = vals
+                                proc: Closure = f
+                                lam: N.KLambda = proc.lam
+                                if lam.plain_arity == n:
+                                    if type(k) is not activation:
+                                        k = new_activation(proc, app, args, k)
+                                        applied = True
+                                    elif not lam.body.builtin:
+                                        # A tail call replaces the caller's activation, keeping
+                                        # where that one was called (as Machine.apply does).
+                                        caller: F.Activation = k
+                                        k = new_activation(proc, caller.site, args, caller.next)
+                                        applied = True
+                                    if applied:
+                                        e = (proc.env, lam.layout, *args)
+                                        c = lam.body
+                                        narrow = None
+                            elif fc is primitive:
+                                prim: Primitive = f
+                                pair_op = prim.pair_op
+                                if (pair_op is not None and n == 2
+                                        and type(a := vals[0]) is (pt := prim.pair_type)
+                                        and type(b := vals[1]) is pt
+                                        and not self.watched_calls and not self.provenance_seen):
+                                    v = pair_op(a, b)  # a pure primitive's C-level operator, raising nothing
+                                    applied = True
+                                elif (prim.kind == "pure" and prim.min_args <= n
+                                        and (prim.max_args is None or n <= prim.max_args)
+                                        and not self.watched_calls
+                                        and not (prim.derives and self.provenance_seen)):
+                                    try:
+                                        v = prim.fn(*vals)
+                                        applied = True
+                                    except Exception:
+                                        pass  # Machine.apply makes the error a condition (raised again)
+                            if not applied:
                                 self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                                 live = False
-                                narrow = node_global.step(self)
-                                c, v, e, k = self.c, self.v, self.e, self.k
-                                after = self  # the step may have moved check_at
+                                narrow = self.apply(f, vals, app)
+                                c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                                 live = True
-                        elif cc is kif:
-                            node_if: N.KIf = c
-                            k = new_if_frame(node_if, e, k)
-                            c = node_if.test
-                        elif cc is klocal1:
-                            node_local1: N.KLocal1 = c
-                            v = e[0][node_local1.slot]
-                            c = None
-                        elif cc is kseq:
-                            node_seq: N.KSeq = c
-                            exprs = node_seq.exprs
-                            if not exprs:
-                                v = VOID
-                                c = None
-                            else:
-                                if len(exprs) > 1:
-                                    k = new_seq_frame(node_seq, e, 1, k)
-                                c = exprs[0]
-                        elif cc is klet:
-                            node_let: N.KLet = c
-                            if node_let.inits:
-                                k = new_let_frame(node_let, e, (), k)
-                                c = node_let.inits[0]
-                            else:
-                                e = (e, node_let.layout)
-                                c = node_let.body
-                                narrow = None
-                        elif cc is klambda:
-                            v = new_closure(c, e)
-                            c = None
+                    elif kc is activation:
+                        frame_act: F.Activation = k
+                        k = frame_act.next
+                    elif kc is ifframe:
+                        frame_if: F.IfFrame = k
+                        branch: N.KIf = frame_if.node
+                        env = frame_if.env
+                        narrow = e is env
+                        e = env
+                        k = frame_if.next
+                        if v is not False:
+                            c = branch.then
+                        elif branch.else_ is not None:
+                            c = branch.else_
                         else:
-                            self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
-                            live = False
-                            narrow = c.step(self)
-                            c, v, e, k = self.c, self.v, self.e, self.k
-                            after = self  # the step may have moved check_at
-                            live = True
+                            v = VOID
+                    elif kc is letframe:
+                        frame_let: F.LetFrame = k
+                        let: N.KLet = frame_let.node
+                        vals = frame_let.vals + (v,)
+                        n = len(vals)
+                        if n < len(let.inits):
+                            env = frame_let.env
+                            k = new_let_frame(let, env, vals, frame_let.next)
+                            c = let.inits[n]
+                            narrow = e is env
+                            e = env
+                        else:
+                            layout = let.layout
+                            if layout.any_boxed:
+                                vals = self.box_values(layout, vals)  # new cells: store and counter only
+                            e = (frame_let.env, layout, *vals)
+                            k = frame_let.next
+                            c = let.body
+                            narrow = None
+                    elif kc is seqframe:
+                        frame_seq: F.SeqFrame = k
+                        seq: N.KSeq = frame_seq.node
+                        i = frame_seq.i
+                        env = frame_seq.env
+                        narrow = e is env
+                        e = env
+                        if i + 1 >= len(seq.exprs):
+                            k = frame_seq.next  # the last form is in tail position
+                        else:
+                            k = new_seq_frame(seq, env, i + 1, frame_seq.next)
+                        c = seq.exprs[i]
                     else:
-                        if k is None:
-                            self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
-                            return v
-                        kc = type(k)
-                        if kc is appframe:
-                            frame_app: F.AppFrame = k
-                            app: N.KApp = frame_app.node
-                            f = frame_app.fn
-                            if f is no_procedure:
-                                f = v
-                                vals = ()
-                            else:
-                                vals = frame_app.vals + (v,)
-                            n = len(vals)
-                            if n < app.nargs:
-                                env = frame_app.env
-                                k = new_app_frame(app, env, vals, frame_app.next, f)
-                                c = app.args[n]
-                                narrow = e is env
-                                e = env
-                            else:
-                                k = frame_app.next
-                                fc = type(f)
-                                applied = False
-                                if fc is closure:
-                                    args = vals
-                                    proc: Closure = f
-                                    lam: N.KLambda = proc.lam
-                                    if lam.plain_arity == n:
-                                        if type(k) is not activation:
-                                            k = new_activation(proc, app, args, k)
-                                            applied = True
-                                        elif not lam.body.builtin:
-                                            # A tail call replaces the caller's activation, keeping
-                                            # where that one was called (as Machine.apply does).
-                                            caller: F.Activation = k
-                                            k = new_activation(proc, caller.site, args, caller.next)
-                                            applied = True
-                                        if applied:
-                                            e = (proc.env, lam.layout, *args)
-                                            c = lam.body
-                                            narrow = None
-                                elif fc is primitive:
-                                    prim: Primitive = f
-                                    pair_op = prim.pair_op
-                                    if (pair_op is not None and n == 2
-                                            and type(a := vals[0]) is (pt := prim.pair_type)
-                                            and type(b := vals[1]) is pt
-                                            and not self.watched_calls and not self.provenance_seen):
-                                        v = pair_op(a, b)  # a pure primitive's C-level operator, raising nothing
-                                        applied = True
-                                    elif (prim.kind == "pure" and prim.min_args <= n
-                                            and (prim.max_args is None or n <= prim.max_args)
-                                            and not self.watched_calls
-                                            and not (prim.derives and self.provenance_seen)):
-                                        try:
-                                            v = prim.fn(*vals)
-                                            applied = True
-                                        except Exception:
-                                            pass  # Machine.apply makes the error a condition (raised again)
-                                if not applied:
-                                    self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
-                                    live = False
-                                    narrow = self.apply(f, vals, app)
-                                    c, v, e, k = self.c, self.v, self.e, self.k
-                                    after = self  # the step may have moved check_at
-                                    live = True
-                        elif kc is activation:
-                            frame_act: F.Activation = k
-                            k = frame_act.next
-                        elif kc is ifframe:
-                            frame_if: F.IfFrame = k
-                            branch: N.KIf = frame_if.node
-                            env = frame_if.env
-                            narrow = e is env
-                            e = env
-                            k = frame_if.next
-                            if v is not False:
-                                c = branch.then
-                            elif branch.else_ is not None:
-                                c = branch.else_
-                            else:
-                                v = VOID
-                        elif kc is letframe:
-                            frame_let: F.LetFrame = k
-                            let: N.KLet = frame_let.node
-                            vals = frame_let.vals + (v,)
-                            n = len(vals)
-                            if n < len(let.inits):
-                                env = frame_let.env
-                                k = new_let_frame(let, env, vals, frame_let.next)
-                                c = let.inits[n]
-                                narrow = e is env
-                                e = env
-                            else:
-                                layout = let.layout
-                                if layout.any_boxed:
-                                    vals = self.box_values(layout, vals)  # new cells: store and counter only
-                                e = (frame_let.env, layout, *vals)
-                                k = frame_let.next
-                                c = let.body
-                                narrow = None
-                        elif kc is seqframe:
-                            frame_seq: F.SeqFrame = k
-                            seq: N.KSeq = frame_seq.node
-                            i = frame_seq.i
-                            env = frame_seq.env
-                            narrow = e is env
-                            e = env
-                            if i + 1 >= len(seq.exprs):
-                                k = frame_seq.next  # the last form is in tail position
-                            else:
-                                k = new_seq_frame(seq, env, i + 1, frame_seq.next)
-                            c = seq.exprs[i]
-                        else:
-                            self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
-                            live = False
-                            narrow = k.resume(self, v)
-                            c, v, e, k = self.c, self.v, self.e, self.k
-                            after = self  # the step may have moved check_at
-                            live = True
-                    if after is not None:  # recording, or after a step the loop did not inline
-                        if record is not None:
-                            # A narrow step is kept as (its control, or its value when there is no control;
-                            # the continuation); any other as (the whole state, the continuation).
-                            if narrow:
-                                record.append(v if c is None else c)
-                            else:
-                                record.append((c, v, e, k, self.s, self.r, self.nc))
-                                narrow = True
-                            record.append(k)
-                        if self.check_at != check_at:
-                            check_at = self.check_at
-                            break
-                        after = record
+                        self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                        live = False
+                        narrow = k.resume(self, v)
+                        c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
+                        live = True
                 t += 1
+                if record is not None:
+                    # A narrow step is kept as (its control, or its value when there is no control;
+                    # the continuation); any other as (the whole state, the continuation).
+                    if narrow:
+                        record.append(v if c is None else c)
+                    else:
+                        record.append((c, v, e, k, self.s, self.r, self.nc))
+                        narrow = True
+                    record.append(k)
                 if t >= check_at:
                     # A request from another thread (request_slow_path) is seen here within
                     # `poll_every` steps, at the next regular check at the latest.
