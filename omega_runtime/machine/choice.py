@@ -18,8 +18,13 @@ if TYPE_CHECKING:
     from .machine import Machine
 
 
-def current_boundary(m: Machine) -> tuple[int, Any]:
-    k = F.innermost_marked(m.k)
+# A `marked` argument not given: the innermost marked frame of the machine's continuation is
+# searched for (perform, which has just found it, passes it on).
+NOT_SEARCHED: Any = object()
+
+
+def current_boundary(m: Machine, marked: Any = NOT_SEARCHED) -> tuple[int, Any]:
+    k = F.innermost_marked(m.k) if marked is NOT_SEARCHED else marked
     while k is not None:
         if type(k) is F.ExtentFrame and k.ekind == "amb-collect":
             return k.data[0], k
@@ -27,15 +32,15 @@ def current_boundary(m: Machine) -> tuple[int, Any]:
     return 0, None
 
 
-def choose(m: Machine, thunks: tuple[Any, ...], node: Any) -> None:
+def choose(m: Machine, thunks: tuple[Any, ...], node: Any, marked: Any = NOT_SEARCHED) -> None:
     if not thunks:
-        fail(m, sym("amb"), node)
+        fail(m, sym("amb"), node, marked)
         return
     if len(thunks) > 1:
         r = m.r
         mono = r.mono
         cid = mono.ids.get("cp", 0) + 1
-        boundary, _ = current_boundary(m)
+        boundary, _ = current_boundary(m, marked)
         cp: ChoicePoint = new_record(ChoicePoint, (cid, m.span_of(node), thunks, m.snapshot(), thunks[1:],
                                                    len(thunks), 1, m.t, boundary, node))
         m.r = r.with_choices(r.choices.push(cp), mono.with_ids(mono.ids.set("cp", cid)))
@@ -45,10 +50,10 @@ def choose(m: Machine, thunks: tuple[Any, ...], node: Any) -> None:
     m.apply(thunks[0], (), node)
 
 
-def fail(m: Machine, reason: Any, node: Any) -> None:
+def fail(m: Machine, reason: Any, node: Any, marked: Any = NOT_SEARCHED) -> None:
     for watcher in m.services.fail_watchers:
         watcher(m, reason, node)
-    boundary, bframe = current_boundary(m)
+    boundary, bframe = current_boundary(m, marked)
     top = m.r.choices.top
     if top is not None and top.boundary == boundary:
         resume_choice(m, top, None)

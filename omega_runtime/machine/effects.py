@@ -34,7 +34,8 @@ ARITY = {"infer.op": (1, 1), "search.op": (1, 2), "amb.choose": (1, 1), "amb.fai
          "file.write.op": (2, 2), "shell.op": (1, 1), "tool.op": (1, None), "commit.op": (0, 0)}
 
 
-def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> None:
+def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any, marked: Any = choice.NOT_SEARCHED) -> None:
+    """`marked`: the continuation's innermost marked frame, when the caller has found it."""
     name = op.name
     # amb's two operations first, the hot ones of a search: no capability, no watch applies.
     if name == "amb.choose" and len(args) == 1:
@@ -44,10 +45,10 @@ def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> 
 
             m.raise_error(wrong_type("amb.choose", "list", args[0]), node)
             return
-        choice.choose(m, tuple(thunks), node)  # a choice point keeps them
+        choice.choose(m, tuple(thunks), node, marked)  # a choice point keeps them
         return
     if name == "amb.fail" and len(args) <= 1:
-        choice.fail(m, args[0] if args else sym("amb"), node)
+        choice.fail(m, args[0] if args else sym("amb"), node, marked)
         return
     arity = ARITY.get(name)
     if arity is None:

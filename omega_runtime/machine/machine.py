@@ -184,9 +184,10 @@ class Machine:
         `step` or frame's `resume` runs, before the slow path, on return and on an exception,
         and read again after. Each inline transition does exactly what the node's or frame's
         own method does, so step counts and recorded states are the same either way; where no
-        state between could be seen, a call's first steps are taken at once (`t += ...`)."""
+        state between could be seen, a call's operator and arguments that are variables or
+        constants are taken at once (counting the steps they would be)."""
         record: list[Any] | None = self.record
-        kconst, klocal0, klocal1, kglobal = N.KConst, N.KLocal0, N.KLocal1, N.KGlobal
+        kconst, klocal, klocal0, klocal1, kglobal = N.KConst, N.KLocal, N.KLocal0, N.KLocal1, N.KGlobal
         kapp, kif, kseq, klambda, klet = N.KApp, N.KIf, N.KSeq, N.KLambda, N.KLet
         appframe, ifframe, seqframe, letframe, activation = F.AppFrame, F.IfFrame, F.SeqFrame, F.LetFrame, F.Activation
         closure, primitive = Closure, Primitive
@@ -324,6 +325,13 @@ class Machine:
                             narrow = None
                     elif cc is klambda:
                         v = new_closure(c, e)
+                        c = None
+                    elif cc is klocal and not c.boxed:
+                        node_local: N.KLocal = c
+                        env = e
+                        for _ in range(node_local.depth):
+                            env = env[0]
+                        v = env[node_local.slot]
                         c = None
                     else:
                         self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
@@ -642,7 +650,7 @@ class Machine:
                 caller: F.Activation = k
                 site = caller.site
                 if lam.body.builtin:
-                    act = F.Activation(proc, site, args, caller.next)
+                    act = new_activation(proc, site, args, caller.next)
                     # A standard procedure keeps the user call it stands for (span_of).
                     act.call = node if node is not None and not node.builtin else caller.call
                     self.k = act
@@ -650,7 +658,7 @@ class Machine:
                     self.c = lam.body
                     return None
                 k = caller.next
-            self.k = F.Activation(proc, site, args, k)
+            self.k = new_activation(proc, site, args, k)
             self.e = (proc.env, layout, *args)
             self.c = lam.body
             return None
@@ -748,7 +756,8 @@ class Machine:
         if self.watched_calls and "effect:" + op.name in self.watched_calls:
             for watcher in self.services.call_watchers:
                 watcher(self, "effect:" + op.name)
-        k = F.innermost_marked(self.k)
+        marked = F.innermost_marked(self.k)
+        k = marked
         while k is not None:
             if type(k) is F.HandleFrame:
                 clause = k.node.clauses.get(op)
@@ -764,7 +773,7 @@ class Machine:
                     self.c = clause.body
                     return
             k = F.innermost_marked(k.next)
-        builtin_effect(self, op, args, node)
+        builtin_effect(self, op, args, node, marked)
 
     # ---- what other modules ask of a machine, done in the modules of each concern ------------
 

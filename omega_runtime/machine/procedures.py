@@ -11,7 +11,7 @@ class Closure(Procedure):
     __slots__ = ("lam", "env")
 
     def __init__(self, lam: Any, env: tuple[Any, ...]) -> None:
-        super().__init__(lam.name)
+        self.name = lam.name  # (Procedure's one field, set here: interpreted, super() costs a call)
         self.lam = lam  # the compiled KLambda
         self.env = env
 
