@@ -14,7 +14,7 @@ from typing import Any
 import immutables
 from mypy_extensions import mypyc_attr
 
-from ..conditions import OmegaError, arity_error, not_a_procedure
+from ..conditions import OmegaError, arity_error
 from ..span import Span
 from ..values import (
     MISSING,
@@ -27,7 +27,7 @@ from ..values import (
     make_list,
     sym,
 )
-from . import budgets, choice, extents, handlers, patterns, promises, transfers
+from . import application, budgets, choice, extents, handlers, patterns, promises, transfers
 from . import frames as F
 from . import nodes as N
 from .effects import builtin_effect
@@ -41,7 +41,7 @@ from .halts import MachineHalt as MachineHalt
 from .halts import ProgramExit as ProgramExit
 from .halts import Uncaught as Uncaught
 from .layout import GLOBAL_ENV, Layout
-from .procedures import Closure, ContinuationProc, OracleProcedure, Resumption
+from .procedures import Closure, OracleProcedure, Resumption
 from .procedures import Closure as new_closure
 from .registers import Registers
 from .signals import poll_signals
@@ -626,84 +626,7 @@ class Machine:
     def apply(self, f: Any, args: tuple[Any, ...], node: Any) -> bool | None:
         """Apply `f` to `args` with the current continuation; `node` is the call site. True when
         the application was narrow (a pure primitive's value; see nodes.py)."""
-        cls = type(f)
-        if cls is Closure:
-            # Typed locals: compiled, their fields are read directly, not looked up by name.
-            proc: Closure = f
-            lam: N.KLambda = proc.lam
-            n = lam.nparams
-            if lam.rest:
-                if len(args) < n:
-                    self.raise_error(arity_error(proc.name or "<lambda>", n, None, len(args), f), node)
-                    return None
-                args = args[:n] + (make_list(args[n:]),)
-            elif len(args) != n:
-                self.raise_error(arity_error(proc.name or "<lambda>", n, n, len(args), f), node)
-                return None
-            layout: Layout = lam.layout
-            if layout.any_boxed:
-                args = self.box_values(layout, args)
-            k = self.k
-            site = node
-            if type(k) is F.Activation:
-                # A tail call replaces the caller's activation, keeping where that one was called.
-                caller: F.Activation = k
-                site = caller.site
-                if lam.body.builtin:
-                    act = new_activation(proc, site, args, caller.next)
-                    # A standard procedure keeps the user call it stands for (span_of).
-                    act.call = node if node is not None and not node.builtin else caller.call
-                    self.k = act
-                    self.e = (proc.env, layout, *args)
-                    self.c = lam.body
-                    return None
-                k = caller.next
-            self.k = new_activation(proc, site, args, k)
-            self.e = (proc.env, layout, *args)
-            self.c = lam.body
-            return None
-        if cls is Primitive or isinstance(f, Primitive):
-            if self.watched_calls and f.name in self.watched_calls:
-                for watcher in self.services.call_watchers:
-                    watcher(self, f.name)
-            prim_kind: str = f.kind
-            nargs = len(args)
-            if nargs < f.min_args or (f.max_args is not None and nargs > f.max_args):
-                self.raise_error(arity_error(f.name, f.min_args, f.max_args, nargs, f), node)
-                return None
-            try:
-                if prim_kind == "pure":
-                    result = f.fn(*args)
-                elif prim_kind == "ctx":
-                    result = f.fn(self, *args)
-                else:
-                    f.fn(self, args, node)
-                    return None
-            except OmegaError as err:
-                self.raise_error(err, node)
-                return None
-            except RecursionError:
-                self.raise_error(OmegaError("value-error", f"{f.name}: data nested too deeply"), node)
-                return None
-            if f.derives and self.provenance_seen:
-                result = self.services.derive_provenance(f, args, result)
-                self.v = result
-                self.c = None
-                return None
-            self.v = result
-            self.c = None
-            return prim_kind == "pure"
-        if cls is ContinuationProc:
-            transfers.invoke_continuation(self, f, args, node)
-            return None
-        if cls is Resumption:
-            transfers.invoke_resumption(self, f, args, node)
-            return None
-        if cls is OracleProcedure:
-            self.services.call_oracle_procedure(self, f, args, node)
-            return None
-        self.raise_error(not_a_procedure(f), node)
-        return None
+        return application.apply(self, f, args, node)
 
     # ---- conditions -------------------------------------------------------------------------
 
