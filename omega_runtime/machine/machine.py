@@ -218,65 +218,51 @@ class Machine:
                         c = None
                     elif cc is kapp:
                         node_app: N.KApp = c
-                        fn_node: Any = node_app.fn
-                        fv: Any = missing
                         nargs = node_app.nargs
+                        vals = ()
                         if record is None and nargs and t + 1 + 2 * nargs < check_at:
                             # Nothing can see the states of a call before its last argument's
                             # value meets its frame: none is recorded, no check is due, and a
-                            # trapped node has another class. So an operator that is a variable,
-                            # and the arguments up to the first that is neither a variable nor
-                            # a constant, are taken at once: the steps they would be are counted,
-                            # the frames between them never made.
-                            fn_class = type(fn_node)
-                            if fn_class is kglobal:
-                                fn_global: N.KGlobal = fn_node
-                                fv = self.s.get(fn_global.name, missing)
-                                if fv is missing:
-                                    fv = self.builtin_globals.get(fn_global.name, missing)
-                            elif fn_class is klocal0:
-                                fn_local0: N.KLocal0 = fn_node
-                                fv = e[fn_local0.slot]
-                            elif fn_class is klocal1:
-                                fn_local1: N.KLocal1 = fn_node
-                                fv = e[0][fn_local1.slot]
-                        if fv is missing:
-                            k = new_app_frame(node_app, e, (), k)
-                            c = fn_node
-                        else:
-                            vals = ()
-                            arg: Any
-                            for arg in node_app.args:
-                                arg_class = type(arg)
-                                if arg_class is klocal0:
-                                    arg_local0: N.KLocal0 = arg
-                                    av = e[arg_local0.slot]
-                                elif arg_class is kconst:
-                                    arg_const: N.KConst = arg
-                                    av = arg_const.value
-                                elif arg_class is klocal1:
-                                    arg_local1: N.KLocal1 = arg
-                                    av = e[0][arg_local1.slot]
-                                elif arg_class is kglobal:
-                                    arg_global: N.KGlobal = arg
-                                    av = self.s.get(arg_global.name, missing)
-                                    if av is missing:
-                                        av = self.builtin_globals.get(arg_global.name, missing)
-                                        if av is missing:
+                            # trapped node has another class. So its operator and arguments, up
+                            # to the first that is neither a variable nor a constant, are taken
+                            # at once: the steps they would be are counted, the frames between
+                            # them never made.
+                            part: Any
+                            for part in node_app.parts:
+                                part_class = type(part)
+                                if part_class is klocal0:
+                                    part_local0: N.KLocal0 = part
+                                    pv = e[part_local0.slot]
+                                elif part_class is kglobal:
+                                    part_global: N.KGlobal = part
+                                    pv = self.s.get(part_global.name, missing)
+                                    if pv is missing:
+                                        pv = self.builtin_globals.get(part_global.name, missing)
+                                        if pv is missing:
                                             break  # unbound: its own step signals it
+                                elif part_class is kconst:
+                                    part_const: N.KConst = part
+                                    pv = part_const.value
+                                elif part_class is klocal1:
+                                    part_local1: N.KLocal1 = part
+                                    pv = e[0][part_local1.slot]
                                 else:
                                     break
-                                vals += (av,)
-                            n = len(vals)
+                                vals += (pv,)
+                        if not vals:
+                            k = new_app_frame(node_app, e, (), k)
+                            c = node_app.fn
+                        else:
+                            n = len(vals) - 1  # the arguments taken
                             if n < nargs:  # at argument n, after the 3 + 2n steps before it
-                                k = new_app_frame(node_app, e, vals, k, fv)
+                                k = new_app_frame(node_app, e, vals[1:], k, vals[0])
                                 c = node_app.args[n]
-                                v = vals[n - 1] if n else fv
+                                v = vals[n]
                                 t += 2 + 2 * n
                             else:  # the last argument's value about to meet the frame: 2 + 2n steps
-                                k = new_app_frame(node_app, e, vals[:-1], k, fv)
+                                k = new_app_frame(node_app, e, vals[1:n], k, vals[0])
                                 c = None
-                                v = vals[n - 1]
+                                v = vals[n]
                                 t += 1 + 2 * n
                     elif cc is kconst:
                         node_const: N.KConst = c

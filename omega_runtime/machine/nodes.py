@@ -354,13 +354,14 @@ class KLetrec(Node):
 
 @mypyc_attr(allow_interpreted_subclasses=True)
 class KApp(Node):
-    __slots__ = ("fn", "args", "nargs")
+    __slots__ = ("fn", "args", "nargs", "parts")
 
     def __init__(self, span: Span | None, synthetic: bool, fn: Node, args: list[Node]) -> None:
         super().__init__(span, synthetic)
         self.fn = fn
         self.args = args
         self.nargs = len(args)
+        self.parts: tuple[Node, ...] = (fn, *args)  # in evaluation order
 
     def step(self, m: Machine) -> bool | None:
         m.k = F.AppFrame(self, m.e, (), m.k)
