@@ -10,9 +10,9 @@ from typing import Final
 
 _RADIXES: Final = {"x": 16, "b": 2, "o": 8, "d": 10}
 _DIGITS: Final = {16: "[0-9a-fA-F]", 2: "[01]", 8: "[0-7]", 10: "[0-9]"}
-_RADIX_RE: Final = {r: re.compile(rf"[+-]?{d}+") for r, d in _DIGITS.items()}
-_INTEGER: Final = re.compile(r"[+-]?[0-9]+")
-_FLOAT: Final = re.compile(r"[+-]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)")
+# Patterns, compiled (and cached by `re`) on first use: most runs read no `#` number.
+_INTEGER: Final = r"[+-]?[0-9]+"
+_FLOAT: Final = r"[+-]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)"
 _SPECIAL_FLOATS: Final = {"+inf.0": math.inf, "-inf.0": -math.inf, "+nan.0": math.nan}
 
 
@@ -34,12 +34,12 @@ def parse_prefixed(token: str) -> int | float | None:
         return None
     value: int | float
     if radix is not None and radix != 10:
-        if not _RADIX_RE[radix].fullmatch(rest):
+        if not re.fullmatch(rf"[+-]?{_DIGITS[radix]}+", rest):
             return None
         value = int(rest, radix)
-    elif _INTEGER.fullmatch(rest):
+    elif re.fullmatch(_INTEGER, rest):
         value = int(rest)
-    elif radix in (None, 10) and _FLOAT.fullmatch(rest):
+    elif radix in (None, 10) and re.fullmatch(_FLOAT, rest):
         if exactness == "e":
             import decimal  # rare (`#e1.5`): not at every start-up
 

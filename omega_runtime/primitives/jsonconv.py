@@ -21,9 +21,10 @@ from .registry import PrimContext, primitive
 
 MAX_DEPTH: Final = 1000
 NULL: Final = keyword("null")
-_TOKENS: Final = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-_SURROGATE: Final = re.compile("[\ud800-\udfff]")
-_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?")
+# Patterns, compiled (and cached by `re`) on first use: a run that decodes no JSON pays nothing.
+_TOKENS: Final = r'"(?:[^"\\]|\\.)*"|[\[\]{}]'
+_SURROGATE: Final = "[\ud800-\udfff]"
+_SURROGATE_ESCAPE: Final = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
 
 
 class _Object(list[tuple[str, Any]]):
@@ -54,7 +55,7 @@ def _decoder() -> Any:
 
 def _too_deep(text: str, start: int) -> OmegaError:
     depth = 0
-    for m in _TOKENS.finditer(text, start):
+    for m in re.compile(_TOKENS, re.DOTALL).finditer(text, start):
         c = m.group()
         if c in "[{":
             depth += 1
@@ -66,7 +67,7 @@ def _too_deep(text: str, start: int) -> OmegaError:
 
 
 def _lone_surrogate(text: str, start: int) -> OmegaError:
-    for m in _SURROGATE_ESCAPE.finditer(text, start):
+    for m in re.compile(_SURROGATE_ESCAPE).finditer(text, start):
         hi = int(m.group()[2:6], 16)
         if len(m.group()) == 6 or hi >= 0xDC00:
             return json_error(text, m.start(), "lone surrogate in a string")
@@ -106,7 +107,8 @@ def _decode(text: str, start: int) -> tuple[Value, int]:
         at = text.find(str(exc), start)
         raise json_error(text, max(at, start), f"{exc} is not JSON") from None
     # Only a \\uD8xx-\\uDFxx escape or a raw surrogate can make a lone surrogate: else skip the checks.
-    check = _SURROGATE_ESCAPE.search(text, start, end) is not None or _SURROGATE.search(text, start, end) is not None
+    check = (re.compile(_SURROGATE_ESCAPE).search(text, start, end) is not None
+             or re.compile(_SURROGATE).search(text, start, end) is not None)
     value = _convert(raw, text, start, check)
     return value, end
 

@@ -432,10 +432,10 @@ def number_to_string(z: Value, radix: Value = 10) -> Value:
     return int_to_string(int(n), r)
 
 
-_INT_RE = re.compile(r"[+-]?[0-9]+\Z")
-_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z|[+-]?[0-9]+[eE][+-]?[0-9]+\Z")
-_RADIX_RE = {2: re.compile(r"[+-]?[01]+\Z"), 8: re.compile(r"[+-]?[0-7]+\Z"),
-             16: re.compile(r"[+-]?[0-9a-fA-F]+\Z")}
+# Compiled (and cached by `re`) on first use, not at every start.
+_INT_RE = r"[+-]?[0-9]+\Z"
+_FLOAT_RE = r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z|[+-]?[0-9]+[eE][+-]?[0-9]+\Z"
+_RADIX_RE = {2: r"[+-]?[01]+\Z", 8: r"[+-]?[0-7]+\Z", 16: r"[+-]?[0-9a-fA-F]+\Z"}
 _SPECIAL = {"+inf.0": math.inf, "-inf.0": -math.inf, "+nan.0": math.nan}
 
 
@@ -444,10 +444,10 @@ def parse_number(text: str, radix: int = 10) -> int | float | None:
     if text.startswith("#"):
         return parse_prefixed(text)
     if radix != 10:
-        return int(text, radix) if _RADIX_RE[radix].match(text) else None
-    if _INT_RE.match(text):
+        return int(text, radix) if re.match(_RADIX_RE[radix], text) else None
+    if re.match(_INT_RE, text):
         return int(text)
-    if _FLOAT_RE.match(text):
+    if re.match(_FLOAT_RE, text):
         return float(text)
     return _SPECIAL.get(text)
 
