@@ -32,6 +32,7 @@ CASES: list[tuple[Any, Any, tuple[Any, ...]]] = [
     (I.new_if_frame, F.IfFrame, ("node", "env", "next")),
     (I.new_seq_frame, F.SeqFrame, ("node", "env", 3, "next")),
     (I.new_let_frame, F.LetFrame, ("node", "env", (4,), "next")),
+    (I.new_effect_frame, F.EffectFrame, ("node", "env", (7,), "next")),
     (I.new_activation, F.Activation, ("proc", "site", (5, 6), "next")),
     (I.new_closure, Closure, (Lam(), ("env",))),
 ]

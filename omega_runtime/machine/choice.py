@@ -11,6 +11,7 @@ from ..values import (
     make_list,
     sym,
 )
+from . import application
 from . import frames as F
 from .state import ChoicePoint, new_record
 
@@ -47,7 +48,7 @@ def choose(m: Machine, thunks: tuple[Any, ...], node: Any, marked: Any = NOT_SEA
         m.choices_made += 1
         if "amb-choice" in m.services.listeners:
             m.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": len(thunks)})
-    m.apply(thunks[0], (), node)
+    application.apply(m, thunks[0], (), node)
 
 
 def fail(m: Machine, reason: Any, node: Any, marked: Any = NOT_SEARCHED) -> None:
@@ -85,7 +86,7 @@ def resume_choice(m: Machine, cp: ChoicePoint, index: int | None) -> None:
     m.reset_check()
     for watcher in m.services.backtrack_watchers:
         watcher(m, cp, i)
-    m.apply(thunk, (), cp.node)
+    application.apply(m, thunk, (), cp.node)
 
 
 def finish_collect(m: Machine, frame: Any) -> None:

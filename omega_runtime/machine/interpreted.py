@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .frames import NO_PROCEDURE, UNKNOWN, Activation, AppFrame, IfFrame, LetFrame, SeqFrame
+from .frames import NO_PROCEDURE, UNKNOWN, Activation, AppFrame, EffectFrame, IfFrame, LetFrame, SeqFrame
 from .procedures import Closure
 
 _new = object.__new__
@@ -56,6 +56,15 @@ def new_let_frame(node: Any, env: Any, vals: tuple[Any, ...], next_frame: Any) -
     return f
 
 
+def new_effect_frame(node: Any, env: Any, vals: tuple[Any, ...], next_frame: Any) -> EffectFrame:
+    f = _new(EffectFrame)
+    f.node = node
+    f.env = env
+    f.vals = vals
+    f.next = next_frame
+    return f
+
+
 def new_activation(proc: Any, site: Any, args: tuple[Any, ...], next_frame: Any) -> Activation:
     f = _new(Activation)
     f.proc = proc
@@ -80,6 +89,7 @@ CONSTRUCTORS = {
     "new_if_frame": new_if_frame,
     "new_seq_frame": new_seq_frame,
     "new_let_frame": new_let_frame,
+    "new_effect_frame": new_effect_frame,
     "new_activation": new_activation,
     "new_closure": new_closure,
 }

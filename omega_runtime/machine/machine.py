@@ -33,6 +33,7 @@ from . import nodes as N
 from .effects import builtin_effect
 from .frames import Activation as new_activation
 from .frames import AppFrame as new_app_frame
+from .frames import EffectFrame as new_effect_frame
 from .frames import IfFrame as new_if_frame
 from .frames import LetFrame as new_let_frame
 from .frames import SeqFrame as new_seq_frame
@@ -189,6 +190,7 @@ class Machine:
         record: list[Any] | None = self.record
         kconst, klocal, klocal0, klocal1, kglobal = N.KConst, N.KLocal, N.KLocal0, N.KLocal1, N.KGlobal
         kapp, kif, kseq, klambda, klet = N.KApp, N.KIf, N.KSeq, N.KLambda, N.KLet
+        keffect, kthunks = N.KEffect, N.KThunks
         appframe, ifframe, seqframe, letframe, activation = F.AppFrame, F.IfFrame, F.SeqFrame, F.LetFrame, F.Activation
         closure, primitive = Closure, Primitive
         missing, no_procedure = MISSING, F.NO_PROCEDURE
@@ -312,6 +314,14 @@ class Machine:
                     elif cc is klambda:
                         v = new_closure(c, e)
                         c = None
+                    elif cc is keffect and c.args:
+                        node_effect: N.KEffect = c
+                        k = new_effect_frame(node_effect, e, (), k)
+                        c = node_effect.args[0]
+                    elif cc is kthunks:
+                        node_thunks: N.KThunks = c
+                        v = make_list([new_closure(lam, e) for lam in node_thunks.args])
+                        c = None
                     elif cc is klocal and not c.boxed:
                         node_local: N.KLocal = c
                         env = e
@@ -389,7 +399,7 @@ class Machine:
                             if not applied:
                                 self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                                 live = False
-                                narrow = self.apply(f, vals, app)
+                                narrow = application.apply(self, f, vals, app)
                                 c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                                 live = True
                     elif kc is activation:

@@ -440,12 +440,13 @@ class KEffect(Node):
         self.op = op
         self.args = args
 
-    def step(self, m: Machine) -> None:
+    def step(self, m: Machine) -> bool | None:
         if not self.args:
             m.perform(self.op, (), self)
-            return
+            return None
         m.k = F.EffectFrame(self, m.e, (), m.k)
         m.c = self.args[0]
+        return True
 
     def children(self) -> list[Node]:
         return list(self.args)
