@@ -174,10 +174,10 @@ class Machine:
     def run(self) -> Any:
         """Run the current top-level form to its value. Halting conditions raise MachineHalt.
 
-        The only stepping loop: one transition per iteration; when a debugger records, each new
-        state is appended to `record` (two references, debug/history.py); its hooks run on the
-        slow path and at trapped nodes (breakpoints, `set_traps`), where the debugger decides
-        whether to stop.
+        The only stepping loop: one transition per iteration (or several that nothing can tell
+        apart, below); when a debugger records, each new state is appended to `record` (two
+        references, debug/history.py); its hooks run on the slow path and at trapped nodes
+        (breakpoints, `set_traps`), where the debugger decides whether to stop.
 
         The registers c, v, e, k and the count t live in locals while the loop handles the
         commonest nodes and frames itself (an attribute write and a method call per step were
