@@ -13,7 +13,7 @@ from ..machine.machine import Machine
 from ..machine.state import State
 from ..values import Condition
 from .breakpoints import Breakpoint, LineTable
-from .history import History
+from .history import History, available_memory
 from .stops import BREAKPOINT_REASONS, Event, Exit, Mode, Source, Stop, is_node_control
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class ControllerState:
     def __init__(self, runtime: DebugTarget, history_limit: int = 1_000_000, no_debug: bool = False) -> None:
         self.rt = runtime
         self.m: Machine = runtime.machine
-        self.history = History(0 if no_debug else history_limit)
+        self.history = History(0 if no_debug else history_limit, available_memory())
         self.no_debug = no_debug
         self.file: str | None = None
         self.text = ""

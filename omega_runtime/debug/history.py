@@ -71,12 +71,10 @@ def full_entry(st: State) -> tuple[Any, ...]:
 
 
 class History:
-    def __init__(self, limit: int, memory: int | None = -1) -> None:
+    def __init__(self, limit: int, memory: int | None = None) -> None:
         self.limit = limit  # 0: time travel off (only the current state is kept)
-        # Fewer entries when their estimated size would pass half of the memory available at
-        # launch (DEBUGGER.md 3; `memory`: those bytes, -1 to ask the system, None: no bound).
-        if memory == -1:
-            memory = available_memory()
+        # Fewer entries when their estimated size would pass half of `memory`, the bytes
+        # available at launch (DEBUGGER.md 3; None: no such bound).
         self.memory_entries = None if memory is None else max(1, memory // 2 // ENTRY_BYTES)
         self.states: list[Any] = []  # two slots per entry, oldest first (see the module docstring)
         self.base = 0  # the step whose entry the first two slots held (dropped ones hold None)
@@ -93,7 +91,7 @@ class History:
     def capacity(self) -> int:
         """The entries kept at most: the limit, or fewer for the memory available."""
         memory = self.memory_entries
-        return self.limit if memory is None or memory >= self.limit else memory
+        return self.limit if memory is None else min(self.limit, memory)
 
     @property
     def newest(self) -> int:
