@@ -49,7 +49,8 @@ def shape(m: Machine) -> tuple[Any, ...]:
     frames = []
     k = m.k
     while k is not None:
-        frames.append((type(k).__name__, getattr(getattr(k, "node", None), "nid", None),
+        node = getattr(k, "node", None) or getattr(k, "site", None)  # an activation: its call site
+        frames.append((type(k).__name__, getattr(node, "nid", None),
                        len(getattr(k, "vals", ()) or ())))
         k = k.next
     env = m.e
@@ -71,7 +72,7 @@ def in_program(m: Machine) -> bool:
 def sampled(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     """Runtimes make `Sampled` machines: every `poll` steps (or every step, with `poll` 0) the
     slow path runs and, up to MAX_STEPS, notes the machine's shape by step count."""
-    ctx: dict[str, Any] = {"poll": 0, "shapes": {}}
+    ctx: dict[str, Any] = {"poll": 0, "shapes": {}, "watched": frozenset()}
 
     class Sampled(Machine):
         __slots__ = ()
@@ -81,6 +82,7 @@ def sampled(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
             self.every_step = poll == 0
             if poll:
                 self.poll_every = poll
+            self.watched_calls = ctx["watched"]
             Machine.reset_check(self)
 
         def slow_path(self) -> None:
@@ -92,8 +94,10 @@ def sampled(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     yield ctx
 
 
-def run(ctx: dict[str, Any], text: str, poll: int) -> tuple[dict[int, Any], tuple[Any, ...]]:
-    ctx.update(poll=poll)
+def run(ctx: dict[str, Any], text: str, poll: int, general: bool = False) -> tuple[dict[int, Any], tuple[Any, ...]]:
+    # `general`: a watched procedure that never runs keeps every application and effect off the
+    # loop's own paths (a watch must see each): they go through Machine.apply and Machine.perform.
+    ctx.update(poll=poll, watched=frozenset({"no-such-procedure"}) if general else frozenset())
     out: list[str] = []
     with OmegaRuntime.create(preset="testing", providers=RuntimeProviders(
             stdout=out.append, stderr=lambda s: None)) as rt:
@@ -103,8 +107,10 @@ def run(ctx: dict[str, Any], text: str, poll: int) -> tuple[dict[int, Any], tupl
         return ctx["shapes"], (result.printed, condition, "".join(out), result.steps)
 
 
-def compare(ctx: dict[str, Any], text: str, poll: int) -> int:
-    fused, fused_end = run(ctx, text, poll)
+def compare(ctx: dict[str, Any], text: str, poll: int, general: bool = False) -> int:
+    """Compare `text` run with its slow path every `poll` steps (or, with `general`, every step
+    but through the general paths) against every step."""
+    fused, fused_end = run(ctx, text, poll, general)
     stepwise, stepwise_end = run(ctx, text, 0)
     assert fused_end == stepwise_end
     compared = 0
@@ -130,3 +136,21 @@ def test_calls_are_the_same_taken_at_once(poll: int, sampled: dict[str, Any]) ->
 @given(body=st.lists(ops, min_size=1, max_size=6), poll=st.integers(3, 40))
 def test_generated_searches_are_the_same_taken_at_once(body: list[Op], poll: int, sampled: dict[str, Any]) -> None:
     compare(sampled, program(body), poll)
+
+
+AMB_PROGRAMS = [p for p in PROGRAMS if "amb" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("program", AMB_PROGRAMS, ids=[f"{p.parent.name}/{p.stem}" for p in AMB_PROGRAMS])
+def test_amb_performed_by_the_loop_is_what_its_frame_performs(program: Path, sampled: dict[str, Any]) -> None:
+    """The loop performs `amb.choose` and `amb.fail` itself (choice.perform_amb) and applies the
+    alternative taken; each state, every step, is the one the effect frame's own `resume` and
+    Machine.perform reach."""
+    assert compare(sampled, program.read_text(encoding="utf-8"), 0, general=True) > 10
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(body=st.lists(ops, min_size=1, max_size=6))
+def test_generated_searches_are_the_same_by_the_general_paths(body: list[Op], sampled: dict[str, Any]) -> None:
+    compare(sampled, program(body), 0, general=True)

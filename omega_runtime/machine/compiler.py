@@ -131,7 +131,7 @@ class Compiler:
             depth, index, boxed = self._resolve(n.binding, sc)
             cls = N.KLocal
             if not boxed:
-                cls = N.KLocal0 if depth == 0 else N.KLocal1 if depth == 1 else N.KLocal
+                cls = (N.KLocal0, N.KLocal1, N.KLocal2)[depth] if depth <= 2 else N.KLocal
             return leaf(cls(span, syn, depth, index, boxed, n.binding))
         if isinstance(n, C.GlobalRef):
             if builtin and n.name.name in self.builtins:

@@ -25,6 +25,8 @@ from ..values import (
     sym,
 )
 from . import choice
+from . import frames as F
+from .procedures import Resumption
 
 if TYPE_CHECKING:
     from .machine import Machine
@@ -32,6 +34,32 @@ if TYPE_CHECKING:
 CAPABILITY_OF = {"file.read.op": "file.read", "file.write.op": "file.write", "shell.op": "shell", "tool.op": "tool"}
 ARITY = {"infer.op": (1, 1), "search.op": (1, 2), "amb.choose": (1, 1), "amb.fail": (0, 1), "file.read.op": (1, 1),
          "file.write.op": (2, 2), "shell.op": (1, 1), "tool.op": (1, None), "commit.op": (0, 0)}
+
+
+def perform(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any) -> None:
+    """Dispatch an effect: the innermost `handle` with a clause for `op`, else a built-in
+    operation, else `unhandled-effect` (LANGUAGE.md 4.1)."""
+    if m.watched_calls and "effect:" + op.name in m.watched_calls:
+        for watcher in m.services.call_watchers:
+            watcher(m, "effect:" + op.name)
+    marked = F.innermost_marked(m.k)
+    k = marked
+    while k is not None:
+        if type(k) is F.HandleFrame:
+            clause = k.node.clauses.get(op)
+            if clause is not None:
+                if len(args) != clause.nparams:
+                    m.raise_error(arity_error(op.name, clause.nparams, clause.nparams, len(args), VOID), node)
+                    return
+                resumption = Resumption(m.k, k, True)
+                m.k = k.next
+                m.e = (k.env, clause.layout, *args, resumption)
+                if True in clause.layout.boxed:
+                    m.e = (k.env, clause.layout, *m.box_values(clause.layout, (*args, resumption)))
+                m.c = clause.body
+                return
+        k = F.innermost_marked(k.next)
+    builtin_effect(m, op, args, node, marked)
 
 
 def builtin_effect(m: Machine, op: Symbol, args: tuple[Any, ...], node: Any, marked: Any = choice.NOT_SEARCHED) -> None:

@@ -511,7 +511,6 @@ def innermost_marked(k: Any) -> Any:
     activation the search passes remembers the answer for the continuation below it, so the
     searches of a continuation that keeps deepening (amb, effects or signals inside a deep
     recursion) cost only the frames pushed since the last one, not the whole continuation."""
-    passed: list[Activation] = []
     f = k
     found: Any = None
     while f is not None:
@@ -524,8 +523,11 @@ def innermost_marked(k: Any) -> Any:
             if act.marked_below is not UNKNOWN:
                 found = act.marked_below
                 break
-            passed.append(act)
         f = f.next
-    for act in passed:
-        act.marked_below = found
+    passed = k  # a second walk to where the first stopped (no list: most searches pass none)
+    while passed is not f:
+        if type(passed) is Activation:
+            passed_act: Activation = passed
+            passed_act.marked_below = found
+        passed = passed.next
     return found

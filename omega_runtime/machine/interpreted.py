@@ -3,7 +3,7 @@
 Interpreted (CPython 3.11), calling a class runs its `__init__` through a C-level re-entry into
 the interpreter, a fifth of what making a frame costs; a plain function making the same object
 is called without one. `Machine.run` makes frames and closures through the names these replace
-in the pure build only (machine.py binds them at import): compiled (mypyc), a class call is
+in the pure build only (the modules using them bind them at import: `bind`): compiled (mypyc), a class call is
 already a direct native constructor, and this module is never loaded.
 
 Each function makes exactly what its class's `__init__` makes (tests/test_interpreted.py
@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..values import Pair
 from .frames import NO_PROCEDURE, UNKNOWN, Activation, AppFrame, EffectFrame, IfFrame, LetFrame, SeqFrame
 from .procedures import Closure
+from .state import ChoiceStack
 
 _new = object.__new__
 
@@ -76,6 +78,22 @@ def new_activation(proc: Any, site: Any, args: tuple[Any, ...], next_frame: Any)
     return f
 
 
+def new_choice_stack(top: Any, below: Any, size: int) -> ChoiceStack:
+    f = _new(ChoiceStack)
+    f.top = top
+    f.below = below
+    f.size = size
+    return f
+
+
+def new_pair(car: Any, cdr: Any) -> Pair:
+    f = _new(Pair)
+    f.car = car
+    f.cdr = cdr
+    f.provenance = None
+    return f
+
+
 def new_closure(lam: Any, env: tuple[Any, ...]) -> Closure:
     f = _new(Closure)
     f.name = lam.name
@@ -92,4 +110,14 @@ CONSTRUCTORS = {
     "new_effect_frame": new_effect_frame,
     "new_activation": new_activation,
     "new_closure": new_closure,
+    "new_choice_stack": new_choice_stack,
+    "new_pair": new_pair,
 }
+
+
+def bind(namespace: dict[str, Any]) -> None:
+    """Rebind each constructor name a module uses (its class, imported under that name) to the
+    function here: what the modules the step loop calls do at import in the interpreted build."""
+    for name, make in CONSTRUCTORS.items():
+        if name in namespace:
+            namespace[name] = make

@@ -14,7 +14,7 @@ from typing import Any
 import immutables
 from mypy_extensions import mypyc_attr
 
-from ..conditions import OmegaError, arity_error
+from ..conditions import OmegaError
 from ..span import Span
 from ..values import (
     MISSING,
@@ -27,10 +27,9 @@ from ..values import (
     make_list,
     sym,
 )
-from . import application, budgets, choice, extents, handlers, patterns, promises, transfers
+from . import application, budgets, choice, effects, extents, handlers, patterns, promises, stores, transfers
 from . import frames as F
 from . import nodes as N
-from .effects import builtin_effect
 from .frames import Activation as new_activation
 from .frames import AppFrame as new_app_frame
 from .frames import EffectFrame as new_effect_frame
@@ -42,11 +41,11 @@ from .halts import MachineHalt as MachineHalt
 from .halts import ProgramExit as ProgramExit
 from .halts import Uncaught as Uncaught
 from .layout import GLOBAL_ENV, Layout
-from .procedures import Closure, OracleProcedure, Resumption
+from .procedures import Closure, OracleProcedure
 from .procedures import Closure as new_closure
 from .registers import Registers
 from .signals import poll_signals
-from .state import NO_CHOICES, ChoicePoint, ProposalRecord, State, Transaction, new_record
+from .state import NO_CHOICES, ChoicePoint, State, Transaction, new_record
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # tests check every step through a subclass
@@ -108,14 +107,17 @@ class Machine:
     def reset_check(self) -> None:
         if self.every_step:
             self.check_at = self.t + 1
-        else:
-            at = min(self.r.step_deadline, self.t + self.poll_every)
-            fibers = self.r.fibers
-            if fibers is not None and fibers.ready and fibers.slice_end:
-                # Preempt exactly at the slice's end, whatever the polling phase: the schedule
-                # must not depend on where a run (or a debugger's resume) started.
-                at = min(at, fibers.slice_end)
-            self.check_at = NEVER if at >= NEVER else int(at)
+            return
+        r = self.r
+        at = self.t + self.poll_every
+        if r.step_deadline < at:
+            at = int(r.step_deadline)
+        fibers = r.fibers
+        if fibers is not None and fibers.ready and fibers.slice_end:
+            # Preempt exactly at the slice's end, whatever the polling phase: the schedule
+            # must not depend on where a run (or a debugger's resume) started.
+            at = min(at, fibers.slice_end)
+        self.check_at = NEVER if at >= NEVER else at
 
     def set_traps(self, nodes: Any) -> None:
         """Make `nodes` (a debugger's breakpoints) software traps, replacing the previous ones:
@@ -188,13 +190,16 @@ class Machine:
         state between could be seen, a call's operator and arguments that are variables or
         constants are taken at once (counting the steps they would be)."""
         record: list[Any] | None = self.record
-        kconst, klocal, klocal0, klocal1, kglobal = N.KConst, N.KLocal, N.KLocal0, N.KLocal1, N.KGlobal
+        kconst, klocal, klocal0, klocal1, klocal2, kglobal = N.KConst, N.KLocal, N.KLocal0, N.KLocal1, N.KLocal2, N.KGlobal
         kapp, kif, kseq, klambda, klet = N.KApp, N.KIf, N.KSeq, N.KLambda, N.KLet
         keffect, kthunks = N.KEffect, N.KThunks
         appframe, ifframe, seqframe, letframe, activation = F.AppFrame, F.IfFrame, F.SeqFrame, F.LetFrame, F.Activation
+        effectframe = F.EffectFrame
         closure, primitive = Closure, Primitive
-        missing, no_procedure = MISSING, F.NO_PROCEDURE
+        missing, no_procedure, not_performed = MISSING, F.NO_PROCEDURE, choice.NOT_PERFORMED
         vals: tuple[Any, ...]
+        app: Any  # the call site where `f` is applied (a call, or an amb applying a thunk)
+        f: Any
         c: Any = self.c
         v: Any = self.v
         e: Any = self.e
@@ -205,6 +210,10 @@ class Machine:
         # Whether the step was narrow (what `step` and `resume` return), read only when recording:
         # the steps handled inline that are narrow leave it True, the others set it.
         narrow: bool | None = True
+        applying = False  # whether the step ends applying `f` (below the dispatch, shared by two paths)
+        gathering = False  # whether it takes parts of the call `call` after those `taken` (below)
+        taken: tuple[Any, ...]
+        call: N.KApp
         # Classes are compared through locals but constructed through global names (`new_*`:
         # compiled, the classes' native constructors), and `type(x)` is preferred to
         # `x.__class__`: interpreted that costs a few nanoseconds, but compiled those are direct
@@ -214,58 +223,37 @@ class Machine:
             while True:
                 if c is not None:
                     cc = type(c)
-                    if cc is klocal0:
+                    if cc is kapp:
+                        node_app: N.KApp = c
+                        if record is None and t + 2 + 2 * node_app.nargs < check_at:
+                            call = node_app  # its parts taken below, from the first
+                            taken = ()
+                            gathering = True
+                        else:
+                            k = new_app_frame(node_app, e, (), k)
+                            c = node_app.fn
+                    elif cc is kif:
+                        node_if: N.KIf = c
+                        k = new_if_frame(node_if, e, k)
+                        c = node_if.test
+                    elif cc is kseq:
+                        node_seq: N.KSeq = c
+                        exprs = node_seq.exprs
+                        if not exprs:
+                            v = VOID
+                            c = None
+                        else:
+                            if len(exprs) > 1:
+                                k = new_seq_frame(node_seq, e, 1, k)
+                            c = exprs[0]
+                    elif cc is klocal0:
                         node_local0: N.KLocal0 = c
                         v = e[node_local0.slot]
                         c = None
-                    elif cc is kapp:
-                        node_app: N.KApp = c
-                        nargs = node_app.nargs
-                        vals = ()
-                        if record is None and nargs and t + 1 + 2 * nargs < check_at:
-                            # Nothing can see the states of a call before its last argument's
-                            # value meets its frame: none is recorded, no check is due, and a
-                            # trapped node has another class. So its operator and arguments, up
-                            # to the first that is neither a variable nor a constant, are taken
-                            # at once: the steps they would be are counted, the frames between
-                            # them never made.
-                            part: Any
-                            for part in node_app.parts:
-                                part_class = type(part)
-                                if part_class is klocal0:
-                                    part_local0: N.KLocal0 = part
-                                    pv = e[part_local0.slot]
-                                elif part_class is kglobal:
-                                    part_global: N.KGlobal = part
-                                    pv = self.s.get(part_global.name, missing)
-                                    if pv is missing:
-                                        pv = self.builtin_globals.get(part_global.name, missing)
-                                        if pv is missing:
-                                            break  # unbound: its own step signals it
-                                elif part_class is kconst:
-                                    part_const: N.KConst = part
-                                    pv = part_const.value
-                                elif part_class is klocal1:
-                                    part_local1: N.KLocal1 = part
-                                    pv = e[0][part_local1.slot]
-                                else:
-                                    break
-                                vals += (pv,)
-                        if not vals:
-                            k = new_app_frame(node_app, e, (), k)
-                            c = node_app.fn
-                        else:
-                            n = len(vals) - 1  # the arguments taken
-                            if n < nargs:  # at argument n, after the 3 + 2n steps before it
-                                k = new_app_frame(node_app, e, vals[1:], k, vals[0])
-                                c = node_app.args[n]
-                                v = vals[n]
-                                t += 2 + 2 * n
-                            else:  # the last argument's value about to meet the frame: 2 + 2n steps
-                                k = new_app_frame(node_app, e, vals[1:n], k, vals[0])
-                                c = None
-                                v = vals[n]
-                                t += 1 + 2 * n
+                    elif cc is klocal1:
+                        node_local1: N.KLocal1 = c
+                        v = e[0][node_local1.slot]
+                        c = None
                     elif cc is kconst:
                         node_const: N.KConst = c
                         v = node_const.value
@@ -284,24 +272,37 @@ class Machine:
                             narrow = node_global.step(self)
                             c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                             live = True
-                    elif cc is kif:
-                        node_if: N.KIf = c
-                        k = new_if_frame(node_if, e, k)
-                        c = node_if.test
-                    elif cc is klocal1:
-                        node_local1: N.KLocal1 = c
-                        v = e[0][node_local1.slot]
-                        c = None
-                    elif cc is kseq:
-                        node_seq: N.KSeq = c
-                        exprs = node_seq.exprs
-                        if not exprs:
-                            v = VOID
-                            c = None
-                        else:
-                            if len(exprs) > 1:
-                                k = new_seq_frame(node_seq, e, 1, k)
-                            c = exprs[0]
+                    elif cc is keffect and c.args:
+                        node_effect: N.KEffect = c
+                        k = new_effect_frame(node_effect, e, (), k)
+                        c = node_effect.args[0]
+                        if node_effect.amb and record is None and t + 3 < check_at:
+                            # As for a call below: an amb whose argument is its thunks or a
+                            # constant (a `require`) meets its frame and is performed at once
+                            # when nothing can see the two states between.
+                            arg_class = type(c)
+                            if arg_class is kthunks or arg_class is kconst:
+                                if arg_class is kthunks:
+                                    arg_thunks: N.KThunks = c
+                                    v = arg_thunks.thunks(e)
+                                else:
+                                    arg_const: N.KConst = c
+                                    v = arg_const.value
+                                c = None
+                                t += 2
+                                self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                                live = False
+                                alternative = choice.perform_amb(self, k, v)
+                                if alternative is not_performed:  # handled or watched: the frame's own resume, next
+                                    t -= 1
+                                else:
+                                    c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
+                                    if alternative is not None:  # the alternative taken, applied below
+                                        f, app = alternative
+                                        vals = ()
+                                        n = 0
+                                        applying = True
+                                live = True
                     elif cc is klet:
                         node_let: N.KLet = c
                         if node_let.inits:
@@ -311,16 +312,16 @@ class Machine:
                             e = (e, node_let.layout)
                             c = node_let.body
                             narrow = None
+                    elif cc is klocal2:
+                        node_local2: N.KLocal2 = c
+                        v = e[0][0][node_local2.slot]
+                        c = None
                     elif cc is klambda:
                         v = new_closure(c, e)
                         c = None
-                    elif cc is keffect and c.args:
-                        node_effect: N.KEffect = c
-                        k = new_effect_frame(node_effect, e, (), k)
-                        c = node_effect.args[0]
                     elif cc is kthunks:
                         node_thunks: N.KThunks = c
-                        v = make_list([new_closure(lam, e) for lam in node_thunks.args])
+                        v = node_thunks.thunks(e)
                         c = None
                     elif cc is klocal and not c.boxed:
                         node_local: N.KLocal = c
@@ -342,7 +343,7 @@ class Machine:
                     kc = type(k)
                     if kc is appframe:
                         frame_app: F.AppFrame = k
-                        app: N.KApp = frame_app.node
+                        call = frame_app.node
                         f = frame_app.fn
                         if f is no_procedure:
                             f = v
@@ -350,58 +351,22 @@ class Machine:
                         else:
                             vals = frame_app.vals + (v,)
                         n = len(vals)
-                        if n < app.nargs:
+                        if n < call.nargs:
                             env = frame_app.env
-                            k = new_app_frame(app, env, vals, frame_app.next, f)
-                            c = app.args[n]
-                            narrow = e is env
-                            e = env
+                            if call.taken_at_once[n + 1] and record is None and t + 2 * (call.nargs - n) < check_at:
+                                taken = (f, *vals)  # the next parts taken below
+                                k = frame_app.next
+                                e = env
+                                gathering = True
+                            else:
+                                k = new_app_frame(call, env, vals, frame_app.next, f)
+                                c = call.args[n]
+                                narrow = e is env
+                                e = env
                         else:
                             k = frame_app.next
-                            fc = type(f)
-                            applied = False
-                            if fc is closure:
-                                args = vals
-                                proc: Closure = f
-                                lam: N.KLambda = proc.lam
-                                if lam.plain_arity == n:
-                                    if type(k) is not activation:
-                                        k = new_activation(proc, app, args, k)
-                                        applied = True
-                                    elif not lam.body.builtin:
-                                        # A tail call replaces the caller's activation, keeping
-                                        # where that one was called (as Machine.apply does).
-                                        caller: F.Activation = k
-                                        k = new_activation(proc, caller.site, args, caller.next)
-                                        applied = True
-                                    if applied:
-                                        e = (proc.env, lam.layout, *args)
-                                        c = lam.body
-                                        narrow = None
-                            elif fc is primitive:
-                                prim: Primitive = f
-                                pair_op = prim.pair_op
-                                if (pair_op is not None and n == 2
-                                        and type(a := vals[0]) is (pt := prim.pair_type)
-                                        and type(b := vals[1]) is pt
-                                        and not self.watched_calls and not self.provenance_seen):
-                                    v = pair_op(a, b)  # a pure primitive's C-level operator, raising nothing
-                                    applied = True
-                                elif (prim.kind == "pure" and prim.min_args <= n
-                                        and (prim.max_args is None or n <= prim.max_args)
-                                        and not self.watched_calls
-                                        and not (prim.derives and self.provenance_seen)):
-                                    try:
-                                        v = prim.fn(*vals)
-                                        applied = True
-                                    except Exception:
-                                        pass  # Machine.apply makes the error a condition (raised again)
-                            if not applied:
-                                self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
-                                live = False
-                                narrow = application.apply(self, f, vals, app)
-                                c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
-                                live = True
+                            app = call
+                            applying = True
                     elif kc is activation:
                         frame_act: F.Activation = k
                         k = frame_act.next
@@ -452,7 +417,110 @@ class Machine:
                     else:
                         self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                         live = False
-                        narrow = k.resume(self, v)
+                        alternative = choice.perform_amb(self, k, v) if kc is effectframe else not_performed
+                        if alternative is not_performed:
+                            narrow = k.resume(self, v)
+                        else:
+                            narrow = None
+                            if alternative is not None:  # the alternative taken, applied below
+                                f, app = alternative
+                                vals = ()
+                                n = 0
+                                applying = True
+                        c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
+                        live = True
+                if gathering:
+                    # Nothing can see the states of a call before its last argument's value meets
+                    # its frame: none is recorded, no check is due, and a trapped node has another
+                    # class. So the parts of the call (operator, then arguments) from the first not
+                    # taken, up to the first that is neither a variable nor a constant, are taken at
+                    # once, for a call starting (`taken` empty) or a value meeting its frame: the
+                    # steps they would be are counted (two a part), the frames between never made.
+                    gathering = False
+                    first = len(taken)
+                    part: Any
+                    for part in call.parts[first:] if first else call.parts:
+                        part_class = type(part)
+                        if part_class is klocal0:
+                            part_local0: N.KLocal0 = part
+                            pv = e[part_local0.slot]
+                        elif part_class is kglobal:
+                            part_global: N.KGlobal = part
+                            pv = self.s.get(part_global.name, missing)
+                            if pv is missing:
+                                pv = self.builtin_globals.get(part_global.name, missing)
+                                if pv is missing:
+                                    break  # unbound: its own step signals it
+                        elif part_class is kconst:
+                            part_const: N.KConst = part
+                            pv = part_const.value
+                        elif part_class is klocal1:
+                            part_local1: N.KLocal1 = part
+                            pv = e[0][part_local1.slot]
+                        elif part_class is klocal2:
+                            part_local2: N.KLocal2 = part
+                            pv = e[0][0][part_local2.slot]
+                        else:
+                            break
+                        taken += (pv,)
+                    j = len(taken)
+                    t += 2 * (j - first)
+                    if j > first:
+                        v = taken[-1]
+                    if j <= call.nargs:  # at part j: in the frame made for it
+                        k = new_app_frame(call, e, taken[1:], k, taken[0]) if j else new_app_frame(call, e, (), k)
+                        c = call.parts[j]
+                    else:  # the last argument's value meets the frame, never made: applied below
+                        app = call
+                        f = taken[0]
+                        vals = taken[1:]
+                        n = j - 1
+                        c = None
+                        applying = True
+                if applying:  # a procedure applied to its arguments `vals` at the call `app`
+                    applying = False
+                    fc = type(f)
+                    applied = False
+                    if fc is closure:
+                        args = vals
+                        proc: Closure = f
+                        lam: N.KLambda = proc.lam
+                        if lam.plain_arity == n:
+                            if type(k) is not activation:
+                                k = new_activation(proc, app, args, k)
+                                applied = True
+                            elif not lam.body.builtin:
+                                # A tail call replaces the caller's activation, keeping
+                                # where that one was called (as Machine.apply does).
+                                caller: F.Activation = k
+                                k = new_activation(proc, caller.site, args, caller.next)
+                                applied = True
+                            if applied:
+                                e = (proc.env, lam.layout, *args)
+                                c = lam.body
+                                narrow = None
+                    elif fc is primitive:
+                        prim: Primitive = f
+                        pair_op = prim.pair_op
+                        if (pair_op is not None and n == 2
+                                and type(a := vals[0]) is (pt := prim.pair_type)
+                                and type(b := vals[1]) is pt
+                                and not self.watched_calls and not self.provenance_seen):
+                            v = pair_op(a, b)  # a pure primitive's C-level operator, raising nothing
+                            applied = True
+                        elif (prim.kind == "pure" and prim.min_args <= n
+                                and (prim.max_args is None or n <= prim.max_args)
+                                and not self.watched_calls
+                                and not (prim.derives and self.provenance_seen)):
+                            try:
+                                v = prim.fn(*vals)
+                                applied = True
+                            except Exception:
+                                pass  # Machine.apply makes the error a condition (raised again)
+                    if not applied:
+                        self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                        live = False
+                        narrow = application.apply(self, f, vals, app)
                         c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                         live = True
                 t += 1
@@ -519,27 +587,13 @@ class Machine:
         return tuple(out)
 
     def write_cell(self, key: Any, value: Any, proposal: tuple[Any, ...] | None = None, init: bool = False) -> None:
-        """Every program write to the store goes through here: in a transaction it is also a
-        proposal with its undo record (LANGUAGE.md 7)."""
-        if self.watch is not None and not init:
-            self.watch.check_write(self, key)
-        r = self.r
-        if r.txs and not init:
-            old = self.s.get(key, MISSING)
-            kind, target, pold, pnew = proposal if proposal is not None else ("set", key, old, value)
-            rec = ProposalRecord(kind, target, pold, pnew, self.current_span())
-            self._update_tx(lambda tx: tx._replace(undo=tx.undo + (("cell", key, old),),
-                                                   proposals=tx.proposals + (rec,)))
-        self.s = self.s.set(key, value)
-        for watcher in self.services.write_watchers:
-            watcher(self, key)
+        stores.write_cell(self, key, value, proposal, init)
 
     def delete_cell(self, key: Any) -> None:
-        self.write_cell(key, MISSING)
+        stores.write_cell(self, key, MISSING)
 
     def _update_tx(self, fn: Callable[[Transaction], Transaction]) -> None:
-        txs = self.r.txs
-        self.r = self.r._replace(txs=txs[:-1] + (fn(txs[-1]),))
+        stores.update_tx(self, fn)
 
     # PrimContext ------------------------------------------------------------------------------
 
@@ -599,23 +653,7 @@ class Machine:
         self.raise_error(OmegaError("unbound-variable", f"unbound variable: {name}", (sym(name),)), node)
 
     def assign(self, node: Any, env: Any, v: Any) -> None:
-        if node.kind == "setlocal":
-            e = env
-            for _ in range(node.depth):
-                e = e[0]
-            self.write_cell(e[node.slot], v, ("set", sym(node.binding.name), self.s.get(e[node.slot], VOID), v))
-        elif node.define:
-            old = self.s.get(node.name, MISSING)
-            self.write_cell(node.name, v, ("set", node.name, VOID if old is MISSING else old, v))
-            if isinstance(v, Closure) and v.name is None:
-                v.name = node.name.name
-        else:
-            old = self.global_in(self.s, node.name)
-            if old is MISSING:
-                self.unbound(node.name.name, node)
-                return
-            self.write_cell(node.name, v, ("set", node.name, old, v))
-        self.v = VOID
+        stores.assign(self, node, env, v)
 
     # ---- application ------------------------------------------------------------------------
 
@@ -672,27 +710,7 @@ class Machine:
     def perform(self, op: Symbol, args: tuple[Any, ...], node: Any) -> None:
         """Dispatch an effect: the innermost `handle` with a clause for `op`, else a built-in
         operation, else `unhandled-effect` (LANGUAGE.md 4.1)."""
-        if self.watched_calls and "effect:" + op.name in self.watched_calls:
-            for watcher in self.services.call_watchers:
-                watcher(self, "effect:" + op.name)
-        marked = F.innermost_marked(self.k)
-        k = marked
-        while k is not None:
-            if type(k) is F.HandleFrame:
-                clause = k.node.clauses.get(op)
-                if clause is not None:
-                    if len(args) != clause.nparams:
-                        self.raise_error(arity_error(op.name, clause.nparams, clause.nparams, len(args), VOID), node)
-                        return
-                    resumption = Resumption(self.k, k, True)
-                    self.k = k.next
-                    self.e = (k.env, clause.layout, *args, resumption)
-                    if True in clause.layout.boxed:
-                        self.e = (k.env, clause.layout, *self.box_values(clause.layout, (*args, resumption)))
-                    self.c = clause.body
-                    return
-            k = F.innermost_marked(k.next)
-        builtin_effect(self, op, args, node, marked)
+        effects.perform(self, op, args, node)
 
     # ---- what other modules ask of a machine, done in the modules of each concern ------------
 
@@ -778,8 +796,8 @@ class Machine:
 # The loop makes its commonest frames and closures through the `new_*` names: the classes
 # themselves, and interpreted the functions of interpreted.py, which are cheaper to call.
 if __file__.endswith(".py"):
-    from .interpreted import CONSTRUCTORS
+    from .interpreted import bind
 
-    globals().update(CONSTRUCTORS)
+    bind(globals())
 
 __all__ = ["Machine", "MachineHalt", "ProgramExit", "Uncaught", "PromptTag", "OracleProcedure"]

@@ -21,10 +21,12 @@ from mypy_extensions import mypyc_attr
 
 from ..core import Binding
 from ..span import Span
-from ..values import MISSING, VOID, Promise, Symbol, Vector, make_list
+from ..values import MISSING, NIL, VOID, Promise, Symbol, Vector
+from ..values import Pair as new_pair
 from . import frames as F
 from .layout import SLOT0, Layout
 from .procedures import Closure
+from .procedures import Closure as new_closure
 
 if TYPE_CHECKING:
     from .machine import Machine
@@ -145,6 +147,16 @@ class KLocal1(KLocal):
 
     def step(self, m: Machine) -> bool | None:
         m.v = m.e[0][self.slot]
+        m.c = None
+        return True
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class KLocal2(KLocal):
+    __slots__ = ()
+
+    def step(self, m: Machine) -> bool | None:
+        m.v = m.e[0][0][self.slot]
         m.c = None
         return True
 
@@ -352,9 +364,12 @@ class KLetrec(Node):
         return self.inits + [self.body]
 
 
+AT_ONCE = (KLocal0, KLocal1, KLocal2, KGlobal, KConst)
+
+
 @mypyc_attr(allow_interpreted_subclasses=True)
 class KApp(Node):
-    __slots__ = ("fn", "args", "nargs", "parts")
+    __slots__ = ("fn", "args", "nargs", "parts", "taken_at_once")
 
     def __init__(self, span: Span | None, synthetic: bool, fn: Node, args: list[Node]) -> None:
         super().__init__(span, synthetic)
@@ -362,6 +377,9 @@ class KApp(Node):
         self.args = args
         self.nargs = len(args)
         self.parts: tuple[Node, ...] = (fn, *args)  # in evaluation order
+        # Whether each part is a variable or a constant, which the step loop may take at once
+        # (Machine.run; a hint only: it checks each part's class as it takes it).
+        self.taken_at_once: tuple[bool, ...] = tuple(type(p) in AT_ONCE for p in self.parts)
 
     def step(self, m: Machine) -> bool | None:
         m.k = F.AppFrame(self, m.e, (), m.k)
@@ -385,10 +403,16 @@ class KThunks(Node):
         self.args = args  # the alternatives' KLambda nodes, in amb order
 
     def step(self, m: Machine) -> bool | None:
-        env = m.e
-        m.v = make_list([Closure(lam, env) for lam in self.args])
+        m.v = self.thunks(m.e)
         m.c = None
         return True
+
+    def thunks(self, env: Any) -> Any:
+        """The list of the alternatives' thunks over `env`."""
+        lst: Any = NIL
+        for lam in reversed(self.args):
+            lst = new_pair(new_closure(lam, env), lst)
+        return lst
 
     def children(self) -> list[Node]:
         return list(self.args)
@@ -433,12 +457,15 @@ class KOr(KAnd):
 
 @mypyc_attr(allow_interpreted_subclasses=True)
 class KEffect(Node):
-    __slots__ = ("op", "args")
+    __slots__ = ("op", "args", "amb")
 
     def __init__(self, span: Span | None, synthetic: bool, op: Symbol, args: list[Node]) -> None:
         super().__init__(span, synthetic)
         self.op = op
         self.args = args
+        # amb's two operations with their one argument (thunks or a reason): the step loop may
+        # take them at once (Machine.run)
+        self.amb = op.name in ("amb.choose", "amb.fail") and len(args) == 1
 
     def step(self, m: Machine) -> bool | None:
         if not self.args:
@@ -567,3 +594,11 @@ class KExtent(Node):
     def children(self) -> list[Node]:
         extra = self.info.children() if hasattr(self.info, "children") else []
         return self.pre + [self.body] + extra
+
+
+# KThunks makes its closures and pairs through the `new_*` names: interpreted, the cheaper
+# functions of interpreted.py.
+if __file__.endswith(".py"):
+    from .interpreted import bind
+
+    bind(globals())

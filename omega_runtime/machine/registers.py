@@ -22,12 +22,16 @@ class Monotone(NamedTuple):
     ids: immutables.Map[str, int] = EMPTY_MAP  # cp, tx, fp counters: never reused in a run
     collected: immutables.Map[int, Any] = EMPTY_MAP  # amb-collect id -> its values, (newest, (older, ... None))
 
+    # The records below are made from their fields unpacked at once: interpreted, reading each
+    # field by name costs twice as much.
     def with_ids(self, ids: immutables.Map[str, int]) -> Monotone:
-        mono: Monotone = new_record(Monotone, (self.llm_calls, self.tokens, ids, self.collected))
+        llm_calls, tokens, _, collected = self
+        mono: Monotone = new_record(Monotone, (llm_calls, tokens, ids, collected))
         return mono
 
     def with_collected(self, collected: immutables.Map[int, Any]) -> Monotone:
-        mono: Monotone = new_record(Monotone, (self.llm_calls, self.tokens, self.ids, collected))
+        llm_calls, tokens, ids, _ = self
+        mono: Monotone = new_record(Monotone, (llm_calls, tokens, ids, collected))
         return mono
 
 
@@ -46,12 +50,13 @@ class Registers(NamedTuple):
     def with_choices(self, choices: ChoiceStack, mono: Monotone) -> Registers:
         """These registers with other choice points and monotone part: what every choice and
         backtrack makes (a direct construction, cheaper than `_replace`)."""
-        regs: Registers = new_record(Registers, (choices, self.facts, self.fact_seq, self.txs, self.step_deadline,
-                                                 self.random_state, self.counters, mono, self.fibers, self.form))
+        _, facts, fact_seq, txs, step_deadline, random_state, counters, _, fibers, form = self
+        regs: Registers = new_record(Registers, (choices, facts, fact_seq, txs, step_deadline, random_state, counters,
+                                                 mono, fibers, form))
         return regs
 
     def with_mono(self, mono: Monotone) -> Registers:
-        regs: Registers = new_record(Registers, (self.choices, self.facts, self.fact_seq, self.txs,
-                                                 self.step_deadline, self.random_state, self.counters, mono,
-                                                 self.fibers, self.form))
+        choices, facts, fact_seq, txs, step_deadline, random_state, counters, _, fibers, form = self
+        regs: Registers = new_record(Registers, (choices, facts, fact_seq, txs, step_deadline, random_state, counters,
+                                                 mono, fibers, form))
         return regs

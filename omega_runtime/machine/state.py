@@ -50,9 +50,9 @@ class ChoicePoint(NamedTuple):
     def advanced(self, remaining: tuple[Any, ...]) -> ChoicePoint:
         """This choice point with one more alternative tried and `remaining` left (as evolve
         would make it, at a fraction of its cost: a choice point changes at every backtrack)."""
-        cp: ChoicePoint = new_record(ChoicePoint, (self.cid, self.span, self.alternatives, self.state, remaining,
-                                                   self.total, self.tried + 1, self.created, self.boundary,
-                                                   self.node))
+        cid, span, alternatives, state, _, total, tried, created, boundary, node = self  # (see Registers.with_mono)
+        cp: ChoicePoint = new_record(ChoicePoint, (cid, span, alternatives, state, remaining, total, tried + 1,
+                                                   created, boundary, node))
         return cp
 
 
