@@ -58,11 +58,13 @@ class Frame:
         return f
 
 
+# The constructors take the continuation below (`next_frame`) as Any: compiled, a parameter
+# typed as a frame costs a subclass check at every frame made (none is exactly a `Frame`).
 @mypyc_attr(allow_interpreted_subclasses=True)
 class NodeFrame(Frame):
     __slots__ = ("node", "env")
 
-    def __init__(self, node: Any, env: Any, next_frame: Frame | None) -> None:
+    def __init__(self, node: Any, env: Any, next_frame: Any) -> None:
         self.node = node
         self.env = env
         self.next = next_frame
@@ -74,7 +76,7 @@ class PositionFrame(NodeFrame):
 
     __slots__ = ("i",)
 
-    def __init__(self, node: Any, env: Any, i: int, next_frame: Frame | None) -> None:
+    def __init__(self, node: Any, env: Any, i: int, next_frame: Any) -> None:
         self.node = node
         self.env = env
         self.i = i
@@ -87,7 +89,7 @@ class ValuesFrame(NodeFrame):
 
     __slots__ = ("vals",)
 
-    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None) -> None:
+    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Any) -> None:
         self.node = node
         self.env = env
         self.vals = vals
@@ -203,7 +205,7 @@ class AppFrame(ValuesFrame):
     __slots__ = ("fn",)
     kind = "app"
 
-    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Frame | None,
+    def __init__(self, node: Any, env: Any, vals: tuple[Any, ...], next_frame: Any,
                  fn: Any = NO_PROCEDURE) -> None:
         self.node = node
         self.env = env
@@ -350,7 +352,7 @@ class Activation(Frame):
     kind = "activation"
     is_activation = True
 
-    def __init__(self, proc: Any, site: Any, args: tuple[Any, ...], next_frame: Frame | None) -> None:
+    def __init__(self, proc: Any, site: Any, args: tuple[Any, ...], next_frame: Any) -> None:
         self.proc = proc
         self.site = site  # the application node (its span is the call site)
         self.args = args
@@ -381,7 +383,7 @@ class ReturnValueFrame(Frame):
     __slots__ = ("value",)
     kind = "return-value"
 
-    def __init__(self, value: Any, next_frame: Frame | None) -> None:
+    def __init__(self, value: Any, next_frame: Any) -> None:
         self.value = value
         self.next = next_frame
 
@@ -399,7 +401,7 @@ class ActionsFrame(Frame):
     __slots__ = ("plan", "i")
     kind = "unwind"
 
-    def __init__(self, plan: Any, i: int, next_frame: Frame | None) -> None:
+    def __init__(self, plan: Any, i: int, next_frame: Any) -> None:
         self.plan = plan
         self.i = i
         self.next = next_frame
@@ -417,7 +419,7 @@ class CallbackFrame(Frame):
     __slots__ = ("method", "args", "tag")
     kind = "primitive"
 
-    def __init__(self, method: str, args: tuple[Any, ...], next_frame: Frame | None, tag: str = "") -> None:
+    def __init__(self, method: str, args: tuple[Any, ...], next_frame: Any, tag: str = "") -> None:
         self.method = method
         self.args = args
         self.next = next_frame
@@ -441,7 +443,7 @@ class ExtentFrame(Frame):
     __slots__ = ("ekind", "node", "env", "data")
     kind = "extent"
 
-    def __init__(self, ekind: str, node: Any, env: Any, data: Any, next_frame: Frame | None) -> None:
+    def __init__(self, ekind: str, node: Any, env: Any, data: Any, next_frame: Any) -> None:
         self.ekind = ekind
         self.node = node
         self.env = env

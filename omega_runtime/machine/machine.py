@@ -341,6 +341,16 @@ class Machine:
                         self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
                         return v
                     kc = type(k)
+                    if kc is activation and record is None and t + 1 < check_at:
+                        # The value leaves a procedure: its activation popped at once, a step
+                        # nothing sees (none recorded, no check due), and the frame below met now.
+                        leaving: F.Activation = k
+                        k = leaving.next
+                        t += 1
+                        if k is None:
+                            self.c, self.v, self.e, self.k, self.t = c, v, e, k, t
+                            return v
+                        kc = type(k)
                     if kc is appframe:
                         frame_app: F.AppFrame = k
                         call = frame_app.node
@@ -360,7 +370,7 @@ class Machine:
                                 gathering = True
                             else:
                                 k = new_app_frame(call, env, vals, frame_app.next, f)
-                                c = call.args[n]
+                                c = call.parts[n + 1]
                                 narrow = e is env
                                 e = env
                         else:

@@ -294,7 +294,7 @@ class KSeq(Node):
 
     def __init__(self, span: Span | None, synthetic: bool, exprs: list[Node]) -> None:
         super().__init__(span, synthetic)
-        self.exprs = exprs
+        self.exprs: list[Any] = exprs  # (Any: see KApp.parts)
 
     def step(self, m: Machine) -> bool | None:
         exprs = self.exprs
@@ -317,7 +317,7 @@ class KLet(Node):
 
     def __init__(self, span: Span | None, synthetic: bool, inits: list[Node], layout: Layout, body: Node) -> None:
         super().__init__(span, synthetic)
-        self.inits = inits
+        self.inits: list[Any] = inits  # (Any: see KApp.parts)
         self.layout = layout
         self.body = body
 
@@ -376,7 +376,9 @@ class KApp(Node):
         self.fn = fn
         self.args = args
         self.nargs = len(args)
-        self.parts: tuple[Node, ...] = (fn, *args)  # in evaluation order
+        # In evaluation order; typed Any: compiled, a node read from a tuple of `Node` costs a
+        # subclass check, and the step loop reads these at every call.
+        self.parts: tuple[Any, ...] = (fn, *args)
         # Whether each part is a variable or a constant, which the step loop may take at once
         # (Machine.run; a hint only: it checks each part's class as it takes it).
         self.taken_at_once: tuple[bool, ...] = tuple(type(p) in AT_ONCE for p in self.parts)
@@ -462,7 +464,7 @@ class KEffect(Node):
     def __init__(self, span: Span | None, synthetic: bool, op: Symbol, args: list[Node]) -> None:
         super().__init__(span, synthetic)
         self.op = op
-        self.args = args
+        self.args: list[Any] = args  # (Any: see KApp.parts)
         # amb's two operations with their one argument (thunks or a reason): the step loop may
         # take them at once (Machine.run)
         self.amb = op.name in ("amb.choose", "amb.fail") and len(args) == 1
