@@ -301,3 +301,24 @@ def undo_writes_since(m: Machine, mark: tuple[immutables.Map[Any, Any], int]) ->
             continue  # existed at the restart point: back to its (initial) content
         new = new.set(key, value)
     m.s = new
+
+
+def span_of(m: Machine, node: Any) -> Span | None:
+    """The span of `node`, or of the innermost enclosing user expression that has one: a
+    condition's location, a choice point's, a proposal's."""
+    if node is not None and node.span is not None and not node.builtin:
+        return node.span  # type: ignore[no-any-return]
+    k = m.k
+    while k is not None:
+        if k.__class__ is F.Activation:
+            call = getattr(k, "call", None)
+            if call is not None and call.span is not None:
+                return call.span  # type: ignore[no-any-return]
+            if not k.site.builtin and k.site.span is not None:
+                return k.site.span  # type: ignore[no-any-return]
+        n = getattr(k, "node", None)
+        if n is not None and getattr(n, "span", None) is not None and not n.builtin:
+            return n.span  # type: ignore[no-any-return]
+        k = k.next
+    form = m.current_form()
+    return form.span if form is not None else None

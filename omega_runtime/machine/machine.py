@@ -186,9 +186,12 @@ class Machine:
         the loop's largest costs); they are written back to the machine before any other node's
         `step` or frame's `resume` runs, before the slow path, on return and on an exception,
         and read again after. Each inline transition does exactly what the node's or frame's
-        own method does, so step counts and recorded states are the same either way; where no
-        state between could be seen, a call's operator and arguments that are variables or
-        constants are taken at once (counting the steps they would be)."""
+        own method does, so step counts and recorded states are the same either way; `amb`'s
+        two effects are performed here too (choice.perform_amb). Where no state between could be
+        seen (none recorded, no check due), several steps are taken in one iteration, counted as
+        the steps they would be: a call's variable and constant parts (operator, arguments) and
+        its application, an `amb` of thunks or a `require`'s failure and its performing, the pop
+        of an activation a value leaves."""
         record: list[Any] | None = self.record
         kconst, klocal, klocal0, klocal1, klocal2, kglobal = N.KConst, N.KLocal, N.KLocal0, N.KLocal1, N.KLocal2, N.KGlobal
         kapp, kif, kseq, klambda, klet = N.KApp, N.KIf, N.KSeq, N.KLambda, N.KLet
@@ -691,29 +694,10 @@ class Machine:
 
     def span_of(self, node: Any) -> Span | None:
         """The span of `node`, or of the innermost enclosing user expression that has one."""
-        if node is not None and node.span is not None and not node.builtin:
-            return node.span  # type: ignore[no-any-return]
-        k = self.k
-        while k is not None:
-            if k.__class__ is F.Activation:
-                call = getattr(k, "call", None)
-                if call is not None and call.span is not None:
-                    return call.span  # type: ignore[no-any-return]
-                if not k.site.builtin and k.site.span is not None:
-                    return k.site.span  # type: ignore[no-any-return]
-            n = getattr(k, "node", None)
-            if n is not None and getattr(n, "span", None) is not None and not n.builtin:
-                return n.span  # type: ignore[no-any-return]
-            k = k.next
-        form = self.current_form()
-        return form.span if form is not None else None
+        return handlers.span_of(self, node)
 
     def current_span(self) -> Span | None:
-        return self.span_of(self.c if self.c is not None else None)
-
-    # ---- restarts ---------------------------------------------------------------------------
-
-    # ---- non-local transfers --------------------------------------------------------------
+        return handlers.span_of(self, self.c)
 
     # ---- effects --------------------------------------------------------------------------
 
