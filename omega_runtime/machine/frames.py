@@ -32,6 +32,12 @@ def call_back(m: Machine, method: str, value: Any, args: tuple[Any, ...]) -> Non
 
 UNKNOWN: Any = object()  # Activation.marked_below before any search reached it
 
+# Whether a marked frame (handle, extent, callback: see innermost_marked) was ever made in this
+# process. Until one is, no continuation holds one, and a search for the innermost (each effect,
+# choice, failure, signal) is over at once: a search over amb answers with no handler and no
+# collect, the commonest, never walks its continuation. (A list: a flag the constructors set.)
+MARKED_MADE: list[bool] = [False]
+
 
 @mypyc_attr(allow_interpreted_subclasses=True)
 class Frame:
@@ -285,6 +291,12 @@ class HandleFrame(NodeFrame):
     __slots__ = ()
     kind = "handle"
 
+    def __init__(self, node: Any, env: Any, next_frame: Any) -> None:
+        self.node = node
+        self.env = env
+        self.next = next_frame
+        MARKED_MADE[0] = True
+
     @property
     def label(self) -> str:
         return "handle (" + " ".join(op.name for op in self.node.clauses) + ")"
@@ -424,6 +436,7 @@ class CallbackFrame(Frame):
         self.args = args
         self.next = next_frame
         self.tag = tag
+        MARKED_MADE[0] = True
 
     @property
     def label(self) -> str:
@@ -449,6 +462,7 @@ class ExtentFrame(Frame):
         self.env = env
         self.data = data
         self.next = next_frame
+        MARKED_MADE[0] = True
 
     @property
     def label(self) -> str:
@@ -513,6 +527,8 @@ def innermost_marked(k: Any) -> Any:
     activation the search passes remembers the answer for the continuation below it, so the
     searches of a continuation that keeps deepening (amb, effects or signals inside a deep
     recursion) cost only the frames pushed since the last one, not the whole continuation."""
+    if not MARKED_MADE[0]:
+        return None
     f = k
     found: Any = None
     while f is not None:
