@@ -47,6 +47,9 @@ def _extensions_stale(package: str = _HERE) -> bool:
     return False
 
 
+_MACHINE, _VALUES = __name__ + ".machine.", __name__ + ".values"
+
+
 class _SourcesFirst:
     """Load this package's modules from their `.py` files even where an extension module exists.
     (A meta path finder by protocol: subclassing `importlib.abc.MetaPathFinder` would import
@@ -54,7 +57,9 @@ class _SourcesFirst:
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
-        if not fullname.startswith(__name__ + ".") or not path:
+        # Only the step machine and its values have extension modules: any other module is left
+        # to the usual finder, which lists each directory once instead of a check per module.
+        if not (fullname.startswith(_MACHINE) or fullname == _VALUES) or not path:
             return None
         leaf = fullname.rpartition(".")[2]
         for directory in path:

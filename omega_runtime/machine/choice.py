@@ -15,6 +15,7 @@ from ..values import (
 )
 from . import application
 from . import frames as F
+from . import nodes as N
 from .state import ChoicePoint, State, new_record
 from .state import ChoiceStack as new_choice_stack
 
@@ -53,14 +54,14 @@ def perform_amb(m: Machine, frame: F.EffectFrame, v: Any) -> Any:
     apply: a collect ended, or a condition was signalled). NOT_PERFORMED, having changed
     nothing, for any other effect, a handled one, a watched one or a malformed one: the frame's
     `resume` then does it."""
-    node: Any = frame.node
-    op = node.op
-    if (op is not CHOOSE and op is not FAIL) or len(frame.vals) + 1 != len(node.args) or m.watched_calls:
+    node: N.KEffect = frame.node
+    if not node.amb or frame.vals or m.watched_calls:  # (amb: the frame completes with its one value)
         return NOT_PERFORMED
+    op = node.op
     k = frame.next
     boundary = 0
     bframe: Any = None
-    f = F.innermost_marked(k)
+    f = F.innermost_marked(k) if F.MARKED_MADE[0] else None
     while f is not None:  # a handler takes the effect wherever it is; the boundary is the innermost
         cls = type(f)
         if cls is F.HandleFrame:
