@@ -154,3 +154,24 @@ def test_amb_performed_by_the_loop_is_what_its_frame_performs(program: Path, sam
 @given(body=st.lists(ops, min_size=1, max_size=6))
 def test_generated_searches_are_the_same_by_the_general_paths(body: list[Op], sampled: dict[str, Any]) -> None:
     compare(sampled, program(body), 0, general=True)
+
+
+def test_a_global_taken_at_once_is_the_one_its_store_holds() -> None:
+    """A call's global operator or argument taken at once is remembered with the store it was
+    read in (KGlobal.known); any write makes another store, so a redefinition, an assignment or
+    a store restored by backtracking or by the end of a collect is seen at the next call."""
+    code = """(define (f) 1)
+(define (call-f) (f))
+(define n 0)
+(define (bump) (set! n (+ n 1)) n)
+(define out (list (call-f) (bump) (bump)))
+(define (f) 2)
+(set! out (cons (call-f) out))
+(set! f (lambda () 3))
+(set! out (cons (call-f) out))
+(define picked (amb-collect (let ((x (amb 1 2 3))) (set! n (* 10 x)) (require (> x 1)) (bump))))
+(list out picked n)"""
+    with OmegaRuntime.create(preset="testing") as rt:
+        result = rt.eval(code)
+        assert result.condition is None, result.report
+        assert result.printed == "((3 2 1 1 2) (21 31) 2)"  # the collect ends in the store it began in

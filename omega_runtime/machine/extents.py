@@ -12,7 +12,7 @@ from ..values import (
     next_serial,
     sym,
 )
-from . import budgets, choice
+from . import budgets, choice, stores
 from . import frames as F
 from .state import ProposalRecord, Transaction
 
@@ -179,11 +179,11 @@ def _undo(m: Machine, undo: tuple[tuple[Any, ...], ...]) -> None:
 def record_fact_change(m: Machine, key: Any, old_entry: Any, kind: str, old: Any, new: Any) -> None:
     if m.r.txs:
         rec = ProposalRecord(kind, key, old, new, m.current_span())
-        m._update_tx(lambda tx: tx._replace(undo=tx.undo + (("fact", key, old_entry),),
+        stores.update_tx(m, lambda tx: tx._replace(undo=tx.undo + (("fact", key, old_entry),),
                                             proposals=tx.proposals + (rec,)))
 
 
 def propose_external(m: Machine, proposal: Any, target: Any) -> None:
     rec = ProposalRecord(proposal.kind, target, VOID, proposal, m.current_span())
-    m._update_tx(lambda tx: tx._replace(proposals=tx.proposals + (rec,),
+    stores.update_tx(m, lambda tx: tx._replace(proposals=tx.proposals + (rec,),
                                         external=tx.external + (proposal,)))

@@ -45,7 +45,7 @@ from .procedures import Closure, OracleProcedure
 from .procedures import Closure as new_closure
 from .registers import Registers
 from .signals import poll_signals
-from .state import NO_CHOICES, ChoicePoint, State, Transaction, new_record
+from .state import NO_CHOICES, ChoicePoint, State, new_record
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # tests check every step through a subclass
@@ -443,14 +443,13 @@ class Machine:
                         c, v, e, k, check_at = self.c, self.v, self.e, self.k, self.check_at
                         live = True
                 if gathering:
-                    # Nothing can see the states of a call before its last argument's value meets
-                    # its frame: none is recorded, no check is due, and a trapped node has another
-                    # class. So the parts of the call (operator, then arguments) from the first not
-                    # taken, up to the first that is neither a variable nor a constant, are taken at
-                    # once, for a call starting (`taken` empty) or a value meeting its frame: the
-                    # steps they would be are counted (two a part), the frames between never made.
+                    # Nothing sees a call's states before its last value meets its frame (none is
+                    # recorded, no check is due, a trapped node has another class): its parts from
+                    # the first not `taken`, up to one neither a variable nor a constant, are taken
+                    # at once, counted as the steps they would be (two a part), no frame between.
                     gathering = False
                     first = len(taken)
+                    store = self.s
                     part: Any
                     for part in call.parts[first:] if first else call.parts:
                         part_class = type(part)
@@ -459,11 +458,17 @@ class Machine:
                             pv = e[part_local0.slot]
                         elif part_class is kglobal:
                             part_global: N.KGlobal = part
-                            pv = self.s.get(part_global.name, missing)
-                            if pv is missing:
-                                pv = self.builtin_globals.get(part_global.name, missing)
-                                if pv is missing:
-                                    break  # unbound: its own step signals it
+                            known = part_global.known
+                            if known[0] is store:
+                                pv = known[1]
+                            else:
+                                pv = store.get(part_global.name, missing)
+                                if pv is not missing:
+                                    part_global.known = (store, pv)
+                                else:
+                                    pv = self.builtin_globals.get(part_global.name, missing)
+                                    if pv is missing:
+                                        break  # unbound: its own step signals it
                         elif part_class is kconst:
                             part_const: N.KConst = part
                             pv = part_const.value
@@ -604,9 +609,6 @@ class Machine:
 
     def delete_cell(self, key: Any) -> None:
         stores.write_cell(self, key, MISSING)
-
-    def _update_tx(self, fn: Callable[[Transaction], Transaction]) -> None:
-        stores.update_tx(self, fn)
 
     # PrimContext ------------------------------------------------------------------------------
 

@@ -163,11 +163,16 @@ class KLocal2(KLocal):
 
 @mypyc_attr(allow_interpreted_subclasses=True)
 class KGlobal(Node):
-    __slots__ = ("name",)
+    __slots__ = ("name", "known")
 
     def __init__(self, span: Span | None, synthetic: bool, name: Symbol) -> None:
         super().__init__(span, synthetic)
         self.name = name
+        # (a store, the value it holds for `name`), as the step loop last found it: a store is
+        # immutable, so while the machine's is the same object the value is, without a lookup.
+        # One pair, replaced whole: a reader on another thread never sees a store with another's
+        # value.
+        self.known: tuple[Any, Any] = (None, None)
 
     def step(self, m: Machine) -> bool | None:
         v = m.global_in(m.s, self.name)
