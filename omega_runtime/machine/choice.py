@@ -170,9 +170,12 @@ def backtrack(m: Machine, cp: ChoicePoint, index: int | None) -> tuple[Any, Any]
     services = m.services
     if "amb-backtrack" in services.listeners:
         services.emit("amb-backtrack", {"id": f"cp-{cid}", "alternative": total - len(remaining) + i + 1})
-    # The polling schedule restarts before the watchers run: a watcher (the debugger) may ask
-    # for the slow path right after this step, and that request must not be reset away.
-    m.reset_check()
+    # The next check moves only if the restored registers may want it sooner (a steps budget
+    # that ended since the choice, other fibers); kept, it is at most as late as a new schedule
+    # would set it, which only brings the slow path forward. Before the watchers run: one (the
+    # debugger) may ask for the slow path right after this step, and must not be reset away.
+    if regs.step_deadline < r.step_deadline or regs.fibers is not r.fibers:
+        m.reset_check()
     for watcher in services.backtrack_watchers:
         watcher(m, cp, i)
     return (thunk, site)
