@@ -31,10 +31,11 @@ def test_with_choices_is_evolve_of_choices_and_mono() -> None:
     assert r.with_choices(choices, mono) == r._replace(choices=choices, mono=mono)
 
 
-def test_with_ids_is_evolve_of_ids() -> None:
-    mono = Monotone(1, 2, immutables.Map({"cp": 3}), immutables.Map({4: (5,)}))
-    ids = immutables.Map({"cp": 9})
-    assert mono.with_ids(ids) == mono._replace(ids=ids)
+def test_with_choice_made_is_evolve_of_choices_and_the_choice_point_counter() -> None:
+    r = distinct_registers()._replace(mono=Monotone(1, 2, immutables.Map({"cp": 3, "tx": 4}), immutables.Map({4: (5,)})))
+    choices = NO_CHOICES.push(choice_point(9))
+    expected = r._replace(choices=choices, mono=r.mono._replace(ids=immutables.Map({"cp": 9, "tx": 4})))
+    assert r.with_choice_made(choices, 9) == expected
 
 
 def test_advanced_choice_point_tries_one_more() -> None:

@@ -108,16 +108,14 @@ def choose_at(m: Machine, thunks: tuple[Any, ...], node: Any, boundary: int, bfr
         return fail_at(m, sym("amb"), node, boundary, bframe)
     if n > 1:
         r = m.r
-        mono = r.mono
-        ids = mono.ids
-        cid = ids.get("cp", 0) + 1
+        cid = r.mono.ids.get("cp", 0) + 1
         t = m.t
         state: State = new_record(State, (m.c, m.v, m.e, m.k, m.s, r, m.nc, t))
         span = m.span_of(node) if node is None or node.span is None or node.builtin else node.span  # (inline: its first case)
         cp: ChoicePoint = new_record(ChoicePoint, (cid, span, thunks, state, thunks[1:], n, 1, t,
                                                    boundary, node))
         choices = r.choices
-        m.r = r.with_choices(new_choice_stack(cp, choices, choices.size + 1), mono.with_ids(ids.set("cp", cid)))
+        m.r = r.with_choice_made(new_choice_stack(cp, choices, choices.size + 1), cid)
         m.choices_made += 1
         if "amb-choice" in m.services.listeners:
             m.services.emit("amb-choice", {"id": f"cp-{cid}", "alternatives": n})

@@ -24,11 +24,6 @@ class Monotone(NamedTuple):
 
     # The records below are made from their fields unpacked at once: interpreted, reading each
     # field by name costs twice as much.
-    def with_ids(self, ids: immutables.Map[str, int]) -> Monotone:
-        llm_calls, tokens, _, collected = self
-        mono: Monotone = new_record(Monotone, (llm_calls, tokens, ids, collected))
-        return mono
-
     def with_collected(self, collected: immutables.Map[int, Any]) -> Monotone:
         llm_calls, tokens, ids, _ = self
         mono: Monotone = new_record(Monotone, (llm_calls, tokens, ids, collected))
@@ -51,6 +46,16 @@ class Registers(NamedTuple):
         """These registers with other choice points and monotone part: what every choice and
         backtrack makes (a direct construction, cheaper than `_replace`)."""
         _, facts, fact_seq, txs, step_deadline, random_state, counters, _, fibers, form = self
+        regs: Registers = new_record(Registers, (choices, facts, fact_seq, txs, step_deadline, random_state, counters,
+                                                 mono, fibers, form))
+        return regs
+
+    def with_choice_made(self, choices: ChoiceStack, cid: int) -> Registers:
+        """These registers after a choice: `choices` pending, the newest numbered `cid` (the
+        monotone counter of choice points moved to it). One call for what a choice changes."""
+        _, facts, fact_seq, txs, step_deadline, random_state, counters, mono, fibers, form = self
+        llm_calls, tokens, ids, collected = mono
+        mono = new_record(Monotone, (llm_calls, tokens, ids.set("cp", cid), collected))
         regs: Registers = new_record(Registers, (choices, facts, fact_seq, txs, step_deadline, random_state, counters,
                                                  mono, fibers, form))
         return regs
