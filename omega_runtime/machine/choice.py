@@ -22,7 +22,6 @@ from .state import ChoiceStack as new_choice_stack
 if TYPE_CHECKING:
     from .machine import Machine
 
-CHOOSE = sym("amb.choose")
 FAIL = sym("amb.fail")
 
 # A `marked` argument not given: the innermost marked frame of the machine's continuation is
