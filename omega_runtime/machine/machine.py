@@ -695,7 +695,6 @@ class Machine:
         handlers.signal(self, cond, "error")
 
     def span_of(self, node: Any) -> Span | None:
-        """The span of `node`, or of the innermost enclosing user expression that has one."""
         return handlers.span_of(self, node)
 
     def current_span(self) -> Span | None:
@@ -704,8 +703,6 @@ class Machine:
     # ---- effects --------------------------------------------------------------------------
 
     def perform(self, op: Symbol, args: tuple[Any, ...], node: Any) -> None:
-        """Dispatch an effect: the innermost `handle` with a clause for `op`, else a built-in
-        operation, else `unhandled-effect` (LANGUAGE.md 4.1)."""
         effects.perform(self, op, args, node)
 
     # ---- what other modules ask of a machine, done in the modules of each concern ------------
